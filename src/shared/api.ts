@@ -1,0 +1,114 @@
+/**
+ * The contract between the renderer and whichever host runs it (Electron preload or the web
+ * host's WebSocket client). One request map, one status union; every side takes its types here.
+ */
+export type TimingMode = 'classic' | 'scheduled' | 'realtime'
+export const TIMING_MODES: readonly TimingMode[] = ['classic', 'scheduled', 'realtime']
+
+export type Experiment = 'sleep-sort' | 'parallel-sum'
+export const EXPERIMENTS: readonly Experiment[] = ['sleep-sort', 'parallel-sum']
+
+export interface SleepSortRequest {
+  experiment: 'sleep-sort'
+  values: number[]
+  mode: TimingMode
+  /** time per unit of value, ms */
+  unitMs: number
+  /** false to measure the engine without instrumentation; default true */
+  recordEvents?: boolean
+  /** cancel an active run instead of failing with E_BUSY */
+  replace?: boolean
+}
+
+export interface ParallelSumRequest {
+  experiment: 'parallel-sum'
+  values: number[]
+  /** worker threads; default: the machine's cores */
+  threads?: number
+  /** artificial delay per element, ms (0 = full speed) so people can watch the work being shared */
+  unitMs?: number
+  replace?: boolean
+}
+
+export type RunRequest = SleepSortRequest | ParallelSumRequest
+
+export interface Percentiles {
+  p50: number
+  p99: number
+  max: number
+}
+
+/** Mirrors the addon's sleep-sort result (all durations in ns unless named otherwise). */
+export interface SleepSortResult {
+  experiment: 'sleep-sort'
+  runId: number
+  output: number[]
+  sorted: boolean
+  misplaced: number
+  inversions: number
+  latenessNs: Percentiles
+  lockWaitNs: Percentiles
+  wallMs: number
+  threads: number
+  mode: TimingMode
+  unitMs: number
+  /** added to every value so the smallest sleeps 0 (0 when no value was negative) */
+  shift: number
+  cancelled: boolean
+  eventCount: number
+}
+
+export interface ParallelSumResult {
+  experiment: 'parallel-sum'
+  runId: number
+  /** exact decimal text of the sum (integers may exceed 2^53) */
+  sum: string
+  /** 'integer': exact i128 sum; 'decimal': Neumaier-compensated f64 sum */
+  kind: 'integer' | 'decimal'
+  partials: string[]
+  threads: number
+  chunkSizes: number[]
+  wallMs: number
+  exact: boolean
+  cancelled: boolean
+  eventCount: number
+}
+
+export type RunResult = SleepSortResult | ParallelSumResult
+
+export interface ThreadlabErrorInfo {
+  /** stable code, e.g. E_NOT_A_NUMBER, E_BUSY, E_REALTIME_DENIED */
+  code: string
+  message: string
+  /** index of the offending value, when one value is at fault */
+  position?: number
+}
+
+export interface Capabilities {
+  cpus: number
+  os: string
+  realtime: { allowed: boolean; reason?: string }
+  timerSlackNs: number
+  limits: import('./limits').Limits
+}
+
+export type RunStatus =
+  | { type: 'started'; runId: number; request: RunRequest }
+  | { type: 'progress'; runId: number; events: number; batches: number }
+  | { type: 'finished'; runId: number; result: RunResult }
+  | { type: 'failed'; runId: number; error: ThreadlabErrorInfo }
+  /** the host dropped live batches for this client (slow reader); fetch the run's events to replay */
+  | { type: 'missed'; runId: number; droppedBatches: number }
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ThreadlabErrorInfo }
+
+/** What `window.threadlab` offers. Identical under Electron and the web host. */
+export interface ThreadlabApi {
+  capabilities(): Promise<Capabilities>
+  startRun(request: RunRequest): Promise<Outcome<{ runId: number }>>
+  cancelRun(): Promise<Outcome<null>>
+  /** every batch of a finished run, concatenated into one batch (for replay after missed frames) */
+  fetchRunEvents(runId: number): Promise<Outcome<Float64Array>>
+  onBatch(listener: (batch: Float64Array) => void): () => void
+  onStatus(listener: (status: RunStatus) => void): () => void
+}

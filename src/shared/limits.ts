@@ -1,0 +1,29 @@
+/**
+ * Every cap that protects the machine, named in one place. The engine enforces its own copies
+ * (count, duration, unit) so the addon is safe without this layer; hosts check these first so
+ * a request is refused before any thread starts, and the UI shows them.
+ */
+export const LIMITS = {
+  /** values per sleep-sort run by default (one OS thread each) */
+  maxValues: 10_000,
+  /** the engine's hard ceiling, reachable by raising maxValues */
+  maxValuesCeiling: 50_000,
+  /** values per parallel-sum run */
+  maxSumValues: 1_000_000,
+  /** max × unit, in ms */
+  maxDurationMs: 60_000,
+  minUnitMs: 0.001,
+  maxUnitMs: 1000,
+  /** parallel-sum workers */
+  maxThreads: 64,
+  /** bytes of one request message (IPC or WebSocket) */
+  maxMessageBytes: 16 * 1024 * 1024,
+  /** characters of a typed or loaded number list */
+  maxInputChars: 20 * 1024 * 1024,
+  /** runs one client may start per minute */
+  maxRunsPerMinute: 120,
+  /** bytes queued for one slow client before live batches are dropped (the run keeps them) */
+  maxQueuedBytesPerClient: 8 * 1024 * 1024,
+} as const
+
+export type Limits = typeof LIMITS
