@@ -1,0 +1,39 @@
+/**
+ * Durations typed on the command line: `10ms`, `50us` / `50µs`, `1s`, `250ns`, or a bare number
+ * (milliseconds). Returns milliseconds, or a reason the text is not a duration.
+ */
+const UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  'µs': 1e-3,
+  'μs': 1e-3, // Greek mu, as some keyboards type it
+  ms: 1,
+  s: 1000,
+}
+const DURATION_RE = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([a-zA-Zµμ]*)$/
+
+export type DurationParse = { ok: true; ms: number } | { ok: false; reason: string }
+
+export function parseDuration(text: string): DurationParse {
+  const m = DURATION_RE.exec(text.trim())
+  if (!m) return { ok: false, reason: `"${text}" is not a duration (try 10ms, 50us, 1s, or a number of ms)` }
+  const unit = m[2] === '' ? 'ms' : m[2].toLowerCase().replace('μ', 'µ')
+  const scale = UNIT_MS[unit]
+  if (scale === undefined) return { ok: false, reason: `"${m[2]}" in "${text}" is not a time unit (use ns, us, µs, ms or s)` }
+  const ms = Number(m[1]) * scale
+  if (!Number.isFinite(ms)) return { ok: false, reason: `"${text}" is not a finite duration` }
+  return { ok: true, ms }
+}
+
+/** "10 ms", "50 µs", "1 s": the unit as people typed it, for headers. */
+export function formatUnitMs(ms: number): string {
+  if (ms === 0) return '0'
+  if (ms >= 1000) return `${trim(ms / 1000)} s`
+  if (ms >= 1) return `${trim(ms)} ms`
+  if (ms >= 1e-3) return `${trim(ms * 1e3)} µs`
+  return `${trim(ms * 1e6)} ns`
+}
+
+function trim(x: number): string {
+  return String(Number(x.toPrecision(6)))
+}
