@@ -1,0 +1,102 @@
+// The app in Chromium through the web host, driven the way a person would: by role and name.
+import { expectIdle, expect, test } from './fixtures'
+import type { Page } from '@playwright/test'
+
+const SEED = '5 1 2 6 8 2 4 2 3 8 0 2'
+const SORTED = '0, 1, 2, 2, 2, 2, 3, 4, 5, 6, 8, 8'
+
+/**
+ * The mode that sorts exactly on a busy machine: realtime when this machine allows it (the
+ * renderer disables the option otherwise), else scheduled (exact at 10 ms unless the machine
+ * stalls for ~10 ms; see DESIGN.md's table).
+ */
+async function exactMode(page: Page): Promise<string> {
+  await expect(page.getByLabel('Capabilities')).toContainText('CPUs') // capabilities loaded
+  const realtime = page.getByRole('combobox', { name: 'Mode' }).locator('option[value="realtime"]')
+  return (await realtime.isDisabled()) ? 'scheduled' : 'realtime'
+}
+
+async function fillRun(page: Page, numbers: string, unitMs: string, mode = 'scheduled'): Promise<void> {
+  await page.getByRole('textbox', { name: 'Numbers' }).fill(numbers)
+  await page.getByRole('combobox', { name: 'Mode' }).selectOption(mode)
+  await page.getByRole('spinbutton', { name: 'Unit (ms)' }).fill(unitMs)
+}
+
+test.describe('web host', () => {
+  test.afterEach(async ({ pageErrors }) => {
+    expect(pageErrors, 'uncaught errors in the page').toEqual([])
+  })
+
+  test('sorts the seed list at 10 ms', async ({ page, host }, testInfo) => {
+    await page.goto(host.url)
+    await expect(page.getByRole('combobox', { name: 'Mode' }).locator('option')).toHaveText(['classic', 'scheduled', 'realtime'])
+    await fillRun(page, SEED, '10', await exactMode(page))
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    const result = page.getByRole('region', { name: 'Result' })
+    await expect(result).toContainText(SORTED)
+    await expect(result).toContainText('sorted')
+    await expect(page.getByRole('alert')).toHaveText('')
+    await page.screenshot({ path: testInfo.outputPath('seed-sorted.png'), fullPage: true })
+  })
+
+  test('cancels a long run', async ({ page, host }, testInfo) => {
+    await page.goto(host.url)
+    await fillRun(page, '3000 1 2000 5', '10')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    const cancel = page.getByRole('button', { name: 'Cancel' })
+    await expect(cancel).toBeEnabled()
+    const started = Date.now()
+    await cancel.click()
+    const result = page.getByRole('region', { name: 'Result' })
+    await expect(result).toContainText('cancelled')
+    expect(Date.now() - started).toBeLessThan(10_000)
+    await expect(cancel).toBeDisabled()
+    await expect.poll(async () => (await host.health()).activeRuns).toBe(0)
+    await page.screenshot({ path: testInfo.outputPath('cancelled.png'), fullPage: true })
+  })
+
+  test('a bad token shows an alert naming it', async ({ page, host }, testInfo) => {
+    await page.goto(`${host.origin}/?token=not-the-token`)
+    const alert = page.getByRole('alert')
+    await expect(alert).toContainText(/token/i)
+    await expect(alert).toContainText('not-the-token')
+    await page.screenshot({ path: testInfo.outputPath('bad-token.png'), fullPage: true })
+  })
+
+  test('a page without a token shows an alert about it', async ({ page, host }) => {
+    await page.goto(`${host.origin}/`)
+    await expect(page.getByRole('alert')).toContainText(/token/i)
+  })
+
+  test('reloading mid-run leaves the host healthy and no worker thread behind', async ({ page, host }, testInfo) => {
+    await page.goto(host.url)
+    // warm up (the host's own helper threads start on first use), then take the baseline
+    await fillRun(page, SEED, '1')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    await expect(page.getByRole('region', { name: 'Result' })).toContainText('sorted')
+    await expectIdle(host, Number.MAX_SAFE_INTEGER)
+    const baseline = (await host.health()).threads
+
+    const values = Array.from({ length: 400 }, (_, i) => 1000 + i).join(' ')
+    await fillRun(page, values, '10', 'classic')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    await expect(page.getByRole('button', { name: 'Cancel' })).toBeEnabled()
+    await expect.poll(async () => (await host.health()).activeRuns).toBe(1)
+    await page.reload()
+    await expectIdle(host, baseline)
+
+    // the host still serves the reloaded page
+    await fillRun(page, SEED, '10', await exactMode(page))
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    await expect(page.getByRole('region', { name: 'Result' })).toContainText(SORTED)
+    await page.screenshot({ path: testInfo.outputPath('after-reload.png'), fullPage: true })
+  })
+
+  test('bad values are reported with their position, nothing starts', async ({ page, host }) => {
+    await page.goto(host.url)
+    await fillRun(page, '5 1 x 3', '10')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    await expect(page.getByRole('alert')).toContainText('value 3')
+    expect((await host.health()).activeRuns).toBe(0)
+  })
+})

@@ -1,0 +1,208 @@
+/**
+ * Electron glue only: the app's lifecycle, one locked-down window, and IPC registration that
+ * checks who is calling. Everything a request does happens in RunService (no Electron there).
+ *
+ * Per page load the window gets its own RunService and a MessageChannelMain: port2 goes to the
+ * preload once (IPC.port), port1 carries one postMessage per batch and per status, in engine
+ * order. A reload or crash disposes the page's service: its run is cancelled and joined.
+ */
+import { BrowserWindow, MessageChannelMain, app, dialog, ipcMain, session, type IpcMainInvokeEvent, type MessagePortMain, type WebContents } from 'electron'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { Outcome } from '../shared/api'
+import { IPC, type PortMessage } from '../shared/ipc'
+import { loadEngine, type Engine } from './addon'
+import { contentSecurityPolicy } from './csp'
+import { RunService } from './run-service'
+
+const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
+const indexHtml = join(__dirname, '../renderer/index.html')
+const indexUrl = pathToFileURL(indexHtml).href
+const CSP = contentSecurityPolicy(devUrl ? [new URL(devUrl).origin.replace(/^http/, 'ws')] : [])
+
+interface Client {
+  service: RunService
+  port: MessagePortMain
+}
+
+let engine: Engine
+let mainWindow: BrowserWindow | null = null
+const clients = new Map<number, Client>()
+
+/**
+ * A number list file named on the command line (`threadlab numbers.txt`). The hook for loading
+ * it: once the renderer can receive a file, send it on did-finish-load (read + parseNumberList).
+ */
+let pendingFile: string | null = fileArgument(process.argv)
+
+function fileArgument(argv: string[]): string | null {
+  // argv: electron binary, (app path when unpackaged), then user arguments
+  const rest = argv.slice(app.isPackaged ? 1 : 2).filter((a) => !a.startsWith('-'))
+  return rest[0] ?? null
+}
+
+/** Only our page, in our window's main frame, may call. */
+function isAppUrl(url: string): boolean {
+  try {
+    const u = new URL(url)
+    if (devUrl) return u.origin === new URL(devUrl).origin
+    u.hash = ''
+    u.search = ''
+    return u.href === indexUrl
+  } catch {
+    return false
+  }
+}
+
+function trustedSender(event: IpcMainInvokeEvent): boolean {
+  const win = mainWindow
+  const frame = event.senderFrame
+  if (!win || win.isDestroyed() || !frame || event.sender !== win.webContents) return false
+  const main = win.webContents.mainFrame
+  return frame.processId === main.processId && frame.routingId === main.routingId && isAppUrl(frame.url)
+}
+
+function connect(contents: WebContents): Client {
+  const existing = clients.get(contents.id)
+  if (existing) return existing
+  const service = new RunService(engine)
+  const { port1, port2 } = new MessageChannelMain()
+  service.onBatch((batch) => port1.postMessage(batch))
+  service.onStatus((status) => port1.postMessage({ type: 'status', status } satisfies PortMessage))
+  const client = { service, port: port1 }
+  clients.set(contents.id, client)
+  contents.postMessage(IPC.port, null, [port2])
+  return client
+}
+
+function disconnect(contentsId: number): void {
+  const client = clients.get(contentsId)
+  if (!client) return
+  clients.delete(contentsId)
+  void client.service.dispose().finally(() => client.port.close())
+}
+
+const forbidden: Outcome<never> = { ok: false, error: { code: 'E_FORBIDDEN', message: 'this frame may not use Threadlab' } }
+const badArguments: Outcome<never> = { ok: false, error: { code: 'E_BAD_REQUEST', message: 'wrong number of arguments' } }
+
+/** Registers one invoke handler: sender checked, argument count checked, payload left to the service's validation. */
+function handle(channel: string, arity: 0 | 1, run: (client: Client, payload: unknown) => Outcome<unknown> | Promise<Outcome<unknown>>): void {
+  ipcMain.handle(channel, async (event, ...args: unknown[]) => {
+    if (!trustedSender(event)) return forbidden
+    if (args.length !== arity) return badArguments
+    try {
+      return await run(connect(event.sender), args[0])
+    } catch (e) {
+      return { ok: false, error: { code: 'E_INTERNAL', message: (e as Error).message } }
+    }
+  })
+}
+
+function registerIpc(): void {
+  handle(IPC.capabilities, 0, (client) => ({ ok: true, value: client.service.capabilities() }))
+  handle(IPC.startRun, 1, (client, request) => client.service.start(request))
+  handle(IPC.cancelRun, 0, (client) => client.service.cancel())
+  handle(IPC.fetchRunEvents, 1, (client, runId) => client.service.fetchRunEvents(runId))
+}
+
+function harden(): void {
+  const ses = session.defaultSession
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  ses.setPermissionCheckHandler(() => false)
+  ses.setDevicePermissionHandler(() => false)
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    const headers = { ...details.responseHeaders }
+    if (details.resourceType === 'mainFrame' || details.resourceType === 'subFrame') headers['Content-Security-Policy'] = [CSP]
+    callback({ responseHeaders: headers })
+  })
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+    contents.on('will-navigate', (event) => {
+      if (!isAppUrl(event.url)) event.preventDefault()
+    })
+    contents.on('will-redirect', (event) => {
+      if (!isAppUrl(event.url)) event.preventDefault()
+    })
+    contents.on('will-attach-webview', (event) => event.preventDefault())
+  })
+}
+
+function createWindow(): void {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    title: 'Threadlab',
+    show: false,
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      // middle-click must not open links in new windows (Electronegativity AUXCLICK_JS_CHECK)
+      disableBlinkFeatures: 'Auxclick',
+    },
+  })
+  mainWindow = win
+  const contents = win.webContents
+  const id = contents.id
+  win.once('ready-to-show', () => win.show())
+  // A new document (reload, navigation) starts without a service; the old one's run is cancelled.
+  contents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) disconnect(id)
+  })
+  contents.on('did-finish-load', () => {
+    connect(contents)
+    if (pendingFile) {
+      console.log(`threadlab: opening files from the command line is not wired yet (${pendingFile})`)
+      pendingFile = null
+    }
+  })
+  contents.on('render-process-gone', () => disconnect(id))
+  contents.on('destroyed', () => disconnect(id))
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null
+  })
+  if (devUrl) void win.loadURL(devUrl)
+  else void win.loadFile(indexHtml)
+}
+
+app.enableSandbox()
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore()
+    mainWindow?.focus()
+  })
+  app.whenReady().then(() => {
+    try {
+      engine = loadEngine()
+    } catch (e) {
+      dialog.showErrorBox('Threadlab', (e as Error).message)
+      app.exit(1)
+      return
+    }
+    harden()
+    registerIpc()
+    createWindow()
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow()
+    })
+  })
+  app.on('window-all-closed', () => app.quit())
+  let shutDown = false
+  app.on('will-quit', () => {
+    if (shutDown || !engine) return
+    shutDown = true
+    for (const id of [...clients.keys()]) disconnect(id)
+    engine.shutdown() // cancels and joins every worker before the process exits
+  })
+}

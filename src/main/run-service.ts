@@ -1,0 +1,323 @@
+/**
+ * The host-agnostic run service: one per client (an Electron window or a WebSocket). Its methods
+ * are the client's requests; `onBatch` / `onStatus` are its events. It validates every request
+ * itself (hosts may pass the raw payload), owns at most one run at a time, forwards the engine's
+ * packed batches unchanged, and keeps every batch of the current and the last finished run so a
+ * client that missed live frames can fetch them. No Electron, no sockets: the Electron glue, the
+ * web host and the tests all compose it as is.
+ */
+import type {
+  Capabilities,
+  Outcome,
+  ParallelSumResult,
+  RunRequest,
+  RunStatus,
+  SleepSortResult,
+  ThreadlabErrorInfo,
+  TimingMode,
+} from '../shared/api'
+import { EventColumns } from '../shared/columns'
+import { BATCH_HEADER } from '../shared/events'
+import { LIMITS } from '../shared/limits'
+import { validateRunRequest } from '../shared/validate'
+import type { Engine, EngineRun, EngineSleepSortResult, EngineSumResult } from './addon'
+
+export type BatchListener = (batch: Float64Array) => void
+export type StatusListener = (status: RunStatus) => void
+
+export interface RunServiceOptions {
+  /** minimum spacing of progress statuses (default 100 ms: at most 10 per second) */
+  progressIntervalMs?: number
+  /** runs this client may start in any 60 s window (default LIMITS.maxRunsPerMinute) */
+  maxRunsPerMinute?: number
+  /** clock for the rate limit, replaceable in tests */
+  now?: () => number
+}
+
+interface RunRecord {
+  runId: number
+  request: RunRequest
+  handle: EngineRun<unknown> | null
+  batches: Float64Array[]
+  events: number
+  /** settles (never rejects) once the engine joined the run and the final status went out */
+  done: Promise<void>
+  finished: boolean
+  progressTimer: ReturnType<typeof setTimeout> | null
+  lastProgressAt: number
+  reportedEvents: number
+}
+
+const ok = <T>(value: T): Outcome<T> => ({ ok: true, value })
+const err = (code: string, message: string): Outcome<never> => ({ ok: false, error: { code, message } })
+
+export class RunService {
+  private readonly batchListeners = new Set<BatchListener>()
+  private readonly statusListeners = new Set<StatusListener>()
+  private active: RunRecord | null = null
+  private last: RunRecord | null = null
+  private queue: Promise<unknown> = Promise.resolve()
+  private disposed = false
+  private startTimes: number[] = []
+  private readonly progressIntervalMs: number
+  private readonly maxRunsPerMinute: number
+  private readonly now: () => number
+  private cpus: number | undefined
+
+  constructor(
+    private readonly engine: Engine,
+    options: RunServiceOptions = {},
+  ) {
+    this.progressIntervalMs = options.progressIntervalMs ?? 100
+    this.maxRunsPerMinute = options.maxRunsPerMinute ?? LIMITS.maxRunsPerMinute
+    this.now = options.now ?? Date.now
+  }
+
+  onBatch(listener: BatchListener): () => void {
+    this.batchListeners.add(listener)
+    return () => this.batchListeners.delete(listener)
+  }
+
+  onStatus(listener: StatusListener): () => void {
+    this.statusListeners.add(listener)
+    return () => this.statusListeners.delete(listener)
+  }
+
+  /** The id of the run in progress, or null. */
+  get activeRunId(): number | null {
+    return this.active?.runId ?? null
+  }
+
+  capabilities(): Capabilities {
+    const c = this.engine.capabilities()
+    this.cpus = c.cpus
+    const realtime = c.realtime.reason === undefined ? { allowed: c.realtime.allowed } : { allowed: c.realtime.allowed, reason: c.realtime.reason }
+    return { cpus: c.cpus, os: c.os, realtime, timerSlackNs: c.timerSlackNs, limits: LIMITS }
+  }
+
+  /** Validates and starts a run. `input` may be anything a client sent. */
+  start(input: unknown): Promise<Outcome<{ runId: number }>> {
+    return this.serially(async () => {
+      if (this.disposed) return err('E_DISPOSED', 'this client has disconnected')
+      const checked = validateRunRequest(input, { cpus: this.cpuCount() })
+      if (!checked.ok) return checked
+      const request = checked.value
+      const now = this.now()
+      this.startTimes = this.startTimes.filter((t) => now - t < 60_000)
+      if (this.startTimes.length >= this.maxRunsPerMinute) {
+        return err('E_RATE_LIMIT', `more than ${this.maxRunsPerMinute} runs in a minute: wait a moment`)
+      }
+      if (this.active) {
+        if (!request.replace) {
+          return err('E_BUSY', `run ${this.active.runId} is still going: cancel it first, or start with replace: true`)
+        }
+        await this.stopActive()
+      }
+      this.startTimes.push(now)
+      return this.launch(request)
+    })
+  }
+
+  /** Cancels the run in progress (if any) and resolves once its threads are joined. */
+  cancel(): Promise<Outcome<null>> {
+    return this.serially(async () => {
+      await this.stopActive()
+      return ok(null)
+    })
+  }
+
+  /** Every batch of the current or last finished run, as one batch (seq 0). */
+  fetchRunEvents(runId: unknown): Outcome<Float64Array> {
+    if (typeof runId !== 'number' || !Number.isSafeInteger(runId) || runId < 0) {
+      return err('E_BAD_REQUEST', 'runId must be a non-negative whole number')
+    }
+    const record = [this.active, this.last].find((r) => r?.runId === runId)
+    if (!record) return err('E_NO_SUCH_RUN', `run ${runId} is neither the current nor the last finished run of this client`)
+    try {
+      return ok(EventColumns.fromBatches(record.batches).toBatch(runId))
+    } catch (e) {
+      return err('E_INTERNAL', `the recorded events of run ${runId} are unreadable: ${(e as Error).message}`)
+    }
+  }
+
+  /** The client went away: cancel its run, wait for the threads to be joined, drop everything. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return this.queue.then(() => undefined)
+    this.disposed = true
+    this.active?.handle?.cancel()
+    await this.serially(() => this.stopActive())
+    this.batchListeners.clear()
+    this.statusListeners.clear()
+    this.last = null
+  }
+
+  private cpuCount(): number | undefined {
+    if (this.cpus === undefined) {
+      try {
+        this.cpus = this.engine.capabilities().cpus
+      } catch {
+        // validation then assumes one thread, the conservative choice
+      }
+    }
+    return this.cpus
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task, task)
+    this.queue = next.catch(() => undefined)
+    return next
+  }
+
+  private async stopActive(): Promise<void> {
+    const run = this.active
+    if (!run) return
+    run.handle?.cancel()
+    await run.done
+  }
+
+  private launch(request: RunRequest): Outcome<{ runId: number }> {
+    const record: RunRecord = {
+      runId: -1,
+      request,
+      handle: null,
+      batches: [],
+      events: 0,
+      done: Promise.resolve(),
+      finished: false,
+      progressTimer: null,
+      lastProgressAt: 0,
+      reportedEvents: 0,
+    }
+    const sink = (batch: Float64Array) => this.onEngineBatch(record, batch)
+    try {
+      if (request.experiment === 'sleep-sort') {
+        const options = { unitMs: request.unitMs, mode: request.mode, recordEvents: request.recordEvents ?? true }
+        const handle = this.engine.startSleepSort(request.values, options, sink)
+        record.handle = handle
+        record.done = handle.result().then(
+          (r) => this.finish(record, sleepSortResult(r)),
+          (e) => this.fail(record, e),
+        )
+      } else {
+        const options: { threads?: number; unitMs?: number } = {}
+        if (request.threads !== undefined) options.threads = request.threads
+        if (request.unitMs !== undefined) options.unitMs = request.unitMs
+        const handle = this.engine.startSum(request.values, options, sink)
+        record.handle = handle
+        record.done = handle.result().then(
+          (r) => this.finish(record, parallelSumResult(r)),
+          (e) => this.fail(record, e),
+        )
+      }
+    } catch (e) {
+      return { ok: false, error: toErrorInfo(e) }
+    }
+    record.runId = record.handle.runId
+    this.active = record
+    this.emitStatus({ type: 'started', runId: record.runId, request })
+    return ok({ runId: record.runId })
+  }
+
+  private onEngineBatch(record: RunRecord, batch: Float64Array): void {
+    record.batches.push(batch)
+    if (batch.length >= BATCH_HEADER) record.events += batch[3]
+    for (const listener of this.batchListeners) {
+      try {
+        listener(batch)
+      } catch {
+        // one broken listener must not stop the stream for the others
+      }
+    }
+    if (!record.finished) this.scheduleProgress(record)
+  }
+
+  private scheduleProgress(record: RunRecord): void {
+    if (record.progressTimer) return
+    const wait = Math.max(0, record.lastProgressAt + this.progressIntervalMs - this.now())
+    record.progressTimer = setTimeout(() => {
+      record.progressTimer = null
+      if (record.finished || record.events === record.reportedEvents) return
+      record.lastProgressAt = this.now()
+      record.reportedEvents = record.events
+      this.emitStatus({ type: 'progress', runId: record.runId, events: record.events, batches: record.batches.length })
+    }, wait)
+    record.progressTimer.unref?.()
+  }
+
+  private settle(record: RunRecord): void {
+    record.finished = true
+    if (record.progressTimer) clearTimeout(record.progressTimer)
+    record.progressTimer = null
+    record.handle = null
+    if (this.active === record) {
+      this.active = null
+      if (!this.disposed) this.last = record
+    }
+  }
+
+  private finish(record: RunRecord, result: SleepSortResult | ParallelSumResult): void {
+    this.settle(record)
+    this.emitStatus({ type: 'finished', runId: record.runId, result })
+  }
+
+  private fail(record: RunRecord, e: unknown): void {
+    this.settle(record)
+    this.emitStatus({ type: 'failed', runId: record.runId, error: toErrorInfo(e) })
+  }
+
+  private emitStatus(status: RunStatus): void {
+    for (const listener of this.statusListeners) {
+      try {
+        listener(status)
+      } catch {
+        // as for batches
+      }
+    }
+  }
+}
+
+/** Maps anything the addon throws or rejects with to the API's error shape. */
+export function toErrorInfo(e: unknown): ThreadlabErrorInfo {
+  const o = (typeof e === 'object' && e !== null ? e : {}) as { code?: unknown; message?: unknown; position?: unknown }
+  const code = typeof o.code === 'string' && /^E_[A-Z0-9_]+$/.test(o.code) ? o.code : 'E_INTERNAL'
+  const message = typeof o.message === 'string' && o.message ? o.message : String(e)
+  const info: ThreadlabErrorInfo = { code, message }
+  if (typeof o.position === 'number' && Number.isSafeInteger(o.position) && o.position >= 0) info.position = o.position
+  return info
+}
+
+function sleepSortResult(r: EngineSleepSortResult): SleepSortResult {
+  return {
+    experiment: 'sleep-sort',
+    runId: r.runId,
+    output: Array.from(r.output, Number),
+    sorted: r.sorted,
+    misplaced: r.misplaced,
+    inversions: r.inversions,
+    latenessNs: { p50: r.latenessNs.p50, p99: r.latenessNs.p99, max: r.latenessNs.max },
+    lockWaitNs: { p50: r.lockWaitNs.p50, p99: r.lockWaitNs.p99, max: r.lockWaitNs.max },
+    wallMs: r.wallMs,
+    threads: r.threads,
+    mode: r.mode as TimingMode,
+    unitMs: r.unitMs,
+    shift: r.shift,
+    cancelled: r.cancelled,
+    eventCount: r.eventCount,
+  }
+}
+
+function parallelSumResult(r: EngineSumResult): ParallelSumResult {
+  return {
+    experiment: 'parallel-sum',
+    runId: r.runId,
+    sum: r.sumText,
+    kind: r.kind === 'integer' ? 'integer' : 'decimal',
+    partials: [...r.partialTexts],
+    threads: r.threads,
+    chunkSizes: Array.from(r.chunkSizes, Number),
+    wallMs: r.wallMs,
+    exact: r.exact,
+    cancelled: r.cancelled,
+    eventCount: r.eventCount,
+  }
+}

@@ -1,0 +1,375 @@
+/**
+ * The web host: an HTTP server on 127.0.0.1 that serves the built renderer and offers the same
+ * ThreadlabApi over a WebSocket at /ws, so Threadlab runs (and Playwright drives it) where
+ * Electron cannot. Every socket gets its own RunService; closing the socket cancels its run and
+ * waits for the engine to join the threads.
+ *
+ * Guards: the Host header must name the loopback address and our port (DNS rebinding); the
+ * WebSocket upgrade needs the exact Origin of this page and the per-launch token; request frames
+ * are capped at LIMITS.maxMessageBytes (ws `maxPayload`) and validated; what is queued for a client
+ * stays under LIMITS.maxQueuedBytesPerClient (live batches are dropped, the run keeps them all; a
+ * client that lets even its answers pile up is disconnected).
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createReadStream, existsSync } from 'node:fs'
+import { realpath, stat } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { extname, resolve, sep } from 'node:path'
+import { WebSocket, WebSocketServer } from 'ws'
+import type { Outcome, RunStatus, ThreadlabErrorInfo } from '../../shared/api'
+import { LIMITS } from '../../shared/limits'
+import { loadEngine, type Engine } from '../../main/addon'
+import { contentSecurityPolicy } from '../../main/csp'
+import { RunService } from '../../main/run-service'
+import { HEALTH_PATH, WS_PATH, parseClientRequest, type BinaryFollows, type ClientRequest, type HealthReport, type ServerMessage } from '../../shared/ipc'
+
+export interface WebHostOptions {
+  /** port to listen on (default 5217); 0 picks a free one */
+  port?: number
+  /** when the port is taken, listen on a free one instead of failing (default true) */
+  fallbackToFreePort?: boolean
+  /** the built renderer (out/renderer) */
+  rendererDir: string
+  /** the per-launch secret; random when not given */
+  token?: string
+  /** the engine (default: the native addon) */
+  engine?: Engine
+  /** bytes queued for one client before live batches are dropped (default LIMITS.maxQueuedBytesPerClient) */
+  maxQueuedBytes?: number
+  /** where problems are reported (default console.error) */
+  log?: (line: string) => void
+}
+
+export interface WebHost {
+  /** the address to open, token included */
+  url: string
+  port: number
+  token: string
+  /** open WebSocket clients */
+  readonly clients: number
+  /** the most bytes ever queued for one client right after a send; live batches dropped; clients cut off for not reading */
+  stats(): { peakQueuedBytes: number; droppedBatches: number; disconnectedClients: number }
+  /** stops listening, closes every socket and waits until every client's run is joined */
+  close(): Promise<void>
+}
+
+export const DEFAULT_PORT = 5217
+/** requests one client may have unanswered at once */
+const MAX_IN_FLIGHT = 32
+/** sockets open at once (each may run one experiment) */
+export const MAX_CLIENTS = 16
+/** how long a replay waits for a slow client's queue to make room before E_SLOW_CLIENT */
+const REPLAY_WAIT_MS = 30_000
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.txt': 'text/plain; charset=utf-8',
+  '.wasm': 'application/wasm',
+}
+
+const COMMON_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const engine = options.engine ?? loadEngine()
+  const token = options.token ?? randomBytes(24).toString('base64url')
+  const tokenBytes = Buffer.from(token)
+  const maxQueued = options.maxQueuedBytes ?? LIMITS.maxQueuedBytesPerClient
+  const log = options.log ?? ((line: string) => console.error(line))
+  const root = await realpath(resolve(options.rendererDir)).catch(() => resolve(options.rendererDir))
+
+  let port = 0
+  const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`]
+  const allowedOrigins = () => allowedHosts().map((h) => `http://${h}`)
+  const tokenMatches = (given: string | null) => {
+    if (given === null) return false
+    const bytes = Buffer.from(given)
+    return bytes.length === tokenBytes.length && timingSafeEqual(bytes, tokenBytes)
+  }
+
+  const sockets = new Set<WebSocket>()
+  const stats = { peakQueuedBytes: 0, droppedBatches: 0, disconnectedClients: 0 }
+  /** per client: settles once its socket closed and its run was cancelled and joined */
+  const finished = new Set<Promise<void>>()
+
+  const server: Server = createServer((req, res) => {
+    handleHttp(req, res).catch((e) => {
+      log(`web host: ${req.method} ${req.url}: ${(e as Error).message}`)
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n')
+      else res.destroy()
+    })
+  })
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!allowedHosts().includes(req.headers.host ?? '')) return send(res, 403, 'text/plain; charset=utf-8', 'this host name is not served here\n')
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD')
+      return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n')
+    }
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
+    if (url.pathname === HEALTH_PATH) {
+      if (!tokenMatches(url.searchParams.get('token'))) {
+        return send(res, 403, 'application/json; charset=utf-8', JSON.stringify({ ok: false, error: { code: 'E_BAD_TOKEN', message: 'missing or wrong token' } }))
+      }
+      const report: HealthReport = { ok: true, clients: sockets.size, activeRuns: engine.activeRuns(), threads: engine.threadCount() }
+      return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(report), { 'Cache-Control': 'no-store' })
+    }
+    const file = await resolveStatic(url.pathname)
+    if (!file) return send(res, 404, 'text/plain; charset=utf-8', 'not found\n')
+    const type = MIME[extname(file.path).toLowerCase()] ?? 'application/octet-stream'
+    const headers: Record<string, string | number> = { ...COMMON_HEADERS, 'Content-Type': type, 'Content-Length': file.size }
+    if (type.startsWith('text/html')) {
+      headers['Content-Security-Policy'] = contentSecurityPolicy(allowedHosts().map((h) => `ws://${h}`))
+      headers['Cache-Control'] = 'no-store'
+    } else {
+      headers['Cache-Control'] = 'no-cache'
+    }
+    res.writeHead(200, headers)
+    if (req.method === 'HEAD') return void res.end()
+    createReadStream(file.path).on('error', () => res.destroy()).pipe(res)
+  }
+
+  /** The file a URL path names inside the renderer folder, or null (never a path outside it). */
+  async function resolveStatic(pathname: string): Promise<{ path: string; size: number } | null> {
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(pathname)
+    } catch {
+      return null
+    }
+    if (decoded.includes('\0') || decoded.includes('\\')) return null
+    const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '')
+    if (relative.split('/').some((part) => part.startsWith('.'))) return null // no dotfiles, no ..
+    const candidate = resolve(root, relative)
+    if (!candidate.startsWith(root + sep)) return null
+    try {
+      const real = await realpath(candidate)
+      if (!real.startsWith(root + sep)) return null // a symlink pointing out
+      const info = await stat(real)
+      return info.isFile() ? { path: real, size: info.size } : null
+    } catch {
+      return null
+    }
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxMessageBytes, perMessageDeflate: false, clientTracking: false })
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: number, reason: string) => {
+      const text = status === 404 ? 'Not Found' : status === 503 ? 'Service Unavailable' : 'Forbidden'
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`)
+      socket.destroy()
+    }
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (url.pathname !== WS_PATH) return refuse(404, 'not found\n')
+    if (!allowedHosts().includes(req.headers.host ?? '')) return refuse(403, 'wrong host\n')
+    if (!allowedOrigins().includes(req.headers.origin ?? '')) return refuse(403, 'wrong origin\n')
+    if (!tokenMatches(url.searchParams.get('token'))) return refuse(403, 'missing or wrong token\n')
+    if (sockets.size >= MAX_CLIENTS) return refuse(503, `more than ${MAX_CLIENTS} open clients\n`)
+    wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws))
+  })
+
+  function serveClient(ws: WebSocket): void {
+    sockets.add(ws)
+    let gone: () => void = () => {}
+    const done = new Promise<void>((r) => (gone = r))
+    finished.add(done)
+    void done.then(() => finished.delete(done))
+    const service = new RunService(engine)
+    const dropped = new Map<number, number>()
+    let inFlight = 0
+
+    // Everything this client is sent passes one gate, so what the host queues for it stays bounded:
+    //  - live batches and progress statuses use at most 7/8 of the cap and are dropped beyond it
+    //    (and while a replay waits for room): the run keeps them all, the client is told `missed`;
+    //  - frames the client needs (responses, other statuses, errors, a replay) may use the whole
+    //    cap; a single frame larger than the cap goes out only into an empty queue;
+    //  - a client whose unread data would pass the cap even so is not reading: it is disconnected.
+    const liveLimit = maxQueued - Math.floor(maxQueued / 8)
+    let replaysWaiting = 0
+    const noteQueue = () => {
+      if (ws.bufferedAmount > stats.peakQueuedBytes) stats.peakQueuedBytes = ws.bufferedAmount
+    }
+    const fits = (bytes: number) => ws.bufferedAmount === 0 || ws.bufferedAmount + bytes <= maxQueued
+    const sendNeeded = (text: string) => {
+      if (ws.readyState !== WebSocket.OPEN) return
+      if (!fits(Buffer.byteLength(text))) {
+        log(`web host: a client left ${ws.bufferedAmount} bytes unread; disconnecting it`)
+        stats.disconnectedClients++
+        ws.terminate()
+        return
+      }
+      ws.send(text)
+      noteQueue()
+    }
+    const sendJson = (message: ServerMessage) => sendNeeded(JSON.stringify(message))
+    const respond = (id: number, outcome: Outcome<unknown>) => sendJson({ type: 'response', id, outcome })
+
+    service.onBatch((batch) => {
+      if (ws.readyState !== WebSocket.OPEN) return
+      if (replaysWaiting > 0 || ws.bufferedAmount + batch.byteLength > liveLimit) {
+        const runId = batch[1]
+        const count = (dropped.get(runId) ?? 0) + 1
+        dropped.set(runId, count)
+        stats.droppedBatches++
+        if (count === 1) sendJson({ type: 'status', status: { type: 'missed', runId, droppedBatches: count } })
+        return
+      }
+      ws.send(batch, { binary: true })
+      noteQueue()
+    })
+    service.onStatus((status: RunStatus) => {
+      if (status.type === 'progress' && ws.bufferedAmount > liveLimit) return
+      if (status.type === 'finished' || status.type === 'failed') {
+        const count = dropped.get(status.runId)
+        if (count) sendJson({ type: 'status', status: { type: 'missed', runId: status.runId, droppedBatches: count } })
+        dropped.delete(status.runId)
+      }
+      sendJson({ type: 'status', status })
+    })
+
+    /** Sends a replay (its response, then the binary payload) once the client's queue has room. */
+    async function sendReplay(id: number, payload: Float64Array): Promise<Outcome<unknown> | null> {
+      const follows: BinaryFollows = { binary: true, bytes: payload.byteLength }
+      const header = JSON.stringify({ type: 'response', id, outcome: { ok: true, value: follows } } satisfies ServerMessage)
+      const bytes = Buffer.byteLength(header) + payload.byteLength
+      replaysWaiting++
+      try {
+        const deadline = Date.now() + REPLAY_WAIT_MS
+        while (ws.readyState === WebSocket.OPEN && !fits(bytes)) {
+          if (Date.now() > deadline) {
+            return { ok: false, error: { code: 'E_SLOW_CLIENT', message: 'this client has too much unread data queued: read it, then ask again' } }
+          }
+          await new Promise((r) => setTimeout(r, 10))
+        }
+      } finally {
+        replaysWaiting--
+      }
+      if (ws.readyState !== WebSocket.OPEN) return null
+      ws.send(header)
+      ws.send(payload, { binary: true })
+      noteQueue()
+      return null
+    }
+
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return sendJson({ type: 'error', error: { code: 'E_BAD_REQUEST', message: 'binary frames are not accepted from clients' } })
+      const parsed = parseClientRequest(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'))
+      if (!parsed.ok) {
+        if (parsed.id === null) return sendJson({ type: 'error', error: parsed.error })
+        return respond(parsed.id, { ok: false, error: parsed.error })
+      }
+      const { id } = parsed.request
+      if (inFlight >= MAX_IN_FLIGHT) return respond(id, { ok: false, error: { code: 'E_BUSY', message: `more than ${MAX_IN_FLIGHT} requests in flight` } })
+      inFlight++
+      dispatch(parsed.request)
+        .catch((e): Outcome<unknown> => ({ ok: false, error: { code: 'E_INTERNAL', message: (e as Error).message } }))
+        .then((outcome) => {
+          inFlight--
+          if (outcome !== null) respond(id, outcome)
+        })
+    })
+
+    /** Answers one request; null when it sent its own answer (fetchRunEvents' binary payload). */
+    async function dispatch(request: ClientRequest): Promise<Outcome<unknown> | null> {
+      switch (request.method) {
+        case 'capabilities':
+          return { ok: true, value: service.capabilities() }
+        case 'startRun':
+          return service.start(request.params)
+        case 'cancelRun':
+          return service.cancel()
+        case 'fetchRunEvents': {
+          const params = request.params
+          if (typeof params !== 'object' || params === null || Array.isArray(params) || Object.keys(params).some((k) => k !== 'runId')) {
+            return badRequest('fetchRunEvents takes params { runId }')
+          }
+          const outcome = service.fetchRunEvents((params as { runId?: unknown }).runId)
+          return outcome.ok ? sendReplay(request.id, outcome.value) : outcome
+        }
+      }
+    }
+
+    ws.on('error', (e) => log(`web host: a client's socket failed: ${e.message}`))
+    ws.on('close', () => {
+      sockets.delete(ws)
+      service
+        .dispose()
+        .catch((e) => log(`web host: stopping a client's run failed: ${(e as Error).message}`))
+        .finally(gone)
+    })
+  }
+
+  port = await listen(server, options.port ?? DEFAULT_PORT, options.fallbackToFreePort ?? true)
+  if (!existsSync(resolve(root, 'index.html'))) log(`web host: ${root} has no index.html: build the renderer first (npx electron-vite build)`)
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`,
+    port,
+    token,
+    get clients() {
+      return sockets.size
+    },
+    stats: () => ({ ...stats }),
+    async close() {
+      const closed = new Promise<void>((done) => server.close(() => done()))
+      for (const ws of sockets) ws.terminate()
+      server.closeAllConnections()
+      await Promise.all([...finished])
+      await closed
+      wss.close()
+    },
+  }
+}
+
+function badRequest(message: string): Outcome<never> {
+  const error: ThreadlabErrorInfo = { code: 'E_BAD_REQUEST', message }
+  return { ok: false, error }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...COMMON_HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...extra })
+  res.end(res.req.method === 'HEAD' ? undefined : body)
+}
+
+function listen(server: Server, port: number, fallback: boolean): Promise<number> {
+  return new Promise((done, failed) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE' && fallback && port !== 0) {
+        server.listen(0, '127.0.0.1')
+        return
+      }
+      server.off('listening', onListening)
+      failed(e)
+    }
+    const onListening = () => {
+      server.off('error', onError)
+      done((server.address() as AddressInfo).port)
+    }
+    server.on('error', onError)
+    server.once('listening', onListening)
+    server.listen(port, '127.0.0.1')
+  })
+}
