@@ -1,0 +1,104 @@
+import { useDeferredValue, useMemo } from 'react'
+import { explainRun } from '../../shared/attribution'
+import { formatDurationNs, latenessArray, lockWaitArray, percentiles } from '../../shared/stats'
+import { logHistogram } from '../model/histogram'
+import { useApp, useServices } from '../view/context'
+
+/** Order and timing statistics of the finished run, the lateness histogram and the cause sentence. */
+export function StatsPanel() {
+  const { controller, store } = useServices()
+  const s = useApp((st) => ({ result: st.result, request: st.request, dataVersion: st.dataVersion, highlight: st.highlight, phase: st.phase, missed: st.missed }))
+  const data = controller.data
+  // the per-thread statistics and the cause sentence cost tens of ms for 10,000 threads: render
+  // them after the result has painted, not in the same task
+  const result = useDeferredValue(s.result)
+  const dataVersion = useDeferredValue(s.dataVersion)
+  const derived = useMemo(() => {
+    const r = result
+    if (!r || !s.request || !data.finished || r !== s.result) return null
+    const lateness = latenessArray(data.table)
+    const waits = lockWaitArray(data.table)
+    const hist = logHistogram(lateness, 14)
+    const late = percentiles(lateness)
+    const lockWait = percentiles(waits)
+    let sentence: string
+    try {
+      sentence = explainRun({ values: s.request.values, shift: r.shift, unitMs: r.unitMs, mode: r.mode, output: r.output, table: data.table })
+    } catch (e) {
+      sentence = `(could not explain the run: ${(e as Error).message})`
+    }
+    const unitNs = r.unitMs * 1e6
+    let overUnit = 0
+    for (const l of lateness) if (l > unitNs) overUnit++
+    return { lateness, hist, late, lockWait, sentence, overUnit }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [result, s.request, dataVersion, data])
+
+  const r = s.result
+  if (!r) {
+    return (
+      <section className="panel stats" aria-label="Statistics">
+        <h2>Statistics</h2>
+        <p className="muted small">{s.phase === 'running' || s.phase === 'starting' ? 'Collecting events…' : 'Statistics of the run appear here: order, lateness, lock waits and the main cause of any error.'}</p>
+      </section>
+    )
+  }
+  const late = derived?.late ?? r.latenessNs
+  const lockWait = derived?.lockWait ?? r.lockWaitNs
+  return (
+    <section className="panel stats" aria-label="Statistics">
+      <h2>Statistics</h2>
+      {derived && <p className={`cause ${r.sorted ? 'ok' : r.cancelled && r.misplaced === 0 ? 'partial' : 'bad'}`} data-testid="cause">{derived.sentence}</p>}
+      <dl className="stat-grid">
+        <dt>order</dt>
+        <dd className={r.sorted ? 'ok' : r.cancelled && r.misplaced === 0 ? 'partial' : 'bad'}>
+          {r.sorted ? 'sorted' : r.cancelled ? (r.misplaced === 0 ? 'cancelled, in order' : 'cancelled, not sorted') : 'not sorted'}
+        </dd>
+        <dt>misplaced</dt><dd>{r.misplaced.toLocaleString()}</dd>
+        <dt>inversions</dt><dd>{r.inversions.toLocaleString()}</dd>
+        <dt>threads</dt><dd>{r.threads.toLocaleString()}</dd>
+        <dt>mode · unit</dt><dd>{r.mode} · {r.unitMs} ms</dd>
+        <dt>wall time</dt><dd>{r.wallMs >= 1000 ? `${(r.wallMs / 1000).toFixed(2)} s` : `${r.wallMs.toFixed(1)} ms`}</dd>
+        <dt>events</dt><dd>{r.eventCount.toLocaleString()}</dd>
+      </dl>
+      <h3 className="sub">Wake lateness</h3>
+      <dl className="stat-grid">
+        <dt>p50</dt><dd>{formatDurationNs(late.p50)}</dd>
+        <dt>p99</dt><dd>{formatDurationNs(late.p99)}</dd>
+        <dt>max</dt><dd>{formatDurationNs(late.max)}</dd>
+        {derived && <><dt>&gt; 1 unit</dt><dd>{derived.overUnit.toLocaleString()} {derived.overUnit === 1 ? 'thread' : 'threads'}</dd></>}
+      </dl>
+      {derived && derived.hist.total > 0 && (
+        <div className="histogram" role="group" aria-label="Lateness histogram">
+          {Array.from(derived.hist.counts, (c, b) => {
+            const lo = derived.hist.edges[b], hi = derived.hist.edges[b + 1]
+            const last = b === derived.hist.counts.length - 1
+            const label = `${formatDurationNs(Math.max(0, lo))}–${formatDurationNs(hi)}`
+            const selected = s.highlight?.label === label
+            return (
+              <button
+                key={b}
+                type="button"
+                className={`bar${selected ? ' selected' : ''}`}
+                style={{ ['--h' as string]: `${c ? Math.max(4, (c / derived.hist.peak) * 100) : 0}%` }}
+                aria-label={`lateness ${label}: ${c} threads`}
+                aria-pressed={selected}
+                title={`${label}: ${c.toLocaleString()} threads — click to light them up in the lanes`}
+                disabled={c === 0}
+                onClick={() => store.getState().setHighlight(selected ? null : { lo, hi: last ? Infinity : hi, label })}
+              />
+            )
+          })}
+          <div className="hist-axis"><span>{formatDurationNs(Math.max(0, derived.hist.edges[0]))}</span><span>log scale</span><span>{formatDurationNs(derived.hist.edges[derived.hist.edges.length - 1])}</span></div>
+        </div>
+      )}
+      <h3 className="sub">Mutex</h3>
+      <dl className="stat-grid">
+        <dt>lock wait p50</dt><dd>{formatDurationNs(lockWait.p50)}</dd>
+        <dt>lock wait p99</dt><dd>{formatDurationNs(lockWait.p99)}</dd>
+        <dt>lock wait max</dt><dd>{formatDurationNs(lockWait.max)}</dd>
+      </dl>
+      {s.missed > 0 && <p className="muted small">{s.missed} live batches were dropped by the host; the full run was fetched afterwards.</p>}
+    </section>
+  )
+}

@@ -1,0 +1,32 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './App'
+import { getApi, queryParam } from './bridge'
+import { RunController } from './model/controller'
+import { deferredApi } from './model/deferredApi'
+import { createPlayhead } from './model/playback'
+import { createAppStore } from './model/store'
+import { createOfflineApi, installBenchHook } from './view/bench'
+import { ServicesContext, type AppServices } from './view/context'
+import { installPlaybackLoop } from './view/playbackActions'
+import { RafScheduler } from './view/raf'
+import './styles.css'
+
+const bench = queryParam('bench')
+const store = createAppStore()
+const raf = new RafScheduler()
+const playhead = createPlayhead()
+const api = bench === 'replay' ? createOfflineApi() : deferredApi(getApi())
+const controller = new RunController(api, store, (cb) => raf.nextFrame(cb))
+const services: AppServices = { store, controller, playhead, raf }
+if (bench === 'replay') installBenchHook({ store, raf, playhead, controller: () => controller })
+installPlaybackLoop(services)
+void controller.loadCapabilities()
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <ServicesContext.Provider value={services}>
+      <App />
+    </ServicesContext.Provider>
+  </StrictMode>,
+)

@@ -1,0 +1,218 @@
+/**
+ * One sleep-sort run's high-rate data, kept outside the store in typed arrays: the event columns
+ * as they arrive, an incrementally updated per-thread table (same shape as shared/threads.ts), the
+ * shared vector's slots in push order and, once the run ends, the time-sorted event index used by
+ * playback. Nothing here allocates per event; the canvases read it every frame.
+ */
+import { EventColumns } from '../../shared/columns'
+import { EventKind } from '../../shared/events'
+import type { ThreadTable } from '../../shared/threads'
+
+export class RunData {
+  runId = -1
+  /** values as requested (before the engine's shift) */
+  values: Float64Array = new Float64Array(0)
+  threads = 0
+  unitMs = 1
+  cols = new EventColumns(4096)
+  table: ThreadTable = emptyTable(0)
+  /** events folded into the table so far */
+  processed = 0
+  /** worker in each slot of the shared vector (-1 while unknown) */
+  slotWorker: Int32Array = new Int32Array(0)
+  /** push time of each slot (+Infinity while unknown) */
+  slotTime: Float64Array = new Float64Array(0)
+  /** slots 0..contiguous-1 are all known */
+  contiguous = 0
+  /** rank of each worker's value among all values (ties share a rank), for inversion counts */
+  rank: Int32Array = new Int32Array(0)
+  /** inversions among the first k slots, valid for k ≤ contiguous */
+  prefixInversions: Float64Array = new Float64Array(1)
+  /** bigger value seen before slot k (slot arrived "late"), valid for k < contiguous */
+  outOfOrder: Uint8Array = new Uint8Array(0)
+  private fenwick: Int32Array = new Int32Array(1)
+  private runningMax = -Infinity
+  minT = Infinity
+  maxT = 0
+  finished = false
+  /** time-sorted event order, built when the run ends (for stepping and scrubbing) */
+  order: Uint32Array | null = null
+  sortedTimes: Float64Array | null = null
+  /** bumped on every change the canvases must notice */
+  version = 0
+  /** valMin/valMax of the requested values, for bar heights and colours */
+  valMin = 0
+  valMax = 1
+
+  reset(runId: number, values: ArrayLike<number>, unitMs: number): void {
+    const n = values.length
+    this.runId = runId
+    this.values = Float64Array.from(values)
+    this.threads = n
+    this.unitMs = unitMs
+    this.cols = new EventColumns(Math.max(1024, n * 10))
+    this.table = emptyTable(n)
+    this.processed = 0
+    this.slotWorker = new Int32Array(n).fill(-1)
+    this.slotTime = new Float64Array(n).fill(Infinity)
+    this.contiguous = 0
+    this.rank = ranks(this.values)
+    this.prefixInversions = new Float64Array(n + 1)
+    this.outOfOrder = new Uint8Array(n)
+    this.fenwick = new Int32Array(n + 2)
+    this.runningMax = -Infinity
+    this.minT = Infinity
+    this.maxT = 0
+    this.finished = false
+    this.order = null
+    this.sortedTimes = null
+    let lo = Infinity, hi = -Infinity
+    for (let i = 0; i < n; i++) { if (this.values[i] < lo) lo = this.values[i]; if (this.values[i] > hi) hi = this.values[i] }
+    this.valMin = n ? lo : 0
+    this.valMax = n ? hi : 1
+    this.version++
+  }
+
+  /** Appends a packed batch of this run. Returns false for another run's batch or a bad one. */
+  append(batch: Float64Array): boolean {
+    if (batch.length < 4 || batch[1] !== this.runId) return false
+    const err = this.cols.appendBatch(batch)
+    if (err) return false
+    this.fold()
+    return true
+  }
+
+  /** Folds events not yet seen into the thread table and the vector slots. */
+  fold(): void {
+    const { cols, table } = this
+    const n = this.threads
+    for (let i = this.processed; i < cols.length; i++) {
+      const w = cols.worker[i]
+      const t = cols.tNs[i]
+      if (t < this.minT) this.minT = t
+      if (t > this.maxT) this.maxT = t
+      if (w >= n) continue
+      switch (cols.kind[i]) {
+        case EventKind.Spawned: table.spawned[w] = t; break
+        case EventKind.SleepStart: table.sleepStart[w] = t; table.deadline[w] = cols.arg[i]; break
+        case EventKind.Woke: table.woke[w] = t; if (Number.isNaN(table.deadline[w])) table.deadline[w] = cols.arg[i]; break
+        case EventKind.LockWait: table.lockWait[w] = t; break
+        case EventKind.LockAcquired: table.lockAcquired[w] = t; break
+        case EventKind.Pushed: {
+          table.pushed[w] = t
+          const slot = cols.arg[i]
+          table.index[w] = slot
+          if (slot >= 0 && slot < n) { this.slotWorker[slot] = w; this.slotTime[slot] = t }
+          break
+        }
+        case EventKind.LockReleased: table.lockReleased[w] = t; break
+        case EventKind.Exited: table.exited[w] = t; break
+        case EventKind.Cancelled: table.cancelled[w] = t; break
+      }
+    }
+    this.processed = cols.length
+    this.advanceSlots()
+    this.version++
+  }
+
+  private advanceSlots(): void {
+    const n = this.threads
+    while (this.contiguous < n && this.slotWorker[this.contiguous] >= 0) {
+      const k = this.contiguous
+      const w = this.slotWorker[k]
+      const r = this.rank[w]
+      // earlier slots with a strictly greater rank = k − (earlier slots with rank ≤ r)
+      let le = 0
+      for (let i = r + 1; i > 0; i -= i & -i) le += this.fenwick[i]
+      this.prefixInversions[k + 1] = this.prefixInversions[k] + (k - le)
+      for (let i = r + 1; i < this.fenwick.length; i += i & -i) this.fenwick[i]++
+      const v = this.values[w]
+      this.outOfOrder[k] = v < this.runningMax ? 1 : 0
+      if (v > this.runningMax) this.runningMax = v
+      this.contiguous++
+    }
+  }
+
+  /** Marks the run over and builds the time-sorted index for playback. */
+  finish(): void {
+    this.fold()
+    this.finished = true
+    const len = this.cols.length
+    const order = new Uint32Array(len)
+    for (let i = 0; i < len; i++) order[i] = i
+    const t = this.cols.tNs
+    order.sort((a, b) => t[a] - t[b] || a - b)
+    const times = new Float64Array(len)
+    for (let i = 0; i < len; i++) times[i] = t[order[i]]
+    this.order = order
+    this.sortedTimes = times
+    this.version++
+  }
+
+  /** Replaces every event (after missed live batches) with one full batch. */
+  replaceAll(batch: Float64Array): boolean {
+    const { runId, values, unitMs } = this
+    this.reset(runId, values, unitMs)
+    const cols = new EventColumns(Math.max(1024, (batch.length - 4) / 4))
+    // the full batch carries seq 0; accept whatever runId the host stamped on it
+    if (cols.appendBatch(batch)) return false
+    this.cols = cols
+    this.fold()
+    return true
+  }
+
+  /** Slots of the shared vector filled at time t (slots fill in push order). */
+  filledAt(tNs: number): number {
+    let lo = 0, hi = this.contiguous
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (this.slotTime[mid] <= tNs) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  /** The run's time span in ns: [start, end]. */
+  span(): [number, number] {
+    if (this.cols.length === 0) return [0, 1]
+    const start = Math.min(0, this.minT)
+    return [start, Math.max(start + 1, this.maxT)]
+  }
+
+  get eventCount(): number {
+    return this.cols.length
+  }
+}
+
+export function emptyTable(n: number): ThreadTable {
+  const nan = () => new Float64Array(n).fill(NaN)
+  return {
+    count: n,
+    spawned: nan(),
+    sleepStart: nan(),
+    deadline: nan(),
+    woke: nan(),
+    lockWait: nan(),
+    lockAcquired: nan(),
+    pushed: nan(),
+    index: new Int32Array(n).fill(-1),
+    lockReleased: nan(),
+    exited: nan(),
+    cancelled: nan(),
+  }
+}
+
+/** Dense ranks (0-based; equal values share a rank). */
+export function ranks(values: Float64Array): Int32Array {
+  const n = values.length
+  const order = new Uint32Array(n)
+  for (let i = 0; i < n; i++) order[i] = i
+  order.sort((a, b) => values[a] - values[b])
+  const out = new Int32Array(n)
+  let r = -1
+  for (let i = 0; i < n; i++) {
+    if (i === 0 || values[order[i]] !== values[order[i - 1]]) r++
+    out[order[i]] = r
+  }
+  return out
+}

@@ -1,0 +1,141 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { EventColumns } from '../../src/shared/columns'
+import { EventKind } from '../../src/shared/events'
+import { countInversions } from '../../src/shared/stats'
+import { buildThreadTable } from '../../src/shared/threads'
+import { logHistogram, binOf, membersOf } from '../../src/renderer/model/histogram'
+import { mutexAt } from '../../src/renderer/model/mutex'
+import { emptyTable, ranks, RunData } from '../../src/renderer/model/runData'
+import { synthesizeRun } from '../../src/renderer/model/synth'
+
+/** Cuts a run's columns into packed batches of `size` events. */
+function batches(cols: EventColumns, runId: number, size: number): Float64Array[] {
+  const out: Float64Array[] = []
+  for (let from = 0, seq = 0; from < cols.length; from += size, seq++) {
+    const n = Math.min(size, cols.length - from)
+    const b = new Float64Array(4 + n * 4)
+    b[0] = 1; b[1] = runId; b[2] = seq; b[3] = n
+    for (let i = 0; i < n; i++) {
+      b[4 + i * 4] = cols.kind[from + i]; b[5 + i * 4] = cols.worker[from + i]; b[6 + i * 4] = cols.tNs[from + i]; b[7 + i * 4] = cols.arg[from + i]
+    }
+    out.push(b)
+  }
+  return out
+}
+
+describe('RunData', () => {
+  it('folds batches into the same table as shared/threads.ts, in any batch size', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 40 }), fc.constantFrom<'classic' | 'scheduled'>('classic', 'scheduled'), fc.integer({ min: 1, max: 50 }), (values, mode, size) => {
+        const { cols, result } = synthesizeRun(values, mode, 1, 9)
+        const d = new RunData()
+        d.reset(9, values, 1)
+        for (const b of batches(cols, 9, size)) expect(d.append(b)).toBe(true)
+        const reference = buildThreadTable(cols, values.length)
+        for (const k of ['spawned', 'sleepStart', 'deadline', 'woke', 'lockAcquired', 'pushed', 'lockReleased', 'exited'] as const) {
+          expect(Array.from(d.table[k])).toEqual(Array.from(reference[k]))
+        }
+        // slots in push order, with inversions matching the result's
+        expect(d.contiguous).toBe(values.length)
+        expect(Array.from(d.slotWorker, (w) => values[w])).toEqual(result.output)
+        expect(d.prefixInversions[values.length]).toBe(countInversions(result.output))
+        for (let k = 0; k <= values.length; k++) expect(d.prefixInversions[k]).toBe(countInversions(result.output.slice(0, k)))
+      }),
+      { numRuns: 60 },
+    )
+  })
+
+  it('ignores other runs and bad batches', () => {
+    const { cols } = synthesizeRun([3, 1, 2], 'scheduled', 1, 4)
+    const d = new RunData()
+    d.reset(5, [3, 1, 2], 1)
+    expect(d.append(batches(cols, 4, 100)[0])).toBe(false)
+    expect(d.append(new Float64Array([1, 5, 0, 3]))).toBe(false)
+    expect(d.eventCount).toBe(0)
+  })
+
+  it('knows how many slots were filled at any instant', () => {
+    const values = [4, 0, 2, 9]
+    const { cols } = synthesizeRun(values, 'scheduled', 1, 1)
+    const d = new RunData()
+    d.reset(1, values, 1)
+    d.append(cols.toBatch(1))
+    d.finish()
+    expect(d.filledAt(-Infinity)).toBe(0)
+    expect(d.filledAt(Infinity)).toBe(4)
+    for (let k = 0; k < 4; k++) {
+      expect(d.filledAt(d.slotTime[k])).toBe(k + 1)
+      expect(d.filledAt(d.slotTime[k] - 1)).toBe(k)
+    }
+    // sorted event times for playback
+    expect(d.sortedTimes!.length).toBe(cols.length)
+    for (let i = 1; i < d.sortedTimes!.length; i++) expect(d.sortedTimes![i]).toBeGreaterThanOrEqual(d.sortedTimes![i - 1])
+  })
+
+  it('marks values that arrived after a larger one', () => {
+    const d = new RunData()
+    d.reset(1, [5, 3, 8, 1], 1)
+    const push = (w: number, slot: number, t: number) => {
+      d.cols.push(EventKind.Pushed, w, t, slot)
+    }
+    push(0, 0, 10); push(2, 1, 20); push(1, 2, 30); push(3, 3, 40)
+    d.fold()
+    expect(Array.from(d.outOfOrder)).toEqual([0, 0, 1, 1])
+    // output 5, 8, 3, 1: 3 follows two larger values, 1 follows three
+    expect(Array.from(d.prefixInversions)).toEqual([0, 0, 0, 2, 5])
+  })
+
+  it('ranks ties equally', () => {
+    expect(Array.from(ranks(Float64Array.from([5, 1, 5, 3])))).toEqual([2, 0, 2, 1])
+  })
+})
+
+describe('mutex at an instant', () => {
+  it('names the holder and the earliest waiters', () => {
+    // ten threads wake at t = 100 + w and queue for the mutex; each holds it for 10 ns
+    const t = emptyTable(10)
+    for (let w = 0; w < 10; w++) {
+      t.woke[w] = 100 + w
+      t.lockWait[w] = 100 + w
+      t.lockAcquired[w] = 200 + w * 10
+      t.lockReleased[w] = 210 + w * 10
+    }
+    const m = mutexAt(t, 235, 4)
+    expect(m.holder).toBe(3)
+    expect(m.waiting).toBe(6)
+    expect(m.waiters).toEqual([4, 5, 6, 7])
+    expect(mutexAt(t, 150)).toEqual({ holder: -1, waiters: [0, 1, 2, 3, 4, 5], waiting: 10 })
+    expect(mutexAt(t, Infinity)).toEqual({ holder: -1, waiters: [], waiting: 0 })
+    // a cancelled waiter no longer waits
+    t.cancelled[9] = 230
+    expect(mutexAt(t, 235, 4).waiting).toBe(5)
+  })
+})
+
+describe('lateness histogram', () => {
+  it('counts every finite value once, on log bins', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double({ min: -1e3, max: 1e8, noNaN: true }), fc.constant(NaN)), { maxLength: 200 }), fc.integer({ min: 1, max: 30 }), (values, bins) => {
+        const h = logHistogram(values, bins)
+        const finite = values.filter(Number.isFinite)
+        expect(h.total).toBe(finite.length)
+        expect(h.counts.reduce((a, b) => a + b, 0)).toBe(finite.length)
+        for (let i = 1; i < h.edges.length; i++) expect(h.edges[i]).toBeGreaterThanOrEqual(h.edges[i - 1])
+        let members = 0
+        for (let b = 0; b < h.counts.length; b++) {
+          const m = membersOf(values, h.edges, b)
+          expect(m.length).toBe(h.counts[b])
+          members += m.length
+        }
+        expect(members).toBe(finite.length)
+      }),
+    )
+  })
+
+  it('puts values at or above the top edge in the last bin', () => {
+    const h = logHistogram([100, 1000, 10_000], 2)
+    expect(binOf(h.edges, 10_000)).toBe(1)
+    expect(binOf(h.edges, 0)).toBe(0)
+  })
+})
