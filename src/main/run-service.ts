@@ -16,6 +16,7 @@ import type {
   ThreadlabErrorInfo,
   TimingMode,
 } from '../shared/api'
+import { summarizeRequest } from '../shared/api'
 import { EventColumns } from '../shared/columns'
 import { BATCH_HEADER } from '../shared/events'
 import { LIMITS } from '../shared/limits'
@@ -214,7 +215,7 @@ export class RunService {
     }
     record.runId = record.handle.runId
     this.active = record
-    this.emitStatus({ type: 'started', runId: record.runId, request })
+    this.emitStatus({ type: 'started', runId: record.runId, summary: summarizeRequest(request) })
     return ok({ runId: record.runId })
   }
 

@@ -32,6 +32,20 @@ export interface ParallelSumRequest {
 
 export type RunRequest = SleepSortRequest | ParallelSumRequest
 
+export interface RunSummary {
+  experiment: Experiment
+  values: number
+  mode?: TimingMode
+  unitMs?: number
+  threads?: number
+}
+
+export function summarizeRequest(request: RunRequest): RunSummary {
+  return request.experiment === 'sleep-sort'
+    ? { experiment: request.experiment, values: request.values.length, mode: request.mode, unitMs: request.unitMs }
+    : { experiment: request.experiment, values: request.values.length, threads: request.threads, unitMs: request.unitMs }
+}
+
 export interface Percentiles {
   p50: number
   p99: number
@@ -93,7 +107,8 @@ export interface Capabilities {
 }
 
 export type RunStatus =
-  | { type: 'started'; runId: number; request: RunRequest }
+  /** the request in brief: echoing its values would put a 10,000-value array on every slow client's queue */
+  | { type: 'started'; runId: number; summary: RunSummary }
   | { type: 'progress'; runId: number; events: number; batches: number }
   | { type: 'finished'; runId: number; result: RunResult }
   | { type: 'failed'; runId: number; error: ThreadlabErrorInfo }

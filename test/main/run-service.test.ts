@@ -55,7 +55,7 @@ describe('RunService (scripted engine)', () => {
     const service = new RunService(engine)
     const seen = observe(service)
     const runId = runIdOf(await service.start(sortRequest()))
-    expect(seen.statuses[0]).toMatchObject({ type: 'started', runId, request: { experiment: 'sleep-sort', values: seed } })
+    expect(seen.statuses[0]).toMatchObject({ type: 'started', runId, summary: { experiment: 'sleep-sort', values: seed.length } })
     const fin = await seen.finished(runId)
     expect(seen.batches).toHaveLength(20)
     engine.sent.get(runId)!.forEach((b, i) => expect(seen.batches[i]).toBe(b)) // the same objects

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Outcome, RunRequest, RunStatus, SleepSortResult, ThreadlabApi } from '../../src/shared/api'
+import { summarizeRequest } from '../../src/shared/api'
 import { LIMITS } from '../../src/shared/limits'
 import { RunController } from '../../src/renderer/model/controller'
 import { createAppStore } from '../../src/renderer/model/store'
@@ -87,7 +88,7 @@ describe('RunController', () => {
   it('keeps batches and statuses that arrive before startRun answers', async () => {
     const { host, store, controller } = setup()
     host.onRequest = (runId, r) => {
-      host.status({ type: 'started', runId, request: r })
+      host.status({ type: 'started', runId, summary: summarizeRequest(r) })
       host.play(runId, r, 2)
     }
     await controller.run()

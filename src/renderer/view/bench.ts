@@ -5,6 +5,7 @@
  * Never installed in normal use: main.tsx calls this only when the query flag is present.
  */
 import type { Capabilities, RunStatus, SleepSortRequest, SleepSortResult, ThreadlabApi } from '../../shared/api'
+import { summarizeRequest } from '../../shared/api'
 import { EventColumns } from '../../shared/columns'
 import { BATCH_HEADER, EVENT_WIDTH } from '../../shared/events'
 import { LIMITS } from '../../shared/limits'
@@ -75,7 +76,7 @@ export function createOfflineApi(): ThreadlabApi {
         },
       }
       setTimeout(() => {
-        emitStatus({ type: 'started', runId, request })
+        emitStatus({ type: 'started', runId, summary: summarizeRequest(request) })
         tick()
       }, 0)
       return { ok: true, value: { runId } }
