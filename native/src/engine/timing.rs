@@ -1,0 +1,222 @@
+//! Clocks, precise sleeps and scheduling knobs (Linux). Everything here is a thin, safe wrapper
+//! over one libc call so the runner reads as a description of the experiment.
+
+use std::sync::atomic::AtomicU32;
+
+/// CLOCK_MONOTONIC in nanoseconds.
+#[inline]
+#[allow(clippy::unnecessary_cast)] // time_t / c_long are not i64 everywhere
+pub fn now_ns() -> i64 {
+  let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+  // SAFETY: valid pointer to a timespec; CLOCK_MONOTONIC always exists on Linux.
+  unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+  ts.tv_sec as i64 * 1_000_000_000 + ts.tv_nsec as i64
+}
+
+fn timespec_of(ns: i64) -> libc::timespec {
+  let ns = ns.max(0);
+  libc::timespec { tv_sec: (ns / 1_000_000_000) as libc::time_t, tv_nsec: (ns % 1_000_000_000) as libc::c_long }
+}
+
+/// Sleeps until the absolute CLOCK_MONOTONIC time `deadline_ns` with clock_nanosleep(TIMER_ABSTIME).
+/// Not cancellable; used by the bare baseline and probes.
+pub fn sleep_until(deadline_ns: i64) {
+  let ts = timespec_of(deadline_ns);
+  loop {
+    // SAFETY: valid timespec; remaining-time pointer may be null with TIMER_ABSTIME.
+    let r = unsafe { libc::clock_nanosleep(libc::CLOCK_MONOTONIC, libc::TIMER_ABSTIME, &ts, std::ptr::null_mut()) };
+    if r != libc::EINTR {
+      return;
+    }
+  }
+}
+
+/// Waits while `*word == expected`, until the absolute CLOCK_MONOTONIC deadline (None: forever).
+/// This is a futex wait with an absolute timeout (FUTEX_WAIT_BITSET): the kernel arms the same
+/// hrtimer as clock_nanosleep(TIMER_ABSTIME), honouring the thread's timer slack, so it is as
+/// precise as that, but a FUTEX_WAKE on `word` ends it at once (that is how runs are cancelled).
+/// Returns when the deadline passed, the word changed, or spuriously; callers re-check.
+#[inline]
+pub fn futex_wait_until(word: &AtomicU32, expected: u32, deadline_ns: Option<i64>) {
+  let ts;
+  let ts_ptr = match deadline_ns {
+    Some(d) => {
+      ts = timespec_of(d);
+      &ts as *const libc::timespec
+    }
+    None => std::ptr::null(),
+  };
+  // SAFETY: `word` is a valid, aligned u32 for the duration of the call; FUTEX_WAIT_BITSET takes
+  // an absolute CLOCK_MONOTONIC timeout (null = no timeout) and a non-zero bitset.
+  unsafe {
+    libc::syscall(
+      libc::SYS_futex,
+      word.as_ptr(),
+      libc::FUTEX_WAIT_BITSET | libc::FUTEX_PRIVATE_FLAG,
+      expected,
+      ts_ptr,
+      std::ptr::null::<u32>(),
+      libc::FUTEX_BITSET_MATCH_ANY,
+    );
+  }
+}
+
+/// Wakes every thread waiting on `word`.
+pub fn futex_wake_all(word: &AtomicU32) {
+  // SAFETY: plain FUTEX_WAKE on a valid address.
+  unsafe {
+    libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, i32::MAX);
+  }
+}
+
+/// Lowers the calling thread's timer slack (prctl PR_SET_TIMERSLACK). 1 ns is the minimum.
+pub fn set_timer_slack(ns: u64) -> bool {
+  // SAFETY: prctl with integer arguments only.
+  unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, ns as libc::c_ulong, 0, 0, 0) == 0 }
+}
+
+/// The calling thread's current timer slack in ns.
+pub fn timer_slack_ns() -> u64 {
+  // SAFETY: prctl with integer arguments only; returns the slack.
+  let r = unsafe { libc::prctl(libc::PR_GET_TIMERSLACK, 0, 0, 0, 0) };
+  if r < 0 { 0 } else { r as u64 }
+}
+
+/// CPUs this process may run on.
+pub fn allowed_cpus() -> Vec<usize> {
+  // SAFETY: cpu_set_t is plain data; sched_getaffinity fills it.
+  unsafe {
+    let mut set: libc::cpu_set_t = std::mem::zeroed();
+    if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
+      return (0..num_cpus()).collect();
+    }
+    (0..libc::CPU_SETSIZE as usize).filter(|&c| libc::CPU_ISSET(c, &set)).collect()
+  }
+}
+
+/// Number of CPUs available to this process.
+pub fn num_cpus() -> usize {
+  std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
+/// Pins the calling thread to the given CPUs. Returns false if the kernel refused.
+pub fn pin_to(cpus: &[usize]) -> bool {
+  if cpus.is_empty() {
+    return false;
+  }
+  // SAFETY: cpu_set_t is plain data; sched_setaffinity(0) applies to the calling thread.
+  unsafe {
+    let mut set: libc::cpu_set_t = std::mem::zeroed();
+    for &c in cpus {
+      libc::CPU_SET(c, &mut set);
+    }
+    libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) == 0
+  }
+}
+
+/// The CPU plan of a scheduled run: sorting threads share `workers`, everything else `others`.
+#[derive(Clone, Debug)]
+pub struct CpuPlan {
+  pub workers: Vec<usize>,
+  pub others: Vec<usize>,
+}
+
+impl CpuPlan {
+  pub fn detect() -> CpuPlan {
+    let cpus = allowed_cpus();
+    if cpus.len() < 2 {
+      return CpuPlan { workers: cpus.clone(), others: cpus };
+    }
+    let last = *cpus.last().unwrap();
+    CpuPlan { workers: vec![last], others: cpus[..cpus.len() - 1].to_vec() }
+  }
+}
+
+/// Switches the calling thread to SCHED_FIFO at `priority`. Err(errno) when not permitted.
+pub fn set_fifo(priority: i32) -> Result<(), i32> {
+  let p = libc::sched_param { sched_priority: priority };
+  // SAFETY: sched_setscheduler(0) applies to the calling thread on Linux.
+  let r = unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO, &p) };
+  if r == 0 { Ok(()) } else { Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EPERM)) }
+}
+
+/// Returns the calling thread to SCHED_OTHER.
+pub fn set_normal() {
+  let p = libc::sched_param { sched_priority: 0 };
+  // SAFETY: as above.
+  unsafe { libc::sched_setscheduler(0, libc::SCHED_OTHER, &p) };
+}
+
+/// Priority used for realtime sorting threads.
+pub const FIFO_PRIORITY: i32 = 10;
+
+/// How to allow realtime scheduling, for messages.
+pub const REALTIME_HOWTO: &str = "SCHED_FIFO needs the CAP_SYS_NICE capability or an rtprio limit: \
+run as root, grant the capability (e.g. `sudo setcap cap_sys_nice+ep $(readlink -f $(which node))`), \
+or raise the limit (`ulimit -r 10`, or a `<user> - rtprio 10` line in /etc/security/limits.conf, then log in again)";
+
+/// Probes for real whether SCHED_FIFO is permitted: a short-lived thread tries it and goes back.
+/// Ok(()) when allowed, Err(reason) otherwise.
+pub fn probe_realtime() -> Result<(), String> {
+  let h = std::thread::Builder::new().name("tl-rt-probe".into()).stack_size(64 * 1024).spawn(|| {
+    let r = set_fifo(FIFO_PRIORITY);
+    if r.is_ok() {
+      set_normal();
+    }
+    r
+  });
+  match h {
+    Err(e) => Err(format!("could not start the probe thread: {e}")),
+    Ok(h) => match h.join() {
+      Ok(Ok(())) => Ok(()),
+      Ok(Err(errno)) => {
+        let os = std::io::Error::from_raw_os_error(errno);
+        let rtprio = rtprio_limit().map(|l| format!(" (RLIMIT_RTPRIO is {l})")).unwrap_or_default();
+        Err(format!("realtime scheduling is not permitted: sched_setscheduler(SCHED_FIFO, {FIFO_PRIORITY}) failed with {os}{rtprio}. {REALTIME_HOWTO}"))
+      }
+      Err(_) => Err("the realtime probe thread panicked".into()),
+    },
+  }
+}
+
+fn rtprio_limit() -> Option<u64> {
+  let mut l = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+  // SAFETY: valid pointer.
+  if unsafe { libc::getrlimit(libc::RLIMIT_RTPRIO, &mut l) } == 0 { Some(l.rlim_cur) } else { None }
+}
+
+/// Threads of this process (from /proc/self/status), for leak tests.
+pub fn process_thread_count() -> u32 {
+  std::fs::read_to_string("/proc/self/status")
+    .ok()
+    .and_then(|s| s.lines().find(|l| l.starts_with("Threads:")).and_then(|l| l[8..].trim().parse().ok()))
+    .unwrap_or(0)
+}
+
+/// Lateness (ns) of `samples` absolute sleeps of `sleep_ns` each, with 1 ns timer slack, on a
+/// fresh thread: with the cancellable futex wait (`futex = true`) or with clock_nanosleep
+/// (TIMER_ABSTIME). For checking that cancellability costs no accuracy.
+pub fn sleep_lateness(samples: usize, sleep_ns: i64, futex: bool) -> Vec<i64> {
+  std::thread::Builder::new()
+    .stack_size(256 * 1024)
+    .spawn(move || {
+      set_timer_slack(1);
+      let word = AtomicU32::new(0);
+      let mut out = Vec::with_capacity(samples);
+      for _ in 0..samples {
+        let deadline = now_ns() + sleep_ns;
+        if futex {
+          while now_ns() < deadline {
+            futex_wait_until(&word, 0, Some(deadline));
+          }
+        } else {
+          sleep_until(deadline);
+        }
+        out.push(now_ns() - deadline);
+      }
+      out
+    })
+    .ok()
+    .and_then(|h| h.join().ok())
+    .unwrap_or_default()
+}
