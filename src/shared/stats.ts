@@ -157,6 +157,8 @@ export function histogram(values: ArrayLike<number>, bins: number, options: Hist
     const v = values[i]
     if (Number.isNaN(v) || v < lo || v > hi) continue
     let k = Math.floor((v - lo) / width)
+    // a range narrower than binCount subnormals makes width 0 and k NaN or infinite
+    if (!Number.isFinite(k)) k = v >= hi ? binCount - 1 : 0
     if (k >= binCount) k = binCount - 1
     // floating-point edges: keep the documented rule edges[k] ≤ v < edges[k+1]
     while (k > 0 && v < edges[k]) k--
