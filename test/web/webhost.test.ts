@@ -294,12 +294,11 @@ describe('web host backpressure (scripted engine)', () => {
     try {
       const c = await connect(wsUrl(host), origin(host))
       c.ws.pause()
-      // each `started` status echoes the request: ~200 KB per run, never read
-      const values = new Array(20_000).fill(123456.789)
-      const request = JSON.stringify({ experiment: 'parallel-sum', values, threads: 2 })
-      for (let i = 0; i < 100 && c.ws.readyState === c.ws.OPEN; i++) {
-        c.sendRaw(`{"id":${i + 1},"method":"startRun","params":${request}}`)
-        await new Promise((r) => setTimeout(r, 30))
+      // answers are small (statuses no longer echo a request's values), so ask for many of them
+      // while never reading: the kernel's loopback buffers fill first, then the host's queue
+      for (let burst = 0; burst < 400 && c.ws.readyState === c.ws.OPEN; burst++) {
+        for (let i = 0; i < 500; i++) c.sendRaw(`{"id":${burst * 500 + i + 1},"method":"capabilities"}`)
+        await new Promise((r) => setTimeout(r, 10))
       }
       await c.closed
       const stats = host.stats()
