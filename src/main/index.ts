@@ -7,7 +7,8 @@
  * order. A reload or crash disposes the page's service: its run is cancelled and joined.
  */
 import { BrowserWindow, MessageChannelMain, app, dialog, ipcMain, session, type IpcMainInvokeEvent, type MessagePortMain, type WebContents } from 'electron'
-import { join } from 'node:path'
+import { open } from 'node:fs/promises'
+import { basename, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Outcome } from '../shared/api'
 import { IPC, type PortMessage } from '../shared/ipc'
@@ -30,10 +31,47 @@ let mainWindow: BrowserWindow | null = null
 const clients = new Map<number, Client>()
 
 /**
- * A number list file named on the command line (`threadlab numbers.txt`). The hook for loading
- * it: once the renderer can receive a file, send it on did-finish-load (read + parseNumberList).
+ * A file named on the command line (`threadlab run.threadlab` or `threadlab numbers.txt`). It is
+ * read here on did-finish-load (size-capped); handing its bytes to the page needs a preload member
+ * the preload does not have yet, so for now the outcome is only logged.
  */
 let pendingFile: string | null = fileArgument(process.argv)
+
+/** The most main reads of a command-line file (a run file at its event cap is about 170 MB). */
+const MAX_FILE_ARGUMENT_BYTES = 256 * 1024 * 1024
+
+interface FileArgument {
+  name: string
+  bytes: Uint8Array
+}
+
+/**
+ * Reads a command-line file: a regular file of at most MAX_FILE_ARGUMENT_BYTES, and never more
+ * than the size it had when opened (a file growing meanwhile is cut there). Never throws.
+ */
+async function readFileArgument(path: string): Promise<Outcome<FileArgument>> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined
+  try {
+    handle = await open(resolve(path), 'r')
+    const st = await handle.stat()
+    if (!st.isFile()) return { ok: false, error: { code: 'E_NOT_A_FILE', message: `${path} is not a regular file` } }
+    if (st.size > MAX_FILE_ARGUMENT_BYTES) {
+      return { ok: false, error: { code: 'E_TOO_LARGE', message: `${path} is ${Math.round(st.size / 2 ** 20)} MiB, more than the ${MAX_FILE_ARGUMENT_BYTES / 2 ** 20} MiB Threadlab opens` } }
+    }
+    const bytes = new Uint8Array(st.size)
+    let read = 0
+    while (read < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read)
+      if (bytesRead === 0) break
+      read += bytesRead
+    }
+    return { ok: true, value: { name: basename(path), bytes: bytes.subarray(0, read) } }
+  } catch (e) {
+    return { ok: false, error: { code: 'E_READ', message: `${path} could not be read: ${(e as Error).message}` } }
+  } finally {
+    await handle?.close().catch(() => {})
+  }
+}
 
 function fileArgument(argv: string[]): string | null {
   // argv: electron binary, (app path when unpackaged), then user arguments
@@ -103,6 +141,7 @@ function registerIpc(): void {
   handle(IPC.startRun, 1, (client, request) => client.service.start(request))
   handle(IPC.cancelRun, 0, (client) => client.service.cancel())
   handle(IPC.fetchRunEvents, 1, (client, runId) => client.service.fetchRunEvents(runId))
+  handle(IPC.measureMachine, 0, (client) => client.service.measureMachine())
 }
 
 function harden(): void {
@@ -161,8 +200,14 @@ function createWindow(): void {
   contents.on('did-finish-load', () => {
     connect(contents)
     if (pendingFile) {
-      console.log(`threadlab: opening files from the command line is not wired yet (${pendingFile})`)
+      const path = pendingFile
       pendingFile = null
+      void readFileArgument(path).then((out) => {
+        // TODO(preload): send `out` to the page (an `onOpenFile` member of the preload API); until
+        // then the page cannot receive it, so say what was read.
+        if (out.ok) console.log(`threadlab: read ${out.value.name} (${out.value.bytes.length} bytes) from the command line; opening it in the window is not wired yet`)
+        else console.log(`threadlab: ${out.error.message} (${out.error.code})`)
+      })
     }
   })
   contents.on('render-process-gone', () => disconnect(id))

@@ -21,7 +21,9 @@ import { EventColumns } from '../shared/columns'
 import { BATCH_HEADER } from '../shared/events'
 import { LIMITS } from '../shared/limits'
 import { validateRunRequest } from '../shared/validate'
+import type { MachineFigures } from '../shared/sweep'
 import type { Engine, EngineRun, EngineSleepSortResult, EngineSumResult } from './addon'
+import { measureMachine, type MeasureOptions } from './measure'
 
 export type BatchListener = (batch: Float64Array) => void
 export type StatusListener = (status: RunStatus) => void
@@ -33,6 +35,8 @@ export interface RunServiceOptions {
   maxRunsPerMinute?: number
   /** clock for the rate limit, replaceable in tests */
   now?: () => number
+  /** how measureMachine measures (default: measure.ts's defaults, about a second) */
+  measure?: Omit<MeasureOptions, 'signal'>
 }
 
 interface RunRecord {
@@ -64,6 +68,9 @@ export class RunService {
   private readonly maxRunsPerMinute: number
   private readonly now: () => number
   private cpus: number | undefined
+  private readonly measureOptions: Omit<MeasureOptions, 'signal'>
+  /** aborts a measurement in progress when the client goes away */
+  private measuring: AbortController | null = null
 
   constructor(
     private readonly engine: Engine,
@@ -72,6 +79,7 @@ export class RunService {
     this.progressIntervalMs = options.progressIntervalMs ?? 100
     this.maxRunsPerMinute = options.maxRunsPerMinute ?? LIMITS.maxRunsPerMinute
     this.now = options.now ?? Date.now
+    this.measureOptions = options.measure ?? {}
   }
 
   onBatch(listener: BatchListener): () => void {
@@ -141,10 +149,32 @@ export class RunService {
     }
   }
 
+  /**
+   * Measures what shapes the numbers on this machine (src/main/measure.ts). Queued like a start, so
+   * no run of this client starts while it measures; refused with E_BUSY while a run is active (its
+   * threads would disturb the figures).
+   */
+  measureMachine(): Promise<Outcome<MachineFigures>> {
+    return this.serially(async () => {
+      if (this.disposed) return err('E_DISPOSED', 'this client has disconnected')
+      if (this.active) return err('E_BUSY', `run ${this.active.runId} is still going: measure the machine when it has finished`)
+      const abort = new AbortController()
+      this.measuring = abort
+      try {
+        return ok(await measureMachine(this.engine, { ...this.measureOptions, signal: abort.signal }))
+      } catch (e) {
+        return { ok: false, error: toErrorInfo(e) }
+      } finally {
+        this.measuring = null
+      }
+    })
+  }
+
   /** The client went away: cancel its run, wait for the threads to be joined, drop everything. */
   async dispose(): Promise<void> {
     if (this.disposed) return this.queue.then(() => undefined)
     this.disposed = true
+    this.measuring?.abort()
     this.active?.handle?.cancel()
     await this.serially(() => this.stopActive())
     this.batchListeners.clear()

@@ -7,6 +7,7 @@
 import { contextBridge, ipcRenderer } from 'electron'
 import type { Capabilities, Outcome, RunRequest, RunStatus, ThreadlabApi } from '../shared/api'
 import { IPC, type PortMessage } from '../shared/ipc'
+import type { MachineFigures } from '../shared/sweep'
 
 const batchListeners = new Set<(batch: Float64Array) => void>()
 const statusListeners = new Set<(status: RunStatus) => void>()
@@ -49,6 +50,7 @@ const api: ThreadlabApi = {
   startRun: (request: RunRequest) => ipcRenderer.invoke(IPC.startRun, request) as Promise<Outcome<{ runId: number }>>,
   cancelRun: () => ipcRenderer.invoke(IPC.cancelRun) as Promise<Outcome<null>>,
   fetchRunEvents: (runId: number) => ipcRenderer.invoke(IPC.fetchRunEvents, runId) as Promise<Outcome<Float64Array>>,
+  measureMachine: () => ipcRenderer.invoke(IPC.measureMachine) as Promise<Outcome<MachineFigures>>,
   onBatch(listener) {
     if (typeof listener !== 'function') throw new TypeError('onBatch needs a function')
     batchListeners.add(listener)

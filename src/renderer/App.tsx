@@ -1,12 +1,15 @@
-import { useEffect } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { isMac } from './bridge'
 import { ComparePanel } from './components/ComparePanel'
+import { FilesPanel } from './components/FilesPanel'
 import { Header } from './components/Header'
 import { InputPanel } from './components/InputPanel'
-import { LanesView } from './components/LanesView'
+import { RunTimeline } from './components/RunTimeline'
 import { PlaybackBar } from './components/PlaybackBar'
 import { ResultPanel } from './components/ResultPanel'
 import { StatsPanel } from './components/StatsPanel'
+import { SweepView } from './components/SweepView'
+import { ViewTabs, viewPanelId, viewTabId, type AppView } from './components/ViewTabs'
 import { VectorView } from './components/VectorView'
 import { useServices } from './view/context'
 import { stepPlayback, togglePlay } from './view/playbackActions'
@@ -14,8 +17,16 @@ import { stepPlayback, togglePlay } from './view/playbackActions'
 export function App() {
   const services = useServices()
   const mac = isMac()
+  const [view, setView] = useState<AppView>('run')
+  const viewRef = useRef(view)
+  viewRef.current = view
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (viewRef.current === 'sweep') {
+        // the Run view's keys stay with it; Escape cancels the sweep
+        if (e.key === 'Escape') services.sweep.cancel()
+        return
+      }
       if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
         e.preventDefault()
         void services.controller.run()
@@ -39,7 +50,8 @@ export function App() {
   return (
     <div className="app">
       <Header />
-      <div className="body">
+      <ViewTabs view={view} onChange={setView} />
+      <div className="body" role="tabpanel" id={viewPanelId('run')} aria-labelledby={viewTabId('run')} hidden={view !== 'run'}>
         <aside className="left" aria-label="Input">
           <InputPanel modKey={mac ? '⌘' : 'Ctrl'} />
         </aside>
@@ -47,13 +59,15 @@ export function App() {
           <ComparePanel />
           <VectorView />
           <PlaybackBar />
-          <LanesView />
+          <RunTimeline />
         </main>
         <aside className="right" aria-label="Statistics">
+          <FilesPanel modKey={mac ? '⌘' : 'Ctrl'} />
           <ResultPanel />
           <StatsPanel />
         </aside>
       </div>
+      {view === 'sweep' && <SweepView />}
     </div>
   )
 }

@@ -6,6 +6,7 @@ import { RunController } from './model/controller'
 import { deferredApi } from './model/deferredApi'
 import { createPlayhead } from './model/playback'
 import { createAppStore } from './model/store'
+import { SweepController } from './model/sweep'
 import { createOfflineApi, installBenchHook } from './view/bench'
 import { ServicesContext, type AppServices } from './view/context'
 import { installPlaybackLoop } from './view/playbackActions'
@@ -18,7 +19,8 @@ const raf = new RafScheduler()
 const playhead = createPlayhead()
 const api = bench === 'replay' ? createOfflineApi() : deferredApi(getApi())
 const controller = new RunController(api, store, (cb) => raf.nextFrame(cb))
-const services: AppServices = { store, controller, playhead, raf }
+const sweep = new SweepController(api, () => store.getState().caps, (cb) => raf.nextFrame(cb))
+const services: AppServices = { store, controller, playhead, raf, sweep }
 if (bench === 'replay') installBenchHook({ store, raf, playhead, controller: () => controller })
 installPlaybackLoop(services)
 void controller.loadCapabilities()

@@ -124,6 +124,12 @@ export interface ThreadlabApi {
   cancelRun(): Promise<Outcome<null>>
   /** every batch of a finished run, concatenated into one batch (for replay after missed frames) */
   fetchRunEvents(runId: number): Promise<Outcome<Float64Array>>
+  /**
+   * What shapes the numbers on this machine (CPU count, timer slack, realtime permission, the cost
+   * of recording an event, spawn time per thread, empty-sleep lateness), measured by the host in
+   * about a second. Refused with E_BUSY while this client has a run active.
+   */
+  measureMachine(): Promise<Outcome<import('./sweep').MachineFigures>>
   onBatch(listener: (batch: Float64Array) => void): () => void
   onStatus(listener: (status: RunStatus) => void): () => void
 }

@@ -13,6 +13,7 @@ export const IPC = {
   startRun: 'threadlab:start-run',
   cancelRun: 'threadlab:cancel-run',
   fetchRunEvents: 'threadlab:fetch-run-events',
+  measureMachine: 'threadlab:measure-machine',
   /** main → preload: carries the MessagePort of the stream in `event.ports[0]` */
   port: 'threadlab:port',
 } as const
@@ -41,8 +42,8 @@ export type PortMessage = { type: 'status'; status: RunStatus }
 export const WS_PATH = '/ws'
 export const HEALTH_PATH = '/health'
 
-export type Method = 'capabilities' | 'startRun' | 'cancelRun' | 'fetchRunEvents'
-export const METHODS: readonly Method[] = ['capabilities', 'startRun', 'cancelRun', 'fetchRunEvents']
+export type Method = 'capabilities' | 'startRun' | 'cancelRun' | 'fetchRunEvents' | 'measureMachine'
+export const METHODS: readonly Method[] = ['capabilities', 'startRun', 'cancelRun', 'fetchRunEvents', 'measureMachine']
 
 export interface ClientRequest {
   id: number
@@ -96,7 +97,7 @@ export function parseClientRequest(text: string): { ok: true; request: ClientReq
     return { ok: false, id, error: { code: 'E_BAD_REQUEST', message: `method must be one of ${METHODS.join(', ')}` } }
   }
   const method = o.method as Method
-  if ((method === 'capabilities' || method === 'cancelRun') && o.params !== undefined && o.params !== null) {
+  if ((method === 'capabilities' || method === 'cancelRun' || method === 'measureMachine') && o.params !== undefined && o.params !== null) {
     return { ok: false, id, error: { code: 'E_BAD_REQUEST', message: `${method} takes no params` } }
   }
   return { ok: true, request: o.params === undefined ? { id, method } : { id, method, params: o.params } }

@@ -36,6 +36,9 @@ class FakeHost implements ThreadlabApi {
     const b = this.full.get(runId)
     return b ? { ok: true as const, value: b } : { ok: false as const, error: { code: 'E_NO_RUN', message: 'none' } }
   }
+  async measureMachine() {
+    return { ok: false as const, error: { code: 'E_UNSUPPORTED', message: 'not measured in this test' } }
+  }
   onBatch(l: (b: Float64Array) => void) { this.batchL.add(l); return () => this.batchL.delete(l) }
   onStatus(l: (s: RunStatus) => void) { this.statusL.add(l); return () => this.statusL.delete(l) }
   batch(b: Float64Array) { for (const l of this.batchL) l(b) }

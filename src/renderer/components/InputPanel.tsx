@@ -1,10 +1,11 @@
 import { useMemo, useRef, useState, type DragEvent, type ReactNode } from 'react'
-import { TIMING_MODES, type TimingMode } from '../../shared/api'
+import { TIMING_MODES, type Experiment, type TimingMode } from '../../shared/api'
 import { LIMITS } from '../../shared/limits'
 import type { TokenError } from '../../shared/parse'
-import { PRESETS, type PresetId } from '../model/presets'
-import { isActive, UNIT_MAX, UNIT_MIN } from '../model/store'
+import { PRESETS, presetsFor, type PresetId } from '../model/presets'
+import { isActive, SUM_UNIT_MIN, THREADS_MAX, THREADS_MIN, UNIT_MAX, UNIT_MIN } from '../model/store'
 import { useApp, useServices } from '../view/context'
+import { looksLikeRunFile, openRunFile } from '../view/runFileActions'
 import { AlertBox } from './AlertBox'
 
 const MAX_MARKS = 200
@@ -14,7 +15,9 @@ export function InputPanel({ modKey }: { modKey: string }) {
   const s = useApp((st) => ({
     text: st.text, parsed: st.parsed, mode: st.mode, unitText: st.unitText, preset: st.preset, n: st.n,
     maxValue: st.maxValue, caps: st.caps, phase: st.phase, unitMs: st.unitMs, compareActive: st.compare?.active ?? false,
+    experiment: st.experiment, threadsText: st.threadsText, threads: st.threads,
   }))
+  const sum = s.experiment === 'parallel-sum'
   const act = store.getState()
   const textRef = useRef<HTMLTextAreaElement>(null)
   const backdropRef = useRef<HTMLDivElement>(null)
@@ -23,11 +26,12 @@ export function InputPanel({ modKey }: { modKey: string }) {
   const [fileNote, setFileNote] = useState<string | null>(null)
   const active = isActive(s.phase)
   const realtimeDenied = s.caps ? !s.caps.realtime.allowed : false
-  const presetInfo = PRESETS.find((p) => p.id === s.preset)
+  const presetInfo = PRESETS.find((p) => p.id === s.preset && p.experiments.includes(s.experiment))
+  const workers = Math.max(1, Math.min(Number.isFinite(s.threads) ? s.threads : s.caps?.cpus ?? 1, s.parsed.values.length || 1))
 
   const tokenErrors = s.parsed.errors
   const marks = useMemo(() => renderMarks(s.text, tokenErrors), [s.text, tokenErrors])
-  const summary = useMemo(() => summarize(s.parsed.values, s.unitMs), [s.parsed.values, s.unitMs])
+  const summary = useMemo(() => (sum ? summarizeSum(s.parsed.values, s.unitMs, workers) : summarize(s.parsed.values, s.unitMs)), [sum, s.parsed.values, s.unitMs, workers])
 
   const syncScroll = () => {
     if (backdropRef.current && textRef.current) {
@@ -44,6 +48,11 @@ export function InputPanel({ modKey }: { modKey: string }) {
   }
 
   const loadFile = async (file: File) => {
+    // a run file dropped or chosen here opens as a run, not as a list of numbers
+    if (await looksLikeRunFile(file)) {
+      if (await openRunFile(controller, file)) setFileNote(null)
+      return
+    }
     if (file.size > LIMITS.maxInputChars * 4) {
       setFileNote(`${file.name} is ${Math.round(file.size / 1e6)} MB: too big for a number list`)
       return
@@ -70,6 +79,13 @@ export function InputPanel({ modKey }: { modKey: string }) {
 
   return (
     <div className="input-panel">
+      <div className="field">
+        <label htmlFor="experiment">Experiment</label>
+        <select id="experiment" value={s.experiment} onChange={(e) => act.setExperiment(e.target.value as Experiment)} disabled={active}>
+          <option value="sleep-sort">sleep sort</option>
+          <option value="parallel-sum">parallel sum</option>
+        </select>
+      </div>
       <div className="field">
         <label htmlFor="numbers">Numbers</label>
         <div
@@ -98,7 +114,7 @@ export function InputPanel({ modKey }: { modKey: string }) {
           <input ref={fileRef} type="file" accept=".txt,.csv,.tsv,text/plain" hidden onChange={(e) => { const f = e.target.files?.[0]; if (f) void loadFile(f); e.target.value = '' }} />
         </p>
         {fileNote && <p className="muted small">{fileNote}</p>}
-        {s.parsed.hasNegatives && (
+        {!sum && s.parsed.hasNegatives && (
           <p className="note small" role="note">
             Negative values: every value is shifted by +{formatShift(s.parsed.values)} so the smallest sleeps 0. The output shows the original numbers.
           </p>
@@ -118,9 +134,9 @@ export function InputPanel({ modKey }: { modKey: string }) {
       <div className="row">
         <div className="field grow">
           <label htmlFor="preset">Preset</label>
-          <select id="preset" value={s.preset} onChange={(e) => { if (e.target.value !== 'custom') act.applyPreset(e.target.value as PresetId) }}>
+          <select id="preset" value={presetInfo ? s.preset : 'custom'} onChange={(e) => { if (e.target.value !== 'custom') act.applyPreset(e.target.value as PresetId) }}>
             <option value="custom" disabled>custom</option>
-            {PRESETS.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
+            {presetsFor(s.experiment).map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
           </select>
         </div>
         <button type="button" className="icon-button" disabled={!presetInfo?.generated} onClick={() => presetInfo && act.applyPreset(presetInfo.id)} title="generate again" aria-label="Generate again">↻</button>
@@ -140,29 +156,43 @@ export function InputPanel({ modKey }: { modKey: string }) {
       </div>
 
       <div className="row">
-        <div className="field grow">
-          <label htmlFor="mode">Mode</label>
-          <select id="mode" value={s.mode} onChange={(e) => act.setMode(e.target.value as TimingMode)} aria-describedby="mode-help">
-            {TIMING_MODES.map((m) => (
-              <option key={m} value={m} disabled={m === 'realtime' && realtimeDenied}>{m}</option>
-            ))}
-          </select>
-        </div>
+        {sum ? (
+          <div className="field grow">
+            <label htmlFor="threads">Threads</label>
+            <input id="threads" type="number" min={THREADS_MIN} max={THREADS_MAX} step={1} value={s.threadsText}
+              placeholder={s.caps ? String(s.caps.cpus) : 'cores'} aria-describedby="mode-help"
+              onChange={(e) => act.setThreadsText(e.target.value)} />
+          </div>
+        ) : (
+          <div className="field grow">
+            <label htmlFor="mode">Mode</label>
+            <select id="mode" value={s.mode} onChange={(e) => act.setMode(e.target.value as TimingMode)} aria-describedby="mode-help">
+              {TIMING_MODES.map((m) => (
+                <option key={m} value={m} disabled={m === 'realtime' && realtimeDenied}>{m}</option>
+              ))}
+            </select>
+          </div>
+        )}
         <div className="field">
           <label htmlFor="unit">Unit (ms)</label>
-          <input id="unit" type="number" min={UNIT_MIN} max={UNIT_MAX} step="any" value={s.unitText}
-            onChange={(e) => act.setUnitText(e.target.value)} />
+          <input id="unit" type="number" min={sum ? SUM_UNIT_MIN : UNIT_MIN} max={UNIT_MAX} step="any" value={s.unitText}
+            aria-describedby={sum ? 'unit-help' : undefined} onChange={(e) => act.setUnitText(e.target.value)} />
         </div>
       </div>
+      {sum && (
+        <p id="unit-help" className="unit-help small">
+          Unit = <b>delay per element</b> each worker waits per value it adds, to watch the work being shared (0 = full speed).
+        </p>
+      )}
       <p id="mode-help" className="muted small">
-        {MODE_HELP[s.mode]}
-        {realtimeDenied && <><br /><span className="warn">realtime unavailable: {s.caps?.realtime.reason ?? 'not allowed on this machine'}</span></>}
+        {sum ? SUM_HELP : MODE_HELP[s.mode]}
+        {!sum && realtimeDenied && <><br /><span className="warn">realtime unavailable: {s.caps?.realtime.reason ?? 'not allowed on this machine'}</span></>}
       </p>
 
       <div className="buttons">
         <button type="button" className="primary" onClick={run} title={`${modKey}+Enter`}>Run</button>
         <button type="button" onClick={() => void controller.cancel()} disabled={!active} title="Esc">Cancel</button>
-        <button type="button" onClick={() => void controller.compareModes()} disabled={active || s.compareActive}>Compare modes</button>
+        {!sum && <button type="button" onClick={() => void controller.compareModes()} disabled={active || s.compareActive}>Compare modes</button>}
       </div>
       <p className="muted small keys">{modKey}+Enter run · Esc cancel · Space play · , . step</p>
       <AlertBox />
@@ -175,6 +205,8 @@ const MODE_HELP: Record<TimingMode, string> = {
   scheduled: 'All threads asleep before a shared epoch, absolute deadlines, one CPU, low timer slack.',
   realtime: 'scheduled plus SCHED_FIFO: the kernel wakes threads in deadline order.',
 }
+
+const SUM_HELP = 'Each worker sums one contiguous chunk; the partials are then folded into the total (integers exactly, decimals compensated).'
 
 function renderMarks(text: string, errors: TokenError[]): ReactNode[] {
   const spans = errors.filter((e) => e.position >= 0 && e.end > e.start).slice(0, MAX_MARKS).sort((a, b) => a.start - b.start)
@@ -198,6 +230,14 @@ function summarize(values: number[], unitMs: number): string {
   for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v }
   const longest = (hi - Math.min(0, lo)) * unitMs
   return `${values.length.toLocaleString()} values · ${lo}..${hi} · longest sleep ${longest >= 1000 ? `${(longest / 1000).toPrecision(3)} s` : `${Number(longest.toPrecision(3))} ms`}`
+}
+
+function summarizeSum(values: number[], unitMs: number, workers: number): string {
+  if (!values.length) return 'no values'
+  const perThread = Math.ceil(values.length / workers)
+  const ms = perThread * unitMs
+  const time = unitMs > 0 ? ` · about ${ms >= 1000 ? `${(ms / 1000).toPrecision(3)} s` : `${Number(ms.toPrecision(3))} ms`}` : ''
+  return `${values.length.toLocaleString()} values · ${workers} ${workers === 1 ? 'chunk' : 'chunks'} of ≤ ${perThread.toLocaleString()}${time}`
 }
 
 function formatShift(values: number[]): string {

@@ -3,9 +3,12 @@ import { aggregateLanes, laneOrder, laneSegments, LANE_STATE_COUNT, LANE_STATE_H
 import { formatNs } from '../model/playback'
 import { isActive, type HighlightRange } from '../model/store'
 import { clampWindow, fitWindow, pan, ticks, zoom, type TimeWindow } from '../model/timeAxis'
+import { ChunkState, CHUNK_STATE_NAMES, COMBINE_STATE_NAMES, formatTotal } from '../model/sumData'
 import { LEGEND_STATES, STATE_COLORS, STATE_RGB, THEME } from '../view/colors'
 import { useApp, useServices } from '../view/context'
+import { registerLanes } from '../view/exportSources'
 import { seek } from '../view/playbackActions'
+import { CHUNK_COLORS, CHUNK_LEGEND, CHUNK_TRACK, COMBINE_COLORS, FOLD_TICK } from '../view/sumColors'
 import { useCanvas, type CanvasFrame } from '../view/useCanvas'
 
 const AXIS_H = 22
@@ -14,6 +17,8 @@ const MAX_LANE_H = 22
 /** below this lane height (CSS px) lanes are aggregated per pixel row */
 const MIN_LANE_H = 2
 const LIVE_AGG_MS = 150
+/** parallel sum: a handful of worker lanes get room for their progress fill */
+const SUM_MAX_LANE_H = 40
 
 /**
  * Pixel colour per (state, share): the dominant state's colour, fainter where it is only a small
@@ -58,7 +63,7 @@ interface Memo {
 export function LanesView() {
   const services = useServices()
   const { controller, playhead, store, raf } = services
-  const ui = useApp((s) => ({ sortByValue: s.sortByValue, highlight: s.highlight, phase: s.phase }))
+  const ui = useApp((s) => ({ sortByValue: s.sortByValue, highlight: s.highlight, phase: s.phase, experiment: s.request?.experiment ?? s.experiment }))
   const uiRef = useRef(ui)
   uiRef.current = ui
   const tooltipRef = useRef<HTMLDivElement>(null)
@@ -92,6 +97,10 @@ export function LanesView() {
 
   /** Draws everything; returns true when an aggregate recompute is pending (draw again soon). */
   function draw(f: CanvasFrame, live: boolean, highlight: HighlightRange | null): boolean {
+    if (controller.data.experiment === 'parallel-sum') {
+      drawSum(f, live)
+      return false
+    }
     const { ctx, width, height } = f
     const d = controller.data
     const m = memo.current
@@ -185,7 +194,148 @@ export function LanesView() {
     return pending
   }
 
-  function drawAxis(ctx: CanvasRenderingContext2D, w: TimeWindow, left: number, plotW: number, height: number, withTicks: boolean) {
+  /** Parallel sum: one lane per worker (its chunk's progress fills it), then the combine lane. */
+  function drawSum(f: CanvasFrame, live: boolean) {
+    const { ctx, width, height } = f
+    const d = controller.data
+    const m = memo.current
+    const sum = d.sum
+    ctx.fillStyle = THEME.bg
+    ctx.fillRect(0, 0, width, height)
+    const chunks = sum.count
+    const n = chunks ? chunks + 1 : 0
+    const left = GUTTER, top = AXIS_H, plotW = Math.max(10, width - GUTTER - 10), lanesH = Math.max(10, height - AXIS_H - 6)
+    const laneH = n ? Math.min(SUM_MAX_LANE_H, lanesH / n) : 0
+    m.layout = { left, top, plotW, lanesH, laneH, aggregated: false, n }
+    const w = m.window
+    const scale = plotW / Math.max(1, w.t1 - w.t0)
+    const X = (tt: number) => left + (tt - w.t0) * scale
+    drawAxis(ctx, w, left, plotW, height, n > 0 && d.eventCount > 0, 'WORKERS')
+    if (!n || d.eventCount === 0) {
+      ctx.fillStyle = THEME.muted
+      ctx.font = '13px system-ui, sans-serif'
+      ctx.textBaseline = 'middle'
+      const phase = uiRef.current.phase
+      ctx.fillText(
+        !n && !live ? 'Worker lanes appear here: one per thread, filling as it sums its chunk, then the combine step.'
+          : phase === 'failed' ? 'The run did not start.'
+            : phase === 'cancelled' || phase === 'finished' ? 'No events were recorded.'
+              : 'Waiting for the first events…',
+        left, top + 40)
+      return
+    }
+    const end = live ? d.maxT : m.lastSpan[1]
+    const cancelled = uiRef.current.phase === 'cancelled'
+    const seg = m.seg
+    const gap = laneH >= 8 ? 3 : laneH >= 5 ? 1 : 0
+    ctx.save()
+    ctx.beginPath()
+    ctx.rect(left, top, plotW, lanesH)
+    ctx.clip()
+    for (let c = 0; c < chunks; c++) {
+      const y = top + c * laneH + gap / 2, h = Math.max(1, laneH - gap)
+      const k = sum.segments(c, end, cancelled, seg)
+      for (let i = 0; i < k; i++) {
+        const a = seg[i * 3], b = seg[i * 3 + 1], state = seg[i * 3 + 2]
+        const x0 = X(a), x1 = X(b)
+        if (x1 < left || x0 > left + plotW) continue
+        ctx.fillStyle = state === ChunkState.Summing ? CHUNK_TRACK : CHUNK_COLORS[state]
+        ctx.fillRect(x0, y, Math.max(1, x1 - x0), h)
+        if (state === ChunkState.Summing) drawProgressFill(ctx, c, a, b, y, h, X)
+      }
+    }
+    // each partial flows from its chunk's end to the moment it is folded into the total
+    const yc = top + chunks * laneH
+    ctx.strokeStyle = 'rgba(232,236,243,0.35)'
+    ctx.lineWidth = 1
+    ctx.beginPath()
+    for (const fold of sum.folds) {
+      const c = fold.chunk, done = sum.done[c]
+      if (!(done === done)) continue
+      ctx.moveTo(X(done), top + c * laneH + laneH / 2)
+      ctx.lineTo(X(fold.t), yc + laneH / 2)
+    }
+    ctx.stroke()
+    const runStart = sum.firstStart()
+    const kc = sum.combineSegments(runStart, end, seg)
+    for (let i = 0; i < kc; i++) {
+      const x0 = X(seg[i * 3]), x1 = X(seg[i * 3 + 1])
+      ctx.fillStyle = COMBINE_COLORS[seg[i * 3 + 2]]
+      ctx.fillRect(x0, yc + gap / 2, Math.max(2, x1 - x0), Math.max(1, laneH - gap))
+    }
+    ctx.fillStyle = FOLD_TICK
+    for (const fold of sum.folds) ctx.fillRect(Math.round(X(fold.t)) - 0.75, yc, 1.5, laneH)
+    // labels inside lanes when there is room: each partial after its chunk, the total after the last fold
+    if (laneH >= 14) {
+      ctx.font = '10.5px ui-monospace, monospace'
+      ctx.textBaseline = 'middle'
+      ctx.textAlign = 'left'
+      const right = left + plotW - 6
+      // right of the mark when it fits, else just left of it (over the full bar: dark text)
+      const label = (text: string, at: number, y: number, light: string, dark: string) => {
+        const w = ctx.measureText(text).width
+        if (at + 6 + w <= right) {
+          ctx.fillStyle = light
+          ctx.fillText(text, at + 6, y)
+        } else if (at - 6 - w >= left + 4) {
+          ctx.fillStyle = dark
+          ctx.fillText(text, at - 6 - w, y)
+        }
+      }
+      for (let c = 0; c < chunks; c++) {
+        const done = sum.done[c]
+        if (done === done) label(`= ${formatTotal(sum.partial[c])}`, X(done), top + c * laneH + laneH / 2, THEME.text, '#0d0f13')
+      }
+      const last = sum.folds[sum.folds.length - 1]
+      if (last && sum.folds.length >= chunks) label(`Σ ${formatTotal(last.total)}`, X(last.t), yc + laneH / 2, '#c9f5da', '#c9f5da')
+    }
+    ctx.restore()
+    // gutter
+    ctx.fillStyle = '#14171d'
+    ctx.fillRect(0, top, GUTTER - 4, lanesH + 6)
+    ctx.font = '10.5px ui-monospace, monospace'
+    ctx.textBaseline = 'middle'
+    ctx.textAlign = 'right'
+    const every = laneH >= 10 ? 1 : Math.max(1, Math.ceil(12 / Math.max(0.1, laneH)))
+    for (let c = 0; c < chunks; c += every) {
+      ctx.fillStyle = THEME.muted
+      ctx.fillText(`chunk ${c}`, GUTTER - 8, top + c * laneH + laneH / 2)
+    }
+    ctx.fillStyle = THEME.text
+    ctx.fillText('combine', GUTTER - 8, yc + laneH / 2)
+    ctx.textAlign = 'left'
+  }
+
+  /** The area under chunk c's progress steps between a and b: the bar fills as values are added. */
+  function drawProgressFill(ctx: CanvasRenderingContext2D, c: number, a: number, b: number, y: number, h: number, X: (t: number) => number) {
+    const sum = controller.data.sum
+    const len = sum.length[c]
+    if (!(len > 0)) return
+    const bottom = y + h
+    const times = sum.progT[c], done = sum.progN[c]
+    ctx.fillStyle = CHUNK_COLORS[ChunkState.Summing]
+    ctx.beginPath()
+    ctx.moveTo(X(a), bottom)
+    let level = 0
+    for (let i = 0; i < times.length; i++) {
+      const t = times[i]
+      if (t > b) break
+      if (t < a) { level = done[i] / len; continue }
+      ctx.lineTo(X(t), bottom - level * h)
+      level = Math.min(1, done[i] / len)
+      ctx.lineTo(X(t), bottom - level * h)
+    }
+    if (sum.done[c] <= b) {
+      ctx.lineTo(X(b), bottom - level * h)
+      ctx.lineTo(X(b), y)
+      level = 1
+    } else ctx.lineTo(X(b), bottom - level * h)
+    ctx.lineTo(X(b), bottom)
+    ctx.closePath()
+    ctx.fill()
+  }
+
+  function drawAxis(ctx: CanvasRenderingContext2D, w: TimeWindow, left: number, plotW: number, height: number, withTicks: boolean, title = 'THREADS') {
     ctx.fillStyle = '#14171d'
     ctx.fillRect(0, 0, left + plotW + 10, AXIS_H)
     ctx.font = '10.5px ui-monospace, monospace'
@@ -203,7 +353,7 @@ export function LanesView() {
       if (x + 3 + ctx.measureText(label).width < left + plotW + 8) ctx.fillText(label, x + 3, AXIS_H / 2 - 1)
     }
     ctx.fillStyle = THEME.muted
-    ctx.fillText('THREADS', 8, AXIS_H / 2 - 1)
+    ctx.fillText(title, 8, AXIS_H / 2 - 1)
     ctx.fillStyle = '#2a2f3a'
     ctx.fillRect(0, AXIS_H - 1, left + plotW + 10, 1)
   }
@@ -413,6 +563,14 @@ export function LanesView() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [raf, services])
 
+  // the image exports read the canvas and the current zoom window
+  useEffect(() => {
+    const canvas = canvasRef.current
+    if (!canvas) return
+    const m = memo.current
+    return registerLanes({ canvas, window: () => m.window, order: () => m.order, layout: () => m.layout })
+  }, [canvasRef])
+
   function fit() {
     memo.current.fitted = true
     viewVersion.current++
@@ -443,6 +601,17 @@ export function LanesView() {
     const tt = m.window.t0 + ((x - L.left) / L.plotW) * (m.window.t1 - m.window.t0)
     const end = isActive(store.getState().phase) ? d.maxT : m.lastSpan[1]
     const lines: string[] = []
+    if (d.experiment === 'parallel-sum') {
+      const lane = Math.floor((y - L.top) / L.laneH)
+      if (lane < 0 || lane >= L.n) { tip.hidden = true; return }
+      sumTooltip(lines, lane, tt, end)
+      tip.textContent = lines.join('\n')
+      tip.hidden = false
+      const tw = tip.offsetWidth, th = tip.offsetHeight
+      tip.style.left = `${Math.min(r.width - tw - 4, x + 14)}px`
+      tip.style.top = `${Math.min(r.height - th - 4, y + 14)}px`
+      return
+    }
     let lane: number
     if (L.aggregated) {
       const row = Math.floor(y - L.top)
@@ -474,6 +643,23 @@ export function LanesView() {
     tip.style.top = `${Math.min(r.height - th - 4, y + 14)}px`
   }
 
+  function sumTooltip(lines: string[], lane: number, tt: number, end: number) {
+    const sum = controller.data.sum
+    const cancelled = store.getState().phase === 'cancelled'
+    if (lane < sum.count) {
+      const c = lane
+      const len = sum.length[c], done = sum.progressAt(c, tt)
+      lines.push(`chunk ${c} · ${formatTotal(len)} values`)
+      lines.push(`started ${formatNs(sum.start[c], 4)} · done ${formatNs(sum.done[c], 4)} (took ${formatNs(sum.done[c] - sum.start[c])})`)
+      lines.push(`partial ${formatTotal(sum.partial[c])} · folded at ${formatNs(sum.combined[c], 4)}`)
+      const pct = len > 0 ? ` (${Math.round((100 * done) / len)}%)` : ''
+      lines.push(`at ${formatNs(tt, 4)}: ${formatTotal(done)} / ${formatTotal(len)} done${pct} · ${CHUNK_STATE_NAMES[sum.stateAt(c, tt, end, cancelled)]}`)
+    } else {
+      lines.push(`combine · ${sum.folds.length} of ${sum.count} partials folded`)
+      lines.push(`at ${formatNs(tt, 4)}: ${COMBINE_STATE_NAMES[sum.combineStateAt(tt, sum.firstStart())]} · ${sum.foldedAt(tt)} folded · running total ${formatTotal(sum.totalAt(tt))}`)
+    }
+  }
+
   function stateAt(d: typeof controller.data, wk: number, tt: number, end: number): LaneState {
     const seg = memo.current.seg
     const k = laneSegments(d.table, wk, end, seg)
@@ -485,16 +671,27 @@ export function LanesView() {
   return (
     <div className="view lanes-view">
       <div className="lanes-toolbar">
-        <ul className="legend" aria-label="Lane states">
-          {LEGEND_STATES.map((s) => (
-            <li key={s} title={LANE_STATE_HINTS[s]}><span className="swatch" style={{ background: STATE_COLORS[s] }} />{LANE_STATE_NAMES[s]}</li>
-          ))}
-          <li title="the instant the thread should wake"><span className="swatch tick" />deadline</li>
-        </ul>
+        {ui.experiment === 'parallel-sum' ? (
+          <ul className="legend" aria-label="Lane states">
+            {CHUNK_LEGEND.map((s) => (
+              <li key={s.label} title={s.hint}><span className="swatch" style={{ background: s.color }} />{s.label}</li>
+            ))}
+            <li title="the instant a partial is folded into the total"><span className="swatch tick" />fold</li>
+          </ul>
+        ) : (
+          <ul className="legend" aria-label="Lane states">
+            {LEGEND_STATES.map((s) => (
+              <li key={s} title={LANE_STATE_HINTS[s]}><span className="swatch" style={{ background: STATE_COLORS[s] }} />{LANE_STATE_NAMES[s]}</li>
+            ))}
+            <li title="the instant the thread should wake"><span className="swatch tick" />deadline</li>
+          </ul>
+        )}
         <div className="lanes-tools">
-          <button type="button" aria-pressed={ui.sortByValue} onClick={() => store.getState().setSortByValue(!ui.sortByValue)} title="Lanes sorted by value when on, in spawn order when off">
-            Sort by value
-          </button>
+          {ui.experiment !== 'parallel-sum' && (
+            <button type="button" aria-pressed={ui.sortByValue} onClick={() => store.getState().setSortByValue(!ui.sortByValue)} title="Lanes sorted by value when on, in spawn order when off">
+              Sort by value
+            </button>
+          )}
           <button type="button" onClick={() => zoomBy(0.7)} aria-label="Zoom in" title="Zoom in (+)">+</button>
           <button type="button" onClick={() => zoomBy(1 / 0.7)} aria-label="Zoom out" title="Zoom out (−)">−</button>
           <button type="button" onClick={fit} title="Fit the whole run (0)">Fit</button>
@@ -502,7 +699,9 @@ export function LanesView() {
         </div>
       </div>
       <div className="lanes-canvas-wrap">
-        <canvas ref={canvasRef} tabIndex={0} role="img" aria-label="Thread lanes: wheel or + − to zoom, drag or ← → to pan, click to move the playhead" />
+        <canvas ref={canvasRef} tabIndex={0} role="img" aria-label={ui.experiment === 'parallel-sum'
+          ? 'Thread lanes: one per worker filling with its chunk’s progress, then the combine step; wheel or + − to zoom, drag or ← → to pan, click to move the playhead'
+          : 'Thread lanes: wheel or + − to zoom, drag or ← → to pan, click to move the playhead'} />
         <div ref={overlayRef} className="lanes-overlay" aria-hidden="true">
           <div ref={futureRef} className="future" />
           <div ref={lineRef} className="playhead-line" />

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react'
-import { EVENT_KIND_NAMES, type EventKind } from '../../shared/events'
+import { EVENT_KIND_NAMES, EventKind } from '../../shared/events'
+import { formatTotal } from '../model/sumData'
 import { formatNs } from '../model/playback'
 import { isActive, SPEEDS } from '../model/store'
 import { useApp, useServices } from '../view/context'
@@ -38,7 +39,9 @@ export function PlaybackBar() {
         if (d.order && i >= 0 && i < d.order.length) {
           const e = d.order[i]
           const w = d.cols.worker[e]
-          eventRef.current.textContent = `event ${(i + 1).toLocaleString()} / ${d.order.length.toLocaleString()}: thread ${w} (value ${d.values[w] ?? '?'}) ${EVENT_KIND_NAMES[d.cols.kind[e] as EventKind]}`
+          const kind = d.cols.kind[e] as EventKind
+          const what = kind >= EventKind.ChunkStart ? describeChunkEvent(kind, w, d.cols.arg[e]) : `thread ${w} (value ${d.values[w] ?? '?'}) ${EVENT_KIND_NAMES[kind]}`
+          eventRef.current.textContent = `event ${(i + 1).toLocaleString()} / ${d.order.length.toLocaleString()}: ${what}`
         } else {
           eventRef.current.textContent = live ? `live · ${d.eventCount.toLocaleString()} events` : ''
         }
@@ -86,4 +89,15 @@ export function PlaybackBar() {
 
 function Icon({ d }: { d: string }) {
   return <svg viewBox="0 0 16 16" aria-hidden="true"><path d={d} /></svg>
+}
+
+/** A parallel-sum event in words, for the event readout. */
+function describeChunkEvent(kind: EventKind, chunk: number, arg: number): string {
+  switch (kind) {
+    case EventKind.ChunkStart: return `chunk ${chunk} started (${formatTotal(arg)} values)`
+    case EventKind.ChunkProgress: return `chunk ${chunk} progress: ${formatTotal(arg)} values done`
+    case EventKind.ChunkDone: return `chunk ${chunk} done: partial ${formatTotal(arg)}`
+    case EventKind.Combined: return `combined chunk ${chunk}: running total ${formatTotal(arg)}`
+    default: return `chunk ${chunk} ${EVENT_KIND_NAMES[kind]}`
+  }
 }

@@ -1,13 +1,25 @@
 import { useDeferredValue, useMemo } from 'react'
+import type { ParallelSumResult } from '../../shared/api'
 import { explainRun } from '../../shared/attribution'
 import { formatDurationNs, latenessArray, lockWaitArray, percentiles } from '../../shared/stats'
 import { logHistogram } from '../model/histogram'
+import { sumTiming } from '../model/sumData'
 import { useApp, useServices } from '../view/context'
 
-/** Order and timing statistics of the finished run, the lateness histogram and the cause sentence. */
+/** The statistics of the run on screen: a sleep sort's order and timing, or a sum's work sharing. */
 export function StatsPanel() {
+  const experiment = useApp((st) => st.request?.experiment ?? st.experiment)
+  return experiment === 'parallel-sum' ? <SumStatsPanel /> : <SortStatsPanel />
+}
+
+/** Order and timing statistics of the finished run, the lateness histogram and the cause sentence. */
+function SortStatsPanel() {
   const { controller, store } = useServices()
-  const s = useApp((st) => ({ result: st.result, request: st.request, dataVersion: st.dataVersion, highlight: st.highlight, phase: st.phase, missed: st.missed }))
+  const s = useApp((st) => ({
+    result: st.result?.experiment === 'sleep-sort' ? st.result : null,
+    request: st.request?.experiment === 'sleep-sort' ? st.request : null,
+    dataVersion: st.dataVersion, highlight: st.highlight, phase: st.phase, missed: st.missed,
+  }))
   const data = controller.data
   // the per-thread statistics and the cause sentence cost tens of ms for 10,000 threads: render
   // them after the result has painted, not in the same task
@@ -101,4 +113,78 @@ export function StatsPanel() {
       {s.missed > 0 && <p className="muted small">{s.missed} live batches were dropped by the host; the full run was fetched afterwards.</p>}
     </section>
   )
+}
+
+/** How the work was shared: chunk timings, imbalance, the combine step and the throughput. */
+function SumStatsPanel() {
+  const { controller } = useServices()
+  const s = useApp((st) => ({
+    result: st.result?.experiment === 'parallel-sum' ? st.result : null,
+    dataVersion: st.dataVersion, phase: st.phase, missed: st.missed, unitMs: st.request?.unitMs,
+  }))
+  const data = controller.data
+  const timing = useMemo(() => (s.result && data.finished ? sumTiming(data.sum) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [s.result, s.dataVersion, data])
+  const r = s.result
+  if (!r) {
+    return (
+      <section className="panel stats" aria-label="Statistics">
+        <h2>Statistics</h2>
+        <p className="muted small">{s.phase === 'running' || s.phase === 'starting' ? 'Collecting events…' : 'Statistics of the sum appear here: how evenly the chunks shared the work and what combining the partials cost.'}</p>
+      </section>
+    )
+  }
+  const values = r.chunkSizes.reduce((a, b) => a + b, 0)
+  const perSecond = r.wallMs > 0 ? values / (r.wallMs / 1000) : NaN
+  return (
+    <section className="panel stats" aria-label="Statistics">
+      <h2>Statistics</h2>
+      <p className={`cause ${r.cancelled ? 'partial' : 'ok'}`} data-testid="cause">{sumSentence(r, timing)}</p>
+      <dl className="stat-grid">
+        <dt>values</dt><dd>{values.toLocaleString()}</dd>
+        <dt>threads</dt><dd>{r.threads.toLocaleString()}</dd>
+        <dt>delay / value</dt><dd>{s.unitMs ? `${s.unitMs} ms` : 'none (full speed)'}</dd>
+        <dt>wall time</dt><dd>{r.wallMs >= 1000 ? `${(r.wallMs / 1000).toFixed(2)} s` : `${r.wallMs.toFixed(1)} ms`}</dd>
+        <dt>throughput</dt><dd>{Number.isFinite(perSecond) ? `${formatCount(perSecond)} values/s` : '—'}</dd>
+        <dt>events</dt><dd>{r.eventCount.toLocaleString()}</dd>
+      </dl>
+      {timing && (
+        <>
+          <h3 className="sub">Chunks</h3>
+          <dl className="stat-grid">
+            <dt>fastest</dt><dd>{formatDurationNs(timing.fastest)}</dd>
+            <dt>slowest</dt><dd>{formatDurationNs(timing.slowest)}{timing.slowestChunk >= 0 ? ` (chunk ${timing.slowestChunk})` : ''}</dd>
+            <dt>imbalance</dt><dd>{Number.isFinite(timing.imbalance) ? `${timing.imbalance.toFixed(2)}×` : '—'}</dd>
+            <dt>all chunks</dt><dd>{formatDurationNs(timing.parallelNs)}</dd>
+          </dl>
+          <h3 className="sub">Combine</h3>
+          <dl className="stat-grid">
+            <dt>partials folded</dt><dd>{data.sum.folds.length} of {timing.chunks}</dd>
+            <dt>combine time</dt><dd>{formatDurationNs(timing.combineNs)}</dd>
+          </dl>
+        </>
+      )}
+      {s.missed > 0 && <p className="muted small">{s.missed} live batches were dropped by the host; the full run was fetched afterwards.</p>}
+    </section>
+  )
+}
+
+function sumSentence(r: ParallelSumResult, t: ReturnType<typeof sumTiming> | null): string {
+  const values = r.chunkSizes.reduce((a, b) => a + b, 0)
+  const head = r.cancelled
+    ? `Cancelled: ${r.threads} threads had summed part of ${values.toLocaleString()} values.`
+    : `${values.toLocaleString()} values summed on ${r.threads} ${r.threads === 1 ? 'thread' : 'threads'}, ${r.kind === 'integer' ? 'exactly (128-bit integers, no overflow)' : 'with compensated decimals'}.`
+  if (!t || !Number.isFinite(t.slowest)) return head
+  const balance = r.threads > 1 && Number.isFinite(t.imbalance)
+    ? ` The slowest chunk took ${formatDurationNs(t.slowest)}, ${t.imbalance.toFixed(2)}× the fastest;`
+    : ` The chunk took ${formatDurationNs(t.slowest)};`
+  return `${head}${balance} folding the partials took ${formatDurationNs(t.combineNs)}.`
+}
+
+function formatCount(x: number): string {
+  if (x >= 1e9) return `${(x / 1e9).toPrecision(3)} G`
+  if (x >= 1e6) return `${(x / 1e6).toPrecision(3)} M`
+  if (x >= 1e3) return `${(x / 1e3).toPrecision(3)} k`
+  return x.toPrecision(3)
 }

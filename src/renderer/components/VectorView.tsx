@@ -1,19 +1,27 @@
-import { useRef } from 'react'
+import { useEffect, useRef } from 'react'
 import { mutexAt, type MutexState } from '../model/mutex'
 import { valueCss, valueRgb, THEME } from '../view/colors'
-import { useServices } from '../view/context'
+import { useApp, useServices } from '../view/context'
+import { registerTopCanvas } from '../view/exportSources'
 import { useCanvas, type CanvasFrame } from '../view/useCanvas'
+import { SumProgressView } from './SumProgressView'
 
 const SMALL = 200
 const DROP_MS = 220
 const MUTEX_W = 210
+
+/** The top view: the shared vector of a sleep sort, or the chunk progress of a parallel sum. */
+export function VectorView() {
+  const experiment = useApp((s) => s.request?.experiment ?? s.experiment)
+  return experiment === 'parallel-sum' ? <SumProgressView /> : <SortVectorView />
+}
 
 /**
  * The shared vector at the playhead's instant: one bar per slot in push order (height and colour by
  * value), bars that arrived after a larger value marked red, and the mutex (holder and waiters).
  * Canvas for every size; N ≥ 200 is drawn per pixel column into an ImageData.
  */
-export function VectorView() {
+function SortVectorView() {
   const { controller, playhead } = useServices()
   const memo = useRef({ key: '', runId: -2, dataVersion: -1, appeared: new Float64Array(0), lastFilled: 0, image: null as ImageData | null, col: new Uint8Array(3) })
 
@@ -199,6 +207,8 @@ export function VectorView() {
       }
     }
   }
+
+  useEffect(() => (canvasRef.current ? registerTopCanvas(canvasRef.current) : undefined), [canvasRef])
 
   return (
     <div className="view vector-view">

@@ -3,15 +3,25 @@
  * store) and the status stream into the store, coalescing high-rate counts to one store update per
  * frame. Knows nothing of the DOM; tests drive it with a fake API and an immediate scheduler.
  */
-import type { RunStatus, SleepSortRequest, SleepSortResult, ThreadlabApi, ThreadlabErrorInfo, TimingMode } from '../../shared/api'
+import type { Outcome, ParallelSumRequest, RunRequest, RunResult, RunStatus, SleepSortRequest, SleepSortResult, ThreadlabApi, ThreadlabErrorInfo, TimingMode } from '../../shared/api'
 import { TIMING_MODES } from '../../shared/api'
 import { describeErrors } from '../../shared/parse'
+import { decodeRunFile, encodeRunFile, RUN_FILE_LIMITS, type SavedRun } from '../../shared/runfile'
+import { exportChromeTrace, toCsv } from '../../shared/trace'
 import { RunData } from './runData'
+import { machineFacts, openableProblem, readViewOptions, RUN_FILE_MAX_BYTES, runFileBase, savedRun, sumCsv } from './runFiles'
 import { isActive, type AppStore } from './store'
 
 export type Schedule = (cb: () => void) => void
 
-type Terminal = { ok: true; result: SleepSortResult } | { ok: false; error: ThreadlabErrorInfo }
+type Terminal = { ok: true; result: RunResult } | { ok: false; error: ThreadlabErrorInfo }
+
+/** A file's contents ready to download. */
+export interface Download {
+  name: string
+  mime: string
+  data: Uint8Array | string
+}
 
 export class RunController {
   readonly data = new RunData()
@@ -46,16 +56,21 @@ export class RunController {
     }
   }
 
-  /** Validates the input and starts a run. Resolves once the host answered the request. */
+  /**
+   * Validates the input and starts a run of the chosen experiment (a sleep sort in the given mode
+   * when `modeOverride` is set, as the comparison does). Resolves once the host answered.
+   */
   async run(modeOverride?: TimingMode): Promise<boolean> {
     const s = this.store.getState()
+    const sum = s.experiment === 'parallel-sum' && modeOverride === undefined
     if (s.parsed.errors.length) {
       s.setRunAttemptError(null)
       return false
     }
     if (s.unitError) return false
+    if (sum && s.threadsError) return false
     const mode = modeOverride ?? s.mode
-    if (mode === 'realtime' && s.caps && !s.caps.realtime.allowed) {
+    if (!sum && mode === 'realtime' && s.caps && !s.caps.realtime.allowed) {
       s.runFailed({ code: 'E_REALTIME_DENIED', message: `realtime mode is not allowed here: ${s.caps.realtime.reason ?? 'no CAP_SYS_NICE or rtprio limit'}` })
       return false
     }
@@ -64,9 +79,16 @@ export class RunController {
       s.setRunAttemptError('busy: a run is active — Cancel it first')
       return false
     }
-    const request: SleepSortRequest = { experiment: 'sleep-sort', values: s.parsed.values, mode, unitMs: s.unitMs }
+    let request: RunRequest
+    if (sum) {
+      const r: ParallelSumRequest = { experiment: 'parallel-sum', values: s.parsed.values, unitMs: s.unitMs }
+      if (Number.isFinite(s.threads)) r.threads = s.threads
+      request = r
+    } else {
+      request = { experiment: 'sleep-sort', values: s.parsed.values, mode, unitMs: s.unitMs } satisfies SleepSortRequest
+    }
     const gen = ++this.generation
-    this.data.reset(-1, request.values, request.unitMs)
+    this.resetData(-1, request)
     this.pendingBatches = []
     this.pendingStatus = []
     s.runStarting(request)
@@ -102,6 +124,16 @@ export class RunController {
     if (!out.ok && out.error.code !== 'E_NOT_RUNNING' && out.error.code !== 'E_NO_RUN') this.store.getState().runFailed(out.error)
   }
 
+  private resetData(runId: number, request: RunRequest, result: RunResult | null = null): void {
+    if (request.experiment === 'parallel-sum') {
+      const cpus = this.store.getState().caps?.cpus ?? 1
+      const chunks = result?.experiment === 'parallel-sum' ? result.threads : Math.min(request.threads ?? cpus, request.values.length)
+      this.data.reset(runId, request.values, request.unitMs ?? 0, 'parallel-sum', chunks)
+    } else {
+      this.data.reset(runId, request.values, request.unitMs)
+    }
+  }
+
   /** Waits for the current run's finished or failed status. */
   whenSettled(): Promise<Terminal> {
     const s = this.store.getState()
@@ -132,8 +164,8 @@ export class RunController {
         continue
       }
       const t = await this.whenSettled()
-      if (t.ok) this.store.getState().compareUpdate(mode, { status: t.result.cancelled ? 'cancelled' : 'done', result: t.result })
-      else this.store.getState().compareUpdate(mode, { status: 'failed', error: t.error.message })
+      if (t.ok && t.result.experiment === 'sleep-sort') this.store.getState().compareUpdate(mode, { status: t.result.cancelled ? 'cancelled' : 'done', result: t.result })
+      else this.store.getState().compareUpdate(mode, { status: 'failed', error: t.ok ? 'not a sleep sort' : t.error.message })
     }
     this.store.getState().compareEnd()
   }
@@ -152,6 +184,130 @@ export class RunController {
     this.store.getState().runStarted(result.runId)
     this.store.getState().runFinished(result, this.data.eventCount)
     return true
+  }
+
+  // ── run files and exports ──────────────────────────────────────────────────────────────────
+
+  /** True when the run on screen can be saved: it finished or was cancelled, with a result. */
+  canSave(): boolean {
+    const s = this.store.getState()
+    return (s.phase === 'finished' || s.phase === 'cancelled') && !!s.request && !!s.result && this.data.finished
+  }
+
+  /** True when the run on screen has events to export (any run that is over). */
+  canExport(): boolean {
+    const s = this.store.getState()
+    return !!s.request && !isActive(s.phase) && this.data.finished && this.data.eventCount > 0
+  }
+
+  /** The run on screen as a .threadlab file, or an error naming why it cannot be saved. */
+  saveRun(): Outcome<Download> {
+    const s = this.store.getState()
+    if (!this.canSave() || !s.request) return { ok: false, error: { code: 'E_NO_RUN', message: 'there is no finished run to save' } }
+    if (this.data.eventCount > RUN_FILE_LIMITS.maxEvents) {
+      return { ok: false, error: { code: 'E_TOO_LARGE', message: `the run has ${this.data.eventCount} events; a run file holds at most ${RUN_FILE_LIMITS.maxEvents}` } }
+    }
+    const source = s.source
+    const run = savedRun({
+      request: s.request,
+      result: s.result,
+      events: this.data.cols,
+      // an opened run keeps the facts of the machine it was made on
+      machine: source?.kind === 'file' ? source.machine : machineFacts(s.caps),
+      created: source?.created ?? new Date().toISOString(),
+      options: { speed: s.speed, sortByValue: s.sortByValue },
+    })
+    try {
+      return { ok: true, value: { name: this.fileBase() + '.threadlab', mime: 'application/x-threadlab-run', data: encodeRunFile(run) } }
+    } catch (e) {
+      return { ok: false, error: { code: 'E_TOO_LARGE', message: (e as Error).message } }
+    }
+  }
+
+  /** Chrome Trace JSON of the run on screen (Perfetto, chrome://tracing). */
+  exportTrace(): Outcome<Download> {
+    const s = this.store.getState()
+    if (!this.canExport() || !s.request) return { ok: false, error: { code: 'E_NO_RUN', message: 'there is no run to export' } }
+    const trace = exportChromeTrace({ request: s.request, result: s.result, events: this.data.cols })
+    return { ok: true, value: { name: this.fileBase() + '.trace.json', mime: 'application/json', data: JSON.stringify(trace) } }
+  }
+
+  /** Per-thread CSV of a sleep sort, per-chunk CSV of a parallel sum. */
+  exportCsv(): Outcome<Download> {
+    const s = this.store.getState()
+    if (!this.canExport() || !s.request) return { ok: false, error: { code: 'E_NO_RUN', message: 'there is no run to export' } }
+    const csv = s.request.experiment === 'sleep-sort' ? toCsv(this.data.table, s.request.values) : sumCsv(this.data.sum, s.result)
+    return { ok: true, value: { name: this.fileBase() + '.csv', mime: 'text/csv', data: csv } }
+  }
+
+  /** `<experiment>-<mode>-<date>` of the run on screen, for every download's name. */
+  fileBase(): string {
+    const s = this.store.getState()
+    if (!s.request) return 'threadlab-run'
+    return runFileBase(s.request, s.result, s.source?.created ?? new Date().toISOString())
+  }
+
+  /**
+   * Opens a run file's bytes: on success the opened run replaces the one on screen and replays
+   * like a live run that just finished; on failure the alert names the problem and the run on
+   * screen is left exactly as it was.
+   */
+  openRunBytes(name: string, bytes: Uint8Array): boolean {
+    if (bytes.length > RUN_FILE_MAX_BYTES) {
+      return this.refuseFile(name, { code: 'E_TOO_LARGE', message: `the file is ${Math.round(bytes.length / 2 ** 20)} MiB, more than the ${RUN_FILE_MAX_BYTES / 2 ** 20} MiB a run file may be` })
+    }
+    const decoded = decodeRunFile(bytes)
+    if (!decoded.ok) return this.refuseFile(name, decoded.error)
+    return this.openRun(decoded.value, name)
+  }
+
+  /** Records why a file was not opened; touches nothing else. */
+  refuseFile(name: string, error: ThreadlabErrorInfo): false {
+    this.store.getState().setFileError({ code: error.code, message: `could not open ${name}: ${error.message}` })
+    return false
+  }
+
+  /** Shows a decoded run (see openRunBytes). */
+  openRun(run: SavedRun, name: string): boolean {
+    const s = this.store.getState()
+    if (isActive(s.phase)) return this.refuseFile(name, { code: 'E_BUSY', message: 'a run is active — Cancel it before opening a run file' })
+    const problem = openableProblem(run)
+    if (problem) return this.refuseFile(name, problem)
+    this.generation++
+    this.pendingBatches = []
+    this.pendingStatus = []
+    const runId = run.result?.runId ?? 0
+    s.runStarting(run.request, { kind: 'file', name, created: run.created, machine: run.machine, appVersion: run.appVersion })
+    this.resetData(runId, run.request, run.result)
+    this.data.adopt(run.events)
+    this.data.finish()
+    const st = this.store.getState()
+    st.runStarted(runId)
+    if (run.result) st.runFinished(run.result, this.data.eventCount)
+    else st.runFailed({ code: 'E_NO_RESULT', message: 'the saved run has no result: it failed before finishing' })
+    this.applyOpenedInput(run)
+    this.settle(run.result ? { ok: true, result: run.result } : { ok: false, error: { code: 'E_NO_RESULT', message: 'no result' } })
+    return true
+  }
+
+  /** The opened run's request becomes the input, so Run repeats it; its view settings come back. */
+  private applyOpenedInput(run: SavedRun): void {
+    const st = this.store.getState()
+    const r = run.request
+    st.setExperiment(r.experiment)
+    // a sum of a million values is not worth a 7 MB textarea: keep the list typed so far then
+    if (r.values.length <= 100_000) st.setText(r.values.join(' '))
+    if (r.experiment === 'sleep-sort') {
+      st.setMode(r.mode)
+      st.setUnitText(String(r.unitMs))
+    } else {
+      if (r.unitMs !== undefined) st.setUnitText(String(r.unitMs))
+      const threads = run.result?.experiment === 'parallel-sum' ? run.result.threads : r.threads
+      if (threads !== undefined) st.setThreadsText(String(threads))
+    }
+    const view = readViewOptions(run.options)
+    if (view.speed !== undefined) st.setSpeed(view.speed)
+    if (view.sortByValue !== undefined) st.setSortByValue(view.sortByValue)
   }
 
   private onBatch(batch: Float64Array): void {
@@ -182,7 +338,7 @@ export class RunController {
         s.runMissed(st.droppedBatches)
         break
       case 'finished':
-        if (st.result.experiment !== 'sleep-sort') return
+        if (st.result.experiment !== this.data.experiment) return
         void this.finish(st.result)
         break
       case 'failed':
@@ -193,7 +349,7 @@ export class RunController {
     }
   }
 
-  private async finish(result: SleepSortResult): Promise<void> {
+  private async finish(result: RunResult): Promise<void> {
     const gen = this.generation
     const d = this.data
     if (d.cols.missedBatches > 0 || this.store.getState().missed > 0 || d.eventCount < result.eventCount) {

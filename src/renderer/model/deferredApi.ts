@@ -17,6 +17,7 @@ export function deferredApi(ready: Promise<ThreadlabApi>): ThreadlabApi {
     startRun: async (r) => (await ready).startRun(r),
     cancelRun: async () => (await ready).cancelRun(),
     fetchRunEvents: async (id) => (await ready).fetchRunEvents(id),
+    measureMachine: async () => (await ready).measureMachine(),
     onBatch: (l) => subscribe((a) => a.onBatch, l),
     onStatus: (l) => subscribe((a) => a.onStatus, l),
   }

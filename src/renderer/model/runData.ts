@@ -1,15 +1,23 @@
 /**
- * One sleep-sort run's high-rate data, kept outside the store in typed arrays: the event columns
- * as they arrive, an incrementally updated per-thread table (same shape as shared/threads.ts), the
- * shared vector's slots in push order and, once the run ends, the time-sorted event index used by
- * playback. Nothing here allocates per event; the canvases read it every frame.
+ * One run's high-rate data, kept outside the store in typed arrays: the event columns as they
+ * arrive and, once the run ends, the time-sorted event index used by playback. For a sleep sort,
+ * an incrementally updated per-thread table (same shape as shared/threads.ts) and the shared
+ * vector's slots in push order; for a parallel sum, the chunk table (sumData.ts). Nothing here
+ * allocates per event; the canvases read it every frame.
  */
+import type { Experiment } from '../../shared/api'
 import { EventColumns } from '../../shared/columns'
 import { EventKind } from '../../shared/events'
 import type { ThreadTable } from '../../shared/threads'
+import { SumChunks } from './sumData'
 
 export class RunData {
   runId = -1
+  experiment: Experiment = 'sleep-sort'
+  /** parallel sum: chunks folded from chunk events (empty for a sleep sort) */
+  sum = new SumChunks()
+  /** parallel sum: the chunk count expected from the request (threads, at most one per value) */
+  expectedChunks = 0
   /** values as requested (before the engine's shift) */
   values: Float64Array = new Float64Array(0)
   threads = 0
@@ -44,13 +52,21 @@ export class RunData {
   valMin = 0
   valMax = 1
 
-  reset(runId: number, values: ArrayLike<number>, unitMs: number): void {
-    const n = values.length
+  /**
+   * Starts over for a run. A sleep sort has one thread per value; a parallel sum has
+   * `expectedChunks` workers and keeps no per-value arrays (a sum may have a million values).
+   */
+  reset(runId: number, values: ArrayLike<number>, unitMs: number, experiment: Experiment = 'sleep-sort', expectedChunks = 0): void {
+    const sum = experiment === 'parallel-sum'
+    const n = sum ? 0 : values.length
     this.runId = runId
-    this.values = Float64Array.from(values)
+    this.experiment = experiment
+    this.expectedChunks = sum ? expectedChunks : 0
+    this.sum = new SumChunks(this.expectedChunks)
+    this.values = sum ? new Float64Array(0) : Float64Array.from(values)
     this.threads = n
     this.unitMs = unitMs
-    this.cols = new EventColumns(Math.max(1024, n * 10))
+    this.cols = new EventColumns(Math.max(1024, sum ? expectedChunks * 24 : n * 10))
     this.table = emptyTable(n)
     this.processed = 0
     this.slotWorker = new Int32Array(n).fill(-1)
@@ -91,8 +107,13 @@ export class RunData {
       const t = cols.tNs[i]
       if (t < this.minT) this.minT = t
       if (t > this.maxT) this.maxT = t
+      const kind = cols.kind[i]
+      if (kind >= EventKind.ChunkStart) {
+        this.sum.add(kind, w, t, cols.arg[i])
+        continue
+      }
       if (w >= n) continue
-      switch (cols.kind[i]) {
+      switch (kind) {
         case EventKind.Spawned: table.spawned[w] = t; break
         case EventKind.SleepStart: table.sleepStart[w] = t; table.deadline[w] = cols.arg[i]; break
         case EventKind.Woke: table.woke[w] = t; if (Number.isNaN(table.deadline[w])) table.deadline[w] = cols.arg[i]; break
@@ -151,14 +172,19 @@ export class RunData {
 
   /** Replaces every event (after missed live batches) with one full batch. */
   replaceAll(batch: Float64Array): boolean {
-    const { runId, values, unitMs } = this
-    this.reset(runId, values, unitMs)
     const cols = new EventColumns(Math.max(1024, (batch.length - 4) / 4))
     // the full batch carries seq 0; accept whatever runId the host stamped on it
     if (cols.appendBatch(batch)) return false
+    this.adopt(cols)
+    return true
+  }
+
+  /** Replaces every event with these columns (a run file's), keeping the run's identity. */
+  adopt(cols: EventColumns): void {
+    const { runId, values, unitMs, experiment, expectedChunks } = this
+    this.reset(runId, values, unitMs, experiment, expectedChunks)
     this.cols = cols
     this.fold()
-    return true
   }
 
   /** Slots of the shared vector filled at time t (slots fill in push order). */

@@ -89,6 +89,9 @@ export function createOfflineApi(): ThreadlabApi {
       const b = finishedRuns.get(runId)
       return b ? { ok: true, value: b } : { ok: false, error: { code: 'E_NO_RUN', message: `no run ${runId}` } }
     },
+    async measureMachine() {
+      return { ok: false, error: { code: 'E_UNSUPPORTED', message: 'the offline replay host has no machine to measure' } }
+    },
     onBatch: (l) => { batchListeners.add(l); return () => batchListeners.delete(l) },
     onStatus: (l) => { statusListeners.add(l); return () => statusListeners.delete(l) },
   }

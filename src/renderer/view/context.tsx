@@ -4,6 +4,7 @@ import { useShallow } from 'zustand/react/shallow'
 import type { RunController } from '../model/controller'
 import type { Playhead } from '../model/playback'
 import type { AppState, AppStore } from '../model/store'
+import type { SweepController } from '../model/sweep'
 import type { RafScheduler } from './raf'
 
 export interface AppServices {
@@ -11,6 +12,8 @@ export interface AppServices {
   controller: RunController
   playhead: Playhead
   raf: RafScheduler
+  /** the Sweep view's driver and its own store */
+  sweep: SweepController
 }
 
 export const ServicesContext = createContext<AppServices | null>(null)

@@ -10,6 +10,7 @@
  */
 import type { Capabilities, Outcome, RunRequest, RunStatus, ThreadlabApi, ThreadlabErrorInfo } from '../../shared/api'
 import { HEALTH_PATH, WS_PATH, type ClientRequest, type Method, type ServerMessage } from '../../shared/ipc'
+import type { MachineFigures } from '../../shared/sweep'
 
 export interface WebApiOptions {
   /** page address to take the host and token from (default: location) */
@@ -132,6 +133,7 @@ export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
     startRun: (request: RunRequest) => call<{ runId: number }>('startRun', request),
     cancelRun: () => call<null>('cancelRun'),
     fetchRunEvents: (runId: number) => call<Float64Array>('fetchRunEvents', { runId }),
+    measureMachine: () => call<MachineFigures>('measureMachine'),
     onBatch(listener) {
       batchListeners.add(listener)
       return () => void batchListeners.delete(listener)

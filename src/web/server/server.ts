@@ -301,6 +301,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           return service.start(request.params)
         case 'cancelRun':
           return service.cancel()
+        case 'measureMachine':
+          return service.measureMachine()
         case 'fetchRunEvents': {
           const params = request.params
           if (typeof params !== 'object' || params === null || Array.isArray(params) || Object.keys(params).some((k) => k !== 'runId')) {
