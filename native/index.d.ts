@@ -13,8 +13,10 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare function activeRuns(): number
 
 /**
- * Cancels every active run (sleep sorts and sums) and waits until all their threads have been
- * joined (at most ~10 s). Call it when the app quits. Safe to call at any time, repeatedly.
+ * Cancels every active run (sleep sorts and sums) and joins all their threads, coordinators
+ * included — also those of runs that already resolved — so that when it returns no thread of
+ * any run is left in the process (at most ~10 s). Call it when the app quits. Safe to call at
+ * any time, repeatedly, also while batches or results are queued for this thread.
  */
 export declare function shutdown(): void
 

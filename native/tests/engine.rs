@@ -248,6 +248,24 @@ fn spawn_coordinator_registers_and_unregisters() {
   assert!(rx.recv_timeout(Duration::from_secs(1)).unwrap().unwrap().cancelled);
 }
 
+#[test]
+fn finished_coordinators_are_reaped_and_shutdown_joins_them() {
+  let _g = serial();
+  for i in 0..30 {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let ctl = RunCtl::new(registry::next_run_id());
+    let mode = if i % 2 == 0 { Mode::Classic } else { Mode::Scheduled };
+    engine::start_sleep_sort(vec![1.0, 0.0], opts(mode, 0.01), ctl, None, move |r| tx.send(r).unwrap()).unwrap();
+    assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap().unwrap().output.len(), 2);
+    // starting a run joins every earlier coordinator that has returned: only this run's and at
+    // most one or two still returning from their report remain (no growth with the run count)
+    assert!(registry::unjoined_coordinators() <= 3, "run {i}: {} coordinators unjoined", registry::unjoined_coordinators());
+  }
+  assert_eq!(registry::shutdown(Duration::from_secs(5)), 0);
+  assert_eq!(registry::unjoined_coordinators(), 0);
+  assert_eq!(registry::active_runs(), 0);
+}
+
 // ---------------------------------------------------------------------------------------------
 // parallel sum
 
@@ -391,5 +409,46 @@ proptest! {
     let expected = seq + 0.5 * v.len() as f64;
     let got = r.sum.to_f64();
     prop_assert!((got - expected).abs() <= 1e-6 * (1.0 + expected.abs()), "{} vs {}", got, expected);
+  }
+}
+
+/// Every sorting thread must be asleep before the epoch: in scheduled and realtime runs of 1,000
+/// values at 10 µs per unit, each worker's SleepStart (ns since the epoch) is at or before its own
+/// deadline (the SleepStart argument, also ns since the epoch). One run per mode, no retries:
+/// the rule holds by construction (the epoch is published only after every thread reported
+/// asleep), not by luck, so a loaded machine must not break it.
+#[test]
+fn every_thread_is_asleep_before_its_deadline() {
+  let _g = serial();
+  let mut modes = vec![Mode::Scheduled];
+  if timing::probe_realtime().is_ok() {
+    modes.push(Mode::Realtime);
+  }
+  for mode in modes {
+    let mut s = 12345u32;
+    let values: Vec<f64> = (0..1000)
+      .map(|_| {
+        s = s.wrapping_mul(1664525).wrapping_add(1013904223);
+        (s % 1000) as f64
+      })
+      .collect();
+    let (r, ev) = run_with_events(&values, mode, 0.01, None);
+    assert!(!r.cancelled, "{mode:?}: cancelled");
+    assert_eq!(r.output.len(), values.len());
+    let mut seen = vec![false; values.len()];
+    let mut late = Vec::new();
+    for &(k, w, t, arg) in &ev {
+      if k == Kind::SleepStart as u8 {
+        assert!(!seen[w], "{mode:?}: worker {w} started sleeping twice");
+        seen[w] = true;
+        // the deadline is the epoch plus value × unit
+        assert!((arg - values[w] * 10_000.0).abs() <= 1.0, "{mode:?}: worker {w} deadline {arg}");
+        if t > arg {
+          late.push((w, t - arg));
+        }
+      }
+    }
+    assert!(seen.iter().all(|&s| s), "{mode:?}: a worker recorded no SleepStart");
+    assert!(late.is_empty(), "{mode:?}: {} workers started sleeping after their deadline (worker, ns late): {:?}", late.len(), &late[..late.len().min(10)]);
   }
 }

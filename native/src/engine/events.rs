@@ -346,7 +346,7 @@ impl Batcher {
 /// A running collector thread.
 pub struct Collector {
   stop: Arc<AtomicBool>,
-  thread: Option<std::thread::JoinHandle<u64>>,
+  thread: Option<timing::Reaped<u64>>,
 }
 
 impl Collector {
@@ -360,7 +360,7 @@ impl Collector {
   ) -> std::io::Result<Collector> {
     let stop = Arc::new(AtomicBool::new(false));
     let stop2 = Arc::clone(&stop);
-    let thread = std::thread::Builder::new().name("tl-collector".into()).stack_size(256 * 1024).spawn(move || {
+    let thread = timing::Reaped::spawn(std::thread::Builder::new().name("tl-collector".into()).stack_size(256 * 1024), move || {
       let body = std::panic::AssertUnwindSafe(|| {
         if !cpus.is_empty() {
           timing::pin_to(&cpus);
@@ -386,6 +386,7 @@ impl Collector {
   }
 
   /// Drains what is left, delivers it, waits for the sink to finish; returns events delivered.
+  /// The collector thread is gone from the process when this returns.
   pub fn finish(mut self) -> u64 {
     self.stop_and_join()
   }

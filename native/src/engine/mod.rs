@@ -40,15 +40,16 @@ pub fn capabilities() -> Capabilities {
 
 /// Runs `body` on a new coordinator thread registered as an active run; `done` receives the
 /// outcome after every thread of the run has been joined and the run is no longer active.
+/// Returning from `done` is the coordinator's last act; its thread stays joinable in the
+/// registry, where `shutdown()` (or the start of a later run, once it has returned) joins it.
 fn spawn_coordinator<T: Send + 'static>(
   name: &str,
   ctl: Arc<RunCtl>,
   body: impl FnOnce(&Arc<RunCtl>) -> Result<T> + Send + 'static,
   done: impl FnOnce(Result<T>) + Send + 'static,
 ) -> Result<()> {
-  registry::register(&ctl);
   let ctl2 = Arc::clone(&ctl);
-  let spawned = std::thread::Builder::new().name(name.into()).stack_size(512 * 1024).spawn(move || {
+  let started = registry::start_coordinator(&ctl, name, 512 * 1024, move || {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(&ctl2)))
       .unwrap_or_else(|p| Err(Error::from_panic(p, "the run coordinator")));
     // make sure nothing of this run is left waiting, then report
@@ -57,14 +58,10 @@ fn spawn_coordinator<T: Send + 'static>(
     ctl2.mark_done();
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| done(outcome)));
   });
-  match spawned {
-    Ok(_) => Ok(()),
-    Err(e) => {
-      registry::unregister(ctl.id);
-      ctl.mark_done();
-      Err(Error::new(error::Code::Resource, format!("could not start the run coordinator thread: {e}")))
-    }
-  }
+  started.map_err(|e| {
+    ctl.mark_done();
+    Error::new(error::Code::Resource, format!("could not start the run coordinator thread: {e}"))
+  })
 }
 
 /// Validates a sleep sort (everything, before any thread starts; realtime is probed) and starts

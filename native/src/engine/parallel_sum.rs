@@ -1,6 +1,7 @@
 //! Parallel sum over contiguous chunks, one worker thread per chunk. Integers are summed exactly
 //! in i128; anything non-integral is summed with Neumaier's compensated f64 summation.
 
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 
 use super::error::{describe, Code, Error, Result};
@@ -367,12 +368,16 @@ pub fn run(run_id: u32, p: &Prepared, o: &SumOptions, ctl: &Arc<RunCtl>, sink: O
     offsets.push(at..at + s);
     at += s;
   }
+  // kernel ids of the workers, to wait until they are gone from the process once joined
+  let tids: Vec<AtomicI32> = (0..threads).map(|_| AtomicI32::new(0)).collect();
   let results: Vec<Result<(Partial, bool)>> = std::thread::scope(|scope| {
     let mut hs = Vec::with_capacity(threads);
     for (c, range) in offsets.iter().cloned().enumerate() {
       let logs = logs.as_deref();
       let ctl: &RunCtl = ctl;
+      let tid = &tids[c];
       let h = std::thread::Builder::new().name(format!("tl-sum-{c}")).stack_size(256 * 1024).spawn_scoped(scope, move || {
+        tid.store(timing::current_tid(), Ordering::Release);
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_chunk(&p.data, p.small, range, c, o, ctl, logs)))
           .unwrap_or_else(|e| Err(Error::from_panic(e, "a parallel-sum worker")))
       });
@@ -390,6 +395,7 @@ pub fn run(run_id: u32, p: &Prepared, o: &SumOptions, ctl: &Arc<RunCtl>, sink: O
     }
     out
   });
+  timing::wait_threads_gone(tids.iter().map(|t| t.load(Ordering::Acquire)), timing::RELEASE_TIMEOUT);
   let mut partials = Vec::with_capacity(threads);
   let mut cancelled = false;
   let mut int_total: i128 = 0;

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 use super::timing;
@@ -12,7 +12,8 @@ use super::timing;
 pub const RUNNING: u32 = 0;
 pub const FINISHED: u32 = 1;
 pub const CANCELLED: u32 = 2;
-const STATUS_MASK: u32 = 3;
+/// The status bits of [`RunCtl::state`]; the bits above are the generation counter.
+pub const STATUS_MASK: u32 = 3;
 
 /// Control block of one run, shared by its coordinator, workers, collector and JS handle.
 pub struct RunCtl {
@@ -144,42 +145,105 @@ pub fn next_run_id() -> u32 {
   NEXT_RUN_ID.fetch_add(1, Ordering::Relaxed)
 }
 
-fn active() -> &'static Mutex<HashMap<u32, Arc<RunCtl>>> {
-  static ACTIVE: OnceLock<Mutex<HashMap<u32, Arc<RunCtl>>>> = OnceLock::new();
-  ACTIVE.get_or_init(|| Mutex::new(HashMap::new()))
+/// A run's coordinator thread, kept until it is joined.
+struct Coordinator {
+  ctl: Arc<RunCtl>,
+  thread: timing::Reaped<()>,
 }
 
-/// Registers a run as active; it stays so until [`unregister`].
-pub fn register(ctl: &Arc<RunCtl>) {
-  active().lock().unwrap_or_else(|e| e.into_inner()).insert(ctl.id, Arc::clone(ctl));
+#[derive(Default)]
+struct Registry {
+  /// Runs started and not yet done (their coordinator unregisters them before reporting).
+  active: HashMap<u32, Arc<RunCtl>>,
+  /// Coordinator threads not yet joined: those of active runs, and those of finished runs whose
+  /// thread may still be exiting. Joined by `shutdown()`, and reaped when a new run starts.
+  coordinators: Vec<Coordinator>,
 }
 
+fn registry() -> MutexGuard<'static, Registry> {
+  static REGISTRY: OnceLock<Mutex<Registry>> = OnceLock::new();
+  REGISTRY.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Registers `ctl` as an active run and starts its coordinator thread running `body`, which must
+/// call [`unregister`] once the run's own threads are joined. The run is registered and its
+/// thread recorded atomically (under the registry lock), so a `shutdown()` on any thread sees
+/// both or neither. Coordinators of earlier runs that have returned are joined here (after the
+/// lock is released; they are finished, so this does not wait), so handles do not accumulate.
+/// Nothing is registered when the thread cannot be started.
+pub fn start_coordinator(ctl: &Arc<RunCtl>, name: &str, stack_size: usize, body: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
+  let mut reg = registry();
+  let (finished, running): (Vec<Coordinator>, Vec<Coordinator>) = std::mem::take(&mut reg.coordinators).into_iter().partition(|c| c.thread.is_finished());
+  reg.coordinators = running;
+  reg.active.insert(ctl.id, Arc::clone(ctl));
+  let spawned = timing::Reaped::spawn(std::thread::Builder::new().name(name.into()).stack_size(stack_size), body);
+  let r = match spawned {
+    Ok(thread) => {
+      reg.coordinators.push(Coordinator { ctl: Arc::clone(ctl), thread });
+      Ok(())
+    }
+    Err(e) => {
+      reg.active.remove(&ctl.id);
+      Err(e)
+    }
+  };
+  drop(reg);
+  for c in finished {
+    let _ = c.thread.join_deferred();
+  }
+  r
+}
+
+/// Removes a run from the active set (its coordinator, once every thread of the run is joined).
 pub fn unregister(id: u32) {
-  active().lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+  registry().active.remove(&id);
 }
 
 /// Runs currently active (started, coordinator not yet done).
 pub fn active_runs() -> usize {
-  active().lock().unwrap_or_else(|e| e.into_inner()).len()
+  registry().active.len()
 }
 
-/// Cancels every active run and waits (up to `timeout` in total) until each has joined all of
-/// its threads. Returns the number of runs that did not finish in time (0 normally).
+/// Coordinator threads started and not yet joined (finished ones are reaped when a run starts
+/// and by `shutdown()`).
+pub fn unjoined_coordinators() -> usize {
+  registry().coordinators.len()
+}
+
+/// Cancels every active run and joins every coordinator thread not yet joined — also those of
+/// runs that already reported their result but whose thread may still be exiting — waiting until
+/// each is gone from the process (see [`timing::wait_threads_gone`]). A coordinator joins all of
+/// its run's threads (the same way) before it reports, so when this returns 0 no thread of any
+/// run started before the call is left. Waits at most about `timeout` in total; returns the
+/// number of coordinators that did not finish in time (kept, to be joined later).
+///
+/// Safe on the JS thread while batches or results of a run are queued for it: runs are flagged
+/// `shutting_down` first, so no coordinator waits for the JS thread (the event sink stops waiting
+/// for acknowledgements, result promises are settled through an unbounded queue). Concurrent
+/// calls are serialized, so each returns only when everything it could see is joined.
 pub fn shutdown(timeout: Duration) -> usize {
-  let runs: Vec<Arc<RunCtl>> = active().lock().unwrap_or_else(|e| e.into_inner()).values().cloned().collect();
-  for r in &runs {
+  static SERIAL: Mutex<()> = Mutex::new(());
+  let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+  let end = Instant::now() + timeout;
+  let (runs, coordinators) = {
+    let mut reg = registry();
+    (reg.active.values().cloned().collect::<Vec<_>>(), std::mem::take(&mut reg.coordinators))
+  };
+  for r in runs.iter().chain(coordinators.iter().map(|c| &c.ctl)) {
     r.shutting_down.store(true, Ordering::Release);
     r.cancel();
   }
-  let end = Instant::now() + timeout;
-  let mut stuck = 0;
-  for r in &runs {
+  let mut stuck = Vec::new();
+  for c in coordinators {
     let left = end.saturating_duration_since(Instant::now());
-    if !r.wait_done(left) {
-      stuck += 1;
+    match c.thread.join_timeout(left) {
+      Ok(_) => {}
+      Err(thread) => stuck.push(Coordinator { ctl: c.ctl, thread }),
     }
   }
-  stuck
+  let n = stuck.len();
+  registry().coordinators.extend(stuck);
+  n
 }
 
 impl RunCtl {

@@ -1,11 +1,11 @@
 //! The sleep-sort runner: one OS thread per value, three timing modes.
 
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::error::{describe, Code, Error, Result};
 use super::events::{Collector, EventSink, Kind, LogWriter, WorkerLogs};
-use super::registry::RunCtl;
+use super::registry::{RunCtl, RUNNING, STATUS_MASK};
 use super::stats::{self, Percentiles};
 use super::timing::{self, CpuPlan};
 
@@ -182,20 +182,66 @@ struct Shared {
   pushed: AtomicUsize,
   n: usize,
   mode: Mode,
-  /// Scheduled modes: every deadline is `epoch + value × unit`. The spawner may move the epoch
-  /// later while spawning (before any deadline can have passed) if spawning runs slow; it then
-  /// bumps the run's generation so sleepers re-read it.
+  /// Scheduled modes: every deadline is `epoch + value × unit`. Provisional (planned) until
+  /// `epoch_final`: the spawner may move it later while spawning; a sleeper re-reads it whenever
+  /// its timer fires. Final once every thread has reported asleep (see `run`).
   epoch: AtomicI64,
+  /// Scheduled modes: 0 while the epoch is provisional, 1 once the spawner has published the
+  /// final epoch. No thread passes its deadline while this is 0: a thread whose provisional
+  /// deadline comes first waits on this word (futex) until the epoch is final.
+  epoch_final: AtomicU32,
+  /// Scheduled modes: threads that have recorded SleepStart and are about to wait. The spawner
+  /// waits (futex on this word, woken by the last thread) until every spawned thread got here,
+  /// and only then fixes the epoch, so every thread is asleep before the epoch.
+  asleep: AtomicU32,
+  /// Scheduled modes: threads whose provisional deadline passed before the epoch was final (they
+  /// all wake when it is published, so the epoch leaves them time to go back to sleep).
+  gated: AtomicU32,
   worker_cpus: Vec<usize>,
   realtime_failed: AtomicBool,
   panicked: AtomicBool,
 }
 
+/// Scheduled modes: sleeps until `epoch + sleep_ns` on the run's state word (so `cancel()` ends
+/// it at once), re-reading the epoch whenever the timer fires, and never returns true before the
+/// epoch is final — a provisional deadline that passes first parks the thread on `epoch_final`
+/// until the spawner publishes. Returns false when the run stopped first.
+fn sleep_to_deadline(sh: &Shared, sleep_ns: i64) -> bool {
+  let mut gated = false;
+  loop {
+    let w = sh.ctl.state.load(Ordering::Acquire);
+    if w & STATUS_MASK != RUNNING {
+      return false;
+    }
+    // read the flag before the epoch: once it is 1, the epoch read after it is the final one
+    let fin = sh.epoch_final.load(Ordering::Acquire) != 0;
+    let d = sh.epoch.load(Ordering::Acquire) + sleep_ns;
+    if timing::now_ns() < d {
+      timing::futex_wait_until(&sh.ctl.state, w, Some(d));
+    } else if fin {
+      return true;
+    } else {
+      if !gated {
+        gated = true;
+        sh.gated.fetch_add(1, Ordering::AcqRel);
+      }
+      // the spawner always publishes (also when the run is cancelled, or it unwinds)
+      timing::futex_wait_until(&sh.epoch_final, 0, None);
+    }
+  }
+}
+
 fn worker(sh: &Shared, w: &LogWriter, value: f64, sleep_ns: i64) {
   let t0 = timing::now_ns();
   w.record(Kind::Spawned, t0, 0.0);
-  let own_start = match sh.mode {
-    Mode::Classic => Some(t0),
+  let reached = match sh.mode {
+    Mode::Classic => {
+      // from the thread's own start (the seed); the epoch is the run's start and fixed
+      let deadline = t0 + sleep_ns;
+      let rel = (deadline - sh.epoch.load(Ordering::Acquire)) as f64;
+      w.record(Kind::SleepStart, timing::now_ns(), rel);
+      sh.ctl.sleep_until(|| deadline)
+    }
     Mode::Scheduled | Mode::Realtime => {
       timing::pin_to(&sh.worker_cpus);
       timing::set_timer_slack(1);
@@ -203,20 +249,26 @@ fn worker(sh: &Shared, w: &LogWriter, value: f64, sleep_ns: i64) {
         sh.realtime_failed.store(true, Ordering::Release);
         sh.ctl.cancel();
       }
-      None
+      // from the shared epoch: the deadline relative to it is sleep_ns whatever the epoch becomes.
+      // SleepStart is recorded before this thread counts itself asleep, so it precedes the epoch.
+      w.record(Kind::SleepStart, timing::now_ns(), sleep_ns as f64);
+      if sh.asleep.fetch_add(1, Ordering::AcqRel) + 1 == sh.n as u32 {
+        timing::futex_wake_all(&sh.asleep);
+      }
+      sleep_to_deadline(sh, sleep_ns)
     }
   };
-  // classic: from the thread's own start (the seed); scheduled: from the shared epoch
-  let deadline = || own_start.unwrap_or_else(|| sh.epoch.load(Ordering::Acquire)) + sleep_ns;
-  let rel = |d: i64| (d - sh.epoch.load(Ordering::Acquire)) as f64;
-  w.record(Kind::SleepStart, timing::now_ns(), rel(deadline()));
-  if !sh.ctl.sleep_until(deadline) {
+  if !reached {
     w.record(Kind::Cancelled, timing::now_ns(), 0.0);
     w.record(Kind::Exited, timing::now_ns(), 0.0);
     return;
   }
   let woke = timing::now_ns();
-  w.record(Kind::Woke, woke, rel(deadline()));
+  let deadline_rel = match sh.mode {
+    Mode::Classic => (t0 + sleep_ns - sh.epoch.load(Ordering::Acquire)) as f64,
+    _ => sleep_ns as f64,
+  };
+  w.record(Kind::Woke, woke, deadline_rel);
   w.record(Kind::LockWait, timing::now_ns(), 0.0);
   let mut g = sh.out.lock().unwrap_or_else(|e| e.into_inner());
   w.record(Kind::LockAcquired, timing::now_ns(), 0.0);
@@ -235,12 +287,26 @@ fn worker(sh: &Shared, w: &LogWriter, value: f64, sleep_ns: i64) {
   w.record(Kind::Exited, timing::now_ns(), 0.0);
 }
 
-/// Least time between the end of spawning and the epoch.
+/// Least time between the moment every thread is asleep and the epoch.
 const MIN_MARGIN_NS: i64 = 5_000_000;
 
-/// The epoch is only pushed while it is at least this far away (a sleeper with value 0 that is
-/// checking its deadline right now must not see it move under it).
-const SAFETY_NS: i64 = 1_000_000;
+/// While waiting for the threads to report asleep, the spawner re-checks for cancellation this often.
+const ASLEEP_POLL_NS: i64 = 2_000_000;
+
+/// Publishes the epoch as final and wakes the threads waiting for it. Also on drop, so no sorting
+/// thread can be left waiting for an epoch if the spawner returns early or unwinds.
+struct PublishEpoch<'a>(&'a Shared);
+
+impl PublishEpoch<'_> {
+  fn publish(self) {}
+}
+
+impl Drop for PublishEpoch<'_> {
+  fn drop(&mut self) {
+    self.0.epoch_final.store(1, Ordering::Release);
+    timing::futex_wake_all(&self.0.epoch_final);
+  }
+}
 
 /// Time to allow for spawning `n` threads at `per_thread` ns each.
 fn budget(per_thread: i64, n: usize) -> i64 {
@@ -257,7 +323,7 @@ fn measure_spawn_cost(worker_cpus: &[usize], realtime: bool, probes: usize) -> i
   for _ in 0..probes {
     let cpus = worker_cpus.to_vec();
     let t = timing::now_ns();
-    let h = std::thread::Builder::new().stack_size(WORKER_STACK).spawn(move || {
+    let h = timing::Reaped::spawn(std::thread::Builder::new().stack_size(WORKER_STACK), move || {
       timing::pin_to(&cpus);
       timing::set_timer_slack(1);
       if realtime {
@@ -270,9 +336,8 @@ fn measure_spawn_cost(worker_cpus: &[usize], realtime: bool, probes: usize) -> i
       handles.push(h);
     }
   }
-  for h in handles {
-    let _ = h.join();
-  }
+  let tids: Vec<i32> = handles.into_iter().map(|h| h.join_deferred().1).collect();
+  timing::wait_threads_gone(tids, timing::RELEASE_TIMEOUT);
   spawn.sort_unstable();
   spawn.get(spawn.len() / 2).copied().unwrap_or(0).clamp(5_000, 100_000)
 }
@@ -291,11 +356,11 @@ pub fn run(
   let started = timing::now_ns();
   let cpus = CpuPlan::detect();
   let scheduled = opts.mode != Mode::Classic;
-  // Classic: the epoch is the start. Scheduled: the epoch is now + a spawn budget measured on a
-  // few throwaway threads; if spawning runs slower, the spawner pushes the epoch later (never
-  // earlier) while no deadline can have passed. Sleepers re-read the epoch whenever their timer
-  // fires, so a push costs each sleeper one early wake-up at its old deadline — spread out in
-  // deadline order — instead of a wake-up storm.
+  // Classic: the epoch is the start. Scheduled: the planned epoch is now + a spawn budget
+  // measured on a few throwaway threads; if spawning runs slower, the spawner pushes it later
+  // (never earlier). Sleepers re-read the epoch whenever their timer fires, so a push costs each
+  // sleeper one early wake-up at its old deadline — spread out in deadline order — instead of a
+  // wake-up storm. The epoch only becomes final once every thread has reported asleep (below).
   let mut per_thread = if scheduled { measure_spawn_cost(&cpus.workers, opts.mode == Mode::Realtime, n.min(16)) } else { 0 };
   let epoch = if scheduled { timing::now_ns() + budget(per_thread, n) } else { timing::now_ns() };
   let logs = WorkerLogs::new(n);
@@ -320,6 +385,9 @@ pub fn run(
     n,
     mode: opts.mode,
     epoch: AtomicI64::new(epoch),
+    epoch_final: AtomicU32::new(if scheduled { 0 } else { 1 }),
+    asleep: AtomicU32::new(0),
+    gated: AtomicU32::new(0),
     worker_cpus: cpus.workers.clone(),
     realtime_failed: Default::default(),
     panicked: Default::default(),
@@ -333,6 +401,7 @@ pub fn run(
   let fifo_spawner = opts.mode == Mode::Realtime && timing::pin_to(&cpus.others) && timing::set_fifo(timing::FIFO_PRIORITY - 1).is_ok();
   let spawn_start = timing::now_ns();
   let mut pushes = 0;
+  let publish = PublishEpoch(&shared);
   #[allow(clippy::needless_range_loop)] // i indexes values, sleeps and logs alike
   for i in 0..n {
     if !ctl.is_running() {
@@ -344,8 +413,9 @@ pub fn run(
       if i % 16 == 0 {
         per_thread = per_thread.max((now - spawn_start) / i as i64);
       }
-      // running late, and no sleeper can have reached its deadline yet: push the epoch
-      if now + (n - i) as i64 * per_thread + MIN_MARGIN_NS > epoch && now + SAFETY_NS < epoch {
+      // running late: push the (provisional) epoch. A sleeper whose old deadline already passed
+      // waits for the final epoch, so a push is never too late to be safe, only to be free.
+      if now + (n - i) as i64 * per_thread + MIN_MARGIN_NS > epoch {
         shared.epoch.store(now + budget(per_thread, n - i), Ordering::Release);
         pushes += 1;
       }
@@ -353,7 +423,7 @@ pub fn run(
     let w = logs.writer(i).expect("each log handed out once");
     let sh = Arc::clone(&shared);
     let (v, s) = (values[i], plan.sleeps_ns[i]);
-    let r = std::thread::Builder::new().stack_size(WORKER_STACK).spawn(move || {
+    let r = timing::Reaped::spawn(std::thread::Builder::new().stack_size(WORKER_STACK), move || {
       let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| worker(&sh, &w, v, s)));
       if r.is_err() {
         sh.panicked.store(true, Ordering::Release);
@@ -373,42 +443,66 @@ pub fn run(
       }
     }
   }
-  if fifo_spawner {
-    timing::set_normal();
-  }
   if scheduled {
     // In scheduled mode the spawner ran unpinned (its children inherit its mask before pinning
     // themselves, and spawning is measurably faster so); from now on it stays off the sorting CPU.
     timing::pin_to(&cpus.others);
-    // keep the last-spawned threads' time to settle asleep before the epoch
+    // Every sorting thread is asleep before the epoch: wait until each spawned thread has
+    // recorded SleepStart and counted itself (the last one wakes us), or the run ended.
+    let spawned = handles.len() as u32;
+    loop {
+      let a = shared.asleep.load(Ordering::Acquire);
+      if a >= spawned || !ctl.is_running() {
+        break;
+      }
+      timing::futex_wait_until(&shared.asleep, a, Some(timing::now_ns() + ASLEEP_POLL_NS));
+    }
+    // Only now fix the epoch: the planned one, unless that is too close (or past), then now + a
+    // margin that also covers re-arming the threads whose provisional deadline already passed
+    // (they are all woken by the publication). Threads asleep on their timers are not woken:
+    // when the epoch stays, nobody wakes early; when it moves, each wakes once at its old deadline.
     let now = timing::now_ns();
-    let epoch = shared.epoch.load(Ordering::Acquire);
-    if now + MIN_MARGIN_NS > epoch && now + SAFETY_NS < epoch {
-      shared.epoch.store(now + MIN_MARGIN_NS, Ordering::Release);
+    let planned = shared.epoch.load(Ordering::Acquire);
+    let earliest = now + MIN_MARGIN_NS + shared.gated.load(Ordering::Acquire) as i64 * per_thread;
+    if earliest > planned {
+      shared.epoch.store(earliest, Ordering::Release);
       pushes += 1;
     }
+  }
+  // publish (also in classic mode and on every early return: no thread may wait for it forever)
+  publish.publish();
+  if fifo_spawner {
+    timing::set_normal();
   }
   let epoch = shared.epoch.load(Ordering::Acquire);
   if std::env::var_os("THREADLAB_DEBUG").is_some() {
     eprintln!(
-      "threadlab: run {run_id} {:?}: epoch at +{:.1} ms ({pushes} pushes, {:.1} µs/thread), {} threads spawned by +{:.1} ms",
+      "threadlab: run {run_id} {:?}: epoch at +{:.1} ms ({pushes} pushes, {} threads waited for it, {:.1} µs/thread), {} threads spawned by +{:.1} ms",
       opts.mode,
       (epoch - started) as f64 / 1e6,
+      shared.gated.load(Ordering::Acquire),
       per_thread as f64 / 1e3,
       handles.len(),
       (timing::now_ns() - started) as f64 / 1e6
     );
   }
   if let Some(s) = sink.take() {
-    collector = Some(start_collector(s, epoch)?);
+    match start_collector(s, epoch) {
+      Ok(c) => collector = Some(c),
+      Err(e) => {
+        // cancel and join what was started before reporting the error
+        spawn_error = spawn_error.or(Some(e));
+        ctl.cancel();
+      }
+    }
   }
   // wait until every value is pushed or the run is cancelled
   ctl.wait_while_running(None);
-  // FINISHED or CANCELLED: both wake every parked/sleeping thread
+  // FINISHED or CANCELLED: both wake every parked/sleeping thread. Join them all, then wait until
+  // the kernel has released each (a joined thread can still be counted for a moment).
   let threads = handles.len();
-  for h in handles {
-    let _ = h.join();
-  }
+  let tids: Vec<i32> = handles.into_iter().map(|h| h.join_deferred().1).collect();
+  timing::wait_threads_gone(tids, timing::RELEASE_TIMEOUT);
   let event_count = collector.map(|c| c.finish()).unwrap_or(0);
   let ended = timing::now_ns();
   if let Some(e) = spawn_error {

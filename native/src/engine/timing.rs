@@ -1,7 +1,10 @@
 //! Clocks, precise sleeps and scheduling knobs (Linux). Everything here is a thin, safe wrapper
 //! over one libc call so the runner reads as a description of the experiment.
 
-use std::sync::atomic::AtomicU32;
+use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 /// CLOCK_MONOTONIC in nanoseconds.
 #[inline]
@@ -158,7 +161,7 @@ or raise the limit (`ulimit -r 10`, or a `<user> - rtprio 10` line in /etc/secur
 /// Probes for real whether SCHED_FIFO is permitted: a short-lived thread tries it and goes back.
 /// Ok(()) when allowed, Err(reason) otherwise.
 pub fn probe_realtime() -> Result<(), String> {
-  let h = std::thread::Builder::new().name("tl-rt-probe".into()).stack_size(64 * 1024).spawn(|| {
+  let h = Reaped::spawn(std::thread::Builder::new().name("tl-rt-probe".into()).stack_size(64 * 1024), || {
     let r = set_fifo(FIFO_PRIORITY);
     if r.is_ok() {
       set_normal();
@@ -193,30 +196,158 @@ pub fn process_thread_count() -> u32 {
     .unwrap_or(0)
 }
 
+// ---------------------------------------------------------------------------------------------
+// Threads that are really gone when joined
+
+/// Kernel id of the calling thread (gettid).
+pub fn current_tid() -> i32 {
+  // SAFETY: gettid has no arguments and cannot fail.
+  unsafe { libc::syscall(libc::SYS_gettid) as i32 }
+}
+
+/// Whether thread `tid` of this process still exists for the kernel (tgkill with signal 0).
+fn thread_exists(tid: i32) -> bool {
+  // SAFETY: signal 0 only checks that the thread exists; nothing is delivered.
+  let r = unsafe { libc::syscall(libc::SYS_tgkill, libc::getpid(), tid, 0) };
+  !(r != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH))
+}
+
+/// Waits until every thread in `tids` (kernel ids of threads already JOINED) has been released
+/// by the kernel, or `timeout` passed. Returns whether they all were.
+///
+/// `pthread_join` returns when the kernel clears the thread's tid word, early in its exit
+/// (`exit_mm`); the thread stays in the process — counted in `Threads:` of /proc/self/status,
+/// listed in /proc/self/task — until `release_task`, a little later, and on a loaded machine the
+/// exiting thread can be preempted in between. Callers that promise "every thread is gone" (a
+/// run's coordinator, `shutdown()`) wait here after joining. Once joined, a thread is normally
+/// released within microseconds, so this is one tgkill per thread; the timeout only guards
+/// against the (practically impossible) reuse of a just-released tid by a live thread.
+pub fn wait_threads_gone(tids: impl IntoIterator<Item = i32>, timeout: Duration) -> bool {
+  let end = Instant::now() + timeout;
+  for tid in tids {
+    let mut spins = 0u32;
+    while tid > 0 && thread_exists(tid) {
+      if Instant::now() >= end {
+        return false;
+      }
+      if spins < 64 {
+        std::thread::yield_now();
+      } else {
+        std::thread::sleep(Duration::from_micros(50));
+      }
+      spins += 1;
+    }
+  }
+  true
+}
+
+/// How long a join waits for the kernel to release a joined thread (see [`wait_threads_gone`]).
+pub const RELEASE_TIMEOUT: Duration = Duration::from_secs(1);
+
+struct ReapState {
+  tid: AtomicI32,
+  returned: Mutex<bool>,
+  returned_cv: Condvar,
+}
+
+/// A joinable thread whose `join` returns only once the thread is gone from the process (see
+/// [`wait_threads_gone`]), and which signals when its body has returned, so a join can be
+/// bounded in time ([`Reaped::join_timeout`]) or skipped while it would block ([`Reaped::is_finished`]).
+pub struct Reaped<T> {
+  handle: JoinHandle<T>,
+  state: Arc<ReapState>,
+}
+
+impl<T: Send + 'static> Reaped<T> {
+  /// Spawns `f` with `builder`.
+  pub fn spawn(builder: std::thread::Builder, f: impl FnOnce() -> T + Send + 'static) -> std::io::Result<Reaped<T>> {
+    let state = Arc::new(ReapState { tid: AtomicI32::new(0), returned: Mutex::new(false), returned_cv: Condvar::new() });
+    let st = Arc::clone(&state);
+    let handle = builder.spawn(move || {
+      st.tid.store(current_tid(), Ordering::Release);
+      // `f` (and everything it captured) is consumed and dropped by the call
+      let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+      *st.returned.lock().unwrap_or_else(|e| e.into_inner()) = true;
+      st.returned_cv.notify_all();
+      match r {
+        Ok(v) => v,
+        Err(p) => std::panic::resume_unwind(p),
+      }
+    })?;
+    Ok(Reaped { handle, state })
+  }
+}
+
+impl<T> Reaped<T> {
+  /// Kernel id of the thread (0 until it has started).
+  pub fn tid(&self) -> i32 {
+    self.state.tid.load(Ordering::Acquire)
+  }
+
+  /// The thread (to unpark it).
+  pub fn thread(&self) -> &std::thread::Thread {
+    self.handle.thread()
+  }
+
+  /// True once the thread's function has returned: joining it now does not wait for it.
+  pub fn is_finished(&self) -> bool {
+    self.handle.is_finished()
+  }
+
+  /// Joins the thread without waiting for the kernel to release it; returns its tid for a
+  /// later [`wait_threads_gone`] (join many, then wait for all at once).
+  pub fn join_deferred(self) -> (std::thread::Result<T>, i32) {
+    let r = self.handle.join();
+    (r, self.state.tid.load(Ordering::Acquire))
+  }
+
+  /// Joins the thread and waits until it is gone from the process.
+  pub fn join(self) -> std::thread::Result<T> {
+    let (r, tid) = self.join_deferred();
+    wait_threads_gone([tid], RELEASE_TIMEOUT);
+    r
+  }
+
+  /// Like [`Reaped::join`], but gives up (handing the thread back) when its function has not
+  /// returned within `timeout`.
+  pub fn join_timeout(self, timeout: Duration) -> Result<std::thread::Result<T>, Reaped<T>> {
+    let end = Instant::now() + timeout;
+    let mut g = self.state.returned.lock().unwrap_or_else(|e| e.into_inner());
+    while !*g {
+      let now = Instant::now();
+      if now >= end {
+        drop(g);
+        return Err(self);
+      }
+      g = self.state.returned_cv.wait_timeout(g, end - now).unwrap_or_else(|e| e.into_inner()).0;
+    }
+    drop(g);
+    Ok(self.join())
+  }
+}
+
 /// Lateness (ns) of `samples` absolute sleeps of `sleep_ns` each, with 1 ns timer slack, on a
 /// fresh thread: with the cancellable futex wait (`futex = true`) or with clock_nanosleep
 /// (TIMER_ABSTIME). For checking that cancellability costs no accuracy.
 pub fn sleep_lateness(samples: usize, sleep_ns: i64, futex: bool) -> Vec<i64> {
-  std::thread::Builder::new()
-    .stack_size(256 * 1024)
-    .spawn(move || {
-      set_timer_slack(1);
-      let word = AtomicU32::new(0);
-      let mut out = Vec::with_capacity(samples);
-      for _ in 0..samples {
-        let deadline = now_ns() + sleep_ns;
-        if futex {
-          while now_ns() < deadline {
-            futex_wait_until(&word, 0, Some(deadline));
-          }
-        } else {
-          sleep_until(deadline);
+  Reaped::spawn(std::thread::Builder::new().stack_size(256 * 1024), move || {
+    set_timer_slack(1);
+    let word = AtomicU32::new(0);
+    let mut out = Vec::with_capacity(samples);
+    for _ in 0..samples {
+      let deadline = now_ns() + sleep_ns;
+      if futex {
+        while now_ns() < deadline {
+          futex_wait_until(&word, 0, Some(deadline));
         }
-        out.push(now_ns() - deadline);
+      } else {
+        sleep_until(deadline);
       }
-      out
-    })
-    .ok()
-    .and_then(|h| h.join().ok())
-    .unwrap_or_default()
+      out.push(now_ns() - deadline);
+    }
+    out
+  })
+  .ok()
+  .and_then(|h| h.join().ok())
+  .unwrap_or_default()
 }
