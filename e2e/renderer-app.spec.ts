@@ -274,4 +274,18 @@ test.describe('renderer', () => {
     await expect(page.getByRole('tooltip')).toContainText(/lanes [\d,]+–[\d,]+ of 10,000 \(\d+ per pixel row\)/)
     await page.screenshot({ path: testInfo.outputPath('ten-thousand.png') })
   })
+
+  test('shows the host’s caps under Limits', async ({ page, host }) => {
+    await page.goto(host.url)
+    await expect(page.getByLabel('Capabilities')).toContainText('CPUs')
+    const limits = page.getByRole('group', { name: 'Limits' })
+    const sortValues = limits.getByRole('definition').filter({ hasText: 'one OS thread each' })
+    await expect(sortValues).toBeHidden()
+    await limits.getByText('Limits', { exact: true }).click()
+    await expect(sortValues).toBeVisible()
+    await expect(sortValues).toContainText('10,000')
+    await expect(limits).toContainText(/Longest run\s*60 s/)
+    await expect(limits).toContainText(/Parallel-sum threads\s*1–64/)
+    await expect(limits).toContainText(/Runs per minute\s*120/)
+  })
 })

@@ -19,5 +19,11 @@ export function contentSecurityPolicy(connectSrc: readonly string[] = []): strin
   ].join('; ')
 }
 
-/** The policy for the renderer's meta tag: the union of what both hosts need. */
+/**
+ * The policy for the renderer's meta tag: the union of what both hosts need. `frame-ancestors`
+ * is dropped because browsers ignore it in a meta tag (and log an error); the headers carry it.
+ */
 export const META_CSP = contentSecurityPolicy(['ws://127.0.0.1:*', 'ws://localhost:*'])
+  .split('; ')
+  .filter((d) => !d.startsWith('frame-ancestors'))
+  .join('; ')

@@ -11,7 +11,7 @@ import { open } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Outcome } from '../shared/api'
-import { IPC, type PortMessage } from '../shared/ipc'
+import { IPC, type OpenFileMessage, type PortMessage } from '../shared/ipc'
 import { loadEngine, type Engine } from './addon'
 import { contentSecurityPolicy } from './csp'
 import { RunService } from './run-service'
@@ -31,9 +31,10 @@ let mainWindow: BrowserWindow | null = null
 const clients = new Map<number, Client>()
 
 /**
- * A file named on the command line (`threadlab run.threadlab` or `threadlab numbers.txt`). It is
- * read here on did-finish-load (size-capped); handing its bytes to the page needs a preload member
- * the preload does not have yet, so for now the outcome is only logged.
+ * A file named on the command line (`threadlab run.threadlab` or `threadlab numbers.txt`), or by a
+ * second instance, waiting for the page to load. It is read here (size-capped) and its bytes, or
+ * why it could not be read, are sent on IPC.openFile; the preload holds them until the page
+ * subscribes (ThreadlabApi.onOpenFile).
  */
 let pendingFile: string | null = fileArgument(process.argv)
 
@@ -71,6 +72,15 @@ async function readFileArgument(path: string): Promise<Outcome<FileArgument>> {
   } finally {
     await handle?.close().catch(() => {})
   }
+}
+
+/** Reads a command-line file and sends it (or why it could not be read) to the page in `contents`. */
+function sendFileArgument(contents: WebContents, path: string): void {
+  void readFileArgument(path).then((out) => {
+    if (contents.isDestroyed()) return
+    const message: OpenFileMessage = out.ok ? out.value : { name: basename(path), error: out.error }
+    contents.send(IPC.openFile, message)
+  })
 }
 
 function fileArgument(argv: string[]): string | null {
@@ -202,12 +212,7 @@ function createWindow(): void {
     if (pendingFile) {
       const path = pendingFile
       pendingFile = null
-      void readFileArgument(path).then((out) => {
-        // TODO(preload): send `out` to the page (an `onOpenFile` member of the preload API); until
-        // then the page cannot receive it, so say what was read.
-        if (out.ok) console.log(`threadlab: read ${out.value.name} (${out.value.bytes.length} bytes) from the command line; opening it in the window is not wired yet`)
-        else console.log(`threadlab: ${out.error.message} (${out.error.code})`)
-      })
+      sendFileArgument(contents, path)
     }
   })
   contents.on('render-process-gone', () => disconnect(id))
@@ -223,9 +228,24 @@ app.enableSandbox()
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
-  app.on('second-instance', () => {
-    if (mainWindow?.isMinimized()) mainWindow.restore()
-    mainWindow?.focus()
+  // `threadlab other.threadlab` while the app runs: the file opens in the window already open
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    const file = fileArgument(argv)
+    const path = file === null ? null : resolve(workingDirectory, file)
+    const win = mainWindow
+    if (!win || win.isDestroyed()) {
+      // no window (yet): the next page to load receives it
+      if (path) pendingFile = path
+      if (app.isReady() && engine) createWindow()
+      return
+    }
+    if (win.isMinimized()) win.restore()
+    win.focus()
+    if (!path) return
+    // a page not connected yet (still loading, or gone) may have no preload listening: its
+    // did-finish-load sends it
+    if (clients.has(win.webContents.id)) sendFileArgument(win.webContents, path)
+    else pendingFile = path
   })
   app.whenReady().then(() => {
     try {

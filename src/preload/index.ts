@@ -1,13 +1,15 @@
 /**
  * The sandboxed preload: exposes exactly ThreadlabApi as `window.threadlab`, nothing else (no
  * ipcRenderer, no Node). Requests are one `invoke` each on the channels of src/shared/ipc.ts;
- * batches and statuses arrive on the MessagePort that main posts on IPC.port when the page loads.
+ * batches and statuses arrive on the MessagePort that main posts on IPC.port when the page loads;
+ * a file named on the command line arrives on IPC.openFile (checked and held in ./pending).
  * Compiled to one CommonJS file (a sandboxed preload cannot load ES modules or other files).
  */
 import { contextBridge, ipcRenderer } from 'electron'
 import type { Capabilities, Outcome, RunRequest, RunStatus, ThreadlabApi } from '../shared/api'
 import { IPC, type PortMessage } from '../shared/ipc'
 import type { MachineFigures } from '../shared/sweep'
+import { createOpenFileInbox } from './pending'
 
 const batchListeners = new Set<(batch: Float64Array) => void>()
 const statusListeners = new Set<(status: RunStatus) => void>()
@@ -31,6 +33,12 @@ ipcRenderer.on(IPC.port, (event) => {
       for (const listener of statusListeners) safely(listener, data.status)
     }
   }
+})
+
+// main sends one per file named on the command line; it waits here until the page subscribes
+const openFiles = createOpenFileInbox(safely)
+ipcRenderer.on(IPC.openFile, (_event, data: unknown) => {
+  if (!openFiles.push(data)) console.error('threadlab: ignored a malformed open-file message')
 })
 
 function safely<T>(listener: (value: T) => void, value: T): void {
@@ -60,6 +68,10 @@ const api: ThreadlabApi = {
     if (typeof listener !== 'function') throw new TypeError('onStatus needs a function')
     statusListeners.add(listener)
     return () => void statusListeners.delete(listener)
+  },
+  onOpenFile(listener) {
+    if (typeof listener !== 'function') throw new TypeError('onOpenFile needs a function')
+    return openFiles.subscribe(listener)
   },
 }
 

@@ -24,6 +24,8 @@ const services: AppServices = { store, controller, playhead, raf, sweep }
 if (bench === 'replay') installBenchHook({ store, raf, playhead, controller: () => controller })
 installPlaybackLoop(services)
 void controller.loadCapabilities()
+// a file named on Electron's command line: a run file opens as the run, other files fill the list
+api.onOpenFile((file) => controller.openHostFile(file))
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -117,6 +117,13 @@ export type RunStatus =
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ThreadlabErrorInfo }
 
+/**
+ * A file named on Electron's command line (`threadlab run.threadlab`, or a second `threadlab
+ * numbers.txt` while the app is open): its bytes as main read them (size-capped), or why it could
+ * not be read. `name` is the file's base name, never its path.
+ */
+export type OpenFileMessage = { name: string; bytes: Uint8Array } | { name: string; error: ThreadlabErrorInfo }
+
 /** What `window.threadlab` offers. Identical under Electron and the web host. */
 export interface ThreadlabApi {
   capabilities(): Promise<Capabilities>
@@ -132,4 +139,10 @@ export interface ThreadlabApi {
   measureMachine(): Promise<Outcome<import('./sweep').MachineFigures>>
   onBatch(listener: (batch: Float64Array) => void): () => void
   onStatus(listener: (status: RunStatus) => void): () => void
+  /**
+   * A file named on the command line (Electron only; the web host never sends one). Each file is
+   * delivered once, even if it arrived before anyone subscribed: the first listener to subscribe
+   * then receives the one file still unclaimed (the latest), at once, before this returns.
+   */
+  onOpenFile(listener: (file: OpenFileMessage) => void): () => void
 }

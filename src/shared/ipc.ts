@@ -1,5 +1,7 @@
 import type { Outcome, RunStatus, ThreadlabErrorInfo } from './api'
 
+export type { OpenFileMessage } from './api'
+
 /**
  * The two transports' wire contracts: Electron IPC channel names (below) and the web host's
  * WebSocket protocol (further down). Pure types and constants.
@@ -16,6 +18,8 @@ export const IPC = {
   measureMachine: 'threadlab:measure-machine',
   /** main → preload: carries the MessagePort of the stream in `event.ports[0]` */
   port: 'threadlab:port',
+  /** main → preload: a file named on the command line, as an OpenFileMessage */
+  openFile: 'threadlab:open-file',
 } as const
 
 export type IpcChannel = (typeof IPC)[keyof typeof IPC]

@@ -102,6 +102,7 @@ class FakeHost implements ThreadlabApi {
   }
   onBatch(l: (b: Float64Array) => void) { this.batchL.add(l); return () => this.batchL.delete(l) }
   onStatus(l: (s: RunStatus) => void) { this.statusL.add(l); return () => this.statusL.delete(l) }
+  onOpenFile() { return () => {} }
   batch(b: Float64Array) { for (const l of this.batchL) l(b) }
   status(s: RunStatus) { for (const l of this.statusL) l(s) }
 }

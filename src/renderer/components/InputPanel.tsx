@@ -3,10 +3,12 @@ import { TIMING_MODES, type Experiment, type TimingMode } from '../../shared/api
 import { LIMITS } from '../../shared/limits'
 import type { TokenError } from '../../shared/parse'
 import { PRESETS, presetsFor, type PresetId } from '../model/presets'
+import { LIST_FILE_MAX_BYTES } from '../model/runFiles'
 import { isActive, SUM_UNIT_MIN, THREADS_MAX, THREADS_MIN, UNIT_MAX, UNIT_MIN } from '../model/store'
 import { useApp, useServices } from '../view/context'
 import { looksLikeRunFile, openRunFile } from '../view/runFileActions'
 import { AlertBox } from './AlertBox'
+import { LimitsDisclosure } from './LimitsDisclosure'
 
 const MAX_MARKS = 200
 
@@ -53,7 +55,7 @@ export function InputPanel({ modKey }: { modKey: string }) {
       if (await openRunFile(controller, file)) setFileNote(null)
       return
     }
-    if (file.size > LIMITS.maxInputChars * 4) {
+    if (file.size > LIST_FILE_MAX_BYTES) {
       setFileNote(`${file.name} is ${Math.round(file.size / 1e6)} MB: too big for a number list`)
       return
     }
@@ -196,6 +198,7 @@ export function InputPanel({ modKey }: { modKey: string }) {
       </div>
       <p className="muted small keys">{modKey}+Enter run · Esc cancel · Space play · , . step</p>
       <AlertBox />
+      <LimitsDisclosure />
     </div>
   )
 }

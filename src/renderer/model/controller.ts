@@ -3,13 +3,13 @@
  * store) and the status stream into the store, coalescing high-rate counts to one store update per
  * frame. Knows nothing of the DOM; tests drive it with a fake API and an immediate scheduler.
  */
-import type { Outcome, ParallelSumRequest, RunRequest, RunResult, RunStatus, SleepSortRequest, SleepSortResult, ThreadlabApi, ThreadlabErrorInfo, TimingMode } from '../../shared/api'
+import type { OpenFileMessage, Outcome, ParallelSumRequest, RunRequest, RunResult, RunStatus, SleepSortRequest, SleepSortResult, ThreadlabApi, ThreadlabErrorInfo, TimingMode } from '../../shared/api'
 import { TIMING_MODES } from '../../shared/api'
 import { describeErrors } from '../../shared/parse'
 import { decodeRunFile, encodeRunFile, RUN_FILE_LIMITS, type SavedRun } from '../../shared/runfile'
 import { exportChromeTrace, toCsv } from '../../shared/trace'
 import { RunData } from './runData'
-import { machineFacts, openableProblem, readViewOptions, RUN_FILE_MAX_BYTES, runFileBase, savedRun, sumCsv } from './runFiles'
+import { isRunFile, LIST_FILE_MAX_BYTES, machineFacts, openableProblem, readViewOptions, RUN_FILE_MAX_BYTES, runFileBase, savedRun, sumCsv } from './runFiles'
 import { isActive, type AppStore } from './store'
 
 export type Schedule = (cb: () => void) => void
@@ -259,6 +259,23 @@ export class RunController {
     const decoded = decodeRunFile(bytes)
     if (!decoded.ok) return this.refuseFile(name, decoded.error)
     return this.openRun(decoded.value, name)
+  }
+
+  /**
+   * Opens a file the host handed over (named on Electron's command line): a run file (by name or
+   * magic bytes) opens as a run, anything else becomes the number list; a file main could not read
+   * is refused with its reason. Either way a refusal leaves the run on screen as it was.
+   */
+  openHostFile(file: OpenFileMessage): boolean {
+    if ('error' in file) return this.refuseFile(file.name, file.error)
+    if (isRunFile(file.name, file.bytes)) return this.openRunBytes(file.name, file.bytes)
+    if (file.bytes.length > LIST_FILE_MAX_BYTES) {
+      return this.refuseFile(file.name, { code: 'E_TOO_LARGE', message: `the file is ${Math.round(file.bytes.length / 1e6)} MB: too big for a number list` })
+    }
+    const st = this.store.getState()
+    st.setText(new TextDecoder().decode(file.bytes))
+    st.setFileError(null)
+    return true
   }
 
   /** Records why a file was not opened; touches nothing else. */

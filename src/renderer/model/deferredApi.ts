@@ -20,5 +20,6 @@ export function deferredApi(ready: Promise<ThreadlabApi>): ThreadlabApi {
     measureMachine: async () => (await ready).measureMachine(),
     onBatch: (l) => subscribe((a) => a.onBatch, l),
     onStatus: (l) => subscribe((a) => a.onStatus, l),
+    onOpenFile: (l) => subscribe((a) => a.onOpenFile, l),
   }
 }

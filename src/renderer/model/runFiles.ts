@@ -16,6 +16,9 @@ export const APP_VERSION = '0.1.0'
 /** The largest file the renderer reads as a run (a run file at its event cap is ~170 MB). */
 export const RUN_FILE_MAX_BYTES = 256 * 1024 * 1024
 
+/** The largest file read as a number list (UTF-8 takes at most 4 bytes a character). */
+export const LIST_FILE_MAX_BYTES = LIMITS.maxInputChars * 4
+
 /** More sleep-sort threads than this cannot come from any host (the engine's ceiling). */
 const MAX_OPENED_THREADS = LIMITS.maxValuesCeiling
 

@@ -94,6 +94,7 @@ export function createOfflineApi(): ThreadlabApi {
     },
     onBatch: (l) => { batchListeners.add(l); return () => batchListeners.delete(l) },
     onStatus: (l) => { statusListeners.add(l); return () => statusListeners.delete(l) },
+    onOpenFile: () => () => {},
   }
 }
 

@@ -142,6 +142,8 @@ export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
       statusListeners.add(listener)
       return () => void statusListeners.delete(listener)
     },
+    // a browser page has no command line: files come from drops and the file pickers
+    onOpenFile: () => () => {},
   }
 }
 

@@ -1,6 +1,6 @@
 // A host double for the renderer's controller (records requests, lets a test stream batches and
 // statuses when it likes) and a synthetic parallel sum shaped like the engine's events.
-import type { ParallelSumResult, RunRequest, RunStatus, SleepSortResult, ThreadlabApi } from '../../../src/shared/api'
+import type { OpenFileMessage, ParallelSumResult, RunRequest, RunStatus, SleepSortResult, ThreadlabApi } from '../../../src/shared/api'
 import { EventColumns } from '../../../src/shared/columns'
 import { EventKind } from '../../../src/shared/events'
 import { LIMITS } from '../../../src/shared/limits'
@@ -11,6 +11,7 @@ import { synthesizeRun } from '../../../src/renderer/model/synth'
 export class FakeHost implements ThreadlabApi {
   batchL = new Set<(b: Float64Array) => void>()
   statusL = new Set<(s: RunStatus) => void>()
+  openFileL = new Set<(f: OpenFileMessage) => void>()
   requests: RunRequest[] = []
   nextRunId = 1
   cpus = 2
@@ -36,6 +37,9 @@ export class FakeHost implements ThreadlabApi {
   onStatus(l: (s: RunStatus) => void) { this.statusL.add(l); return () => void this.statusL.delete(l) }
   batch(b: Float64Array) { for (const l of this.batchL) l(b) }
   status(s: RunStatus) { for (const l of this.statusL) l(s) }
+  onOpenFile(l: (f: OpenFileMessage) => void) { this.openFileL.add(l); return () => void this.openFileL.delete(l) }
+  /** pushes a file as Electron's main does for a command-line argument */
+  openFile(f: OpenFileMessage) { for (const l of this.openFileL) l(f) }
 
   /** Streams a run's columns in `parts` batches, then its finished status. */
   stream(runId: number, cols: EventColumns, result: SleepSortResult | ParallelSumResult, parts = 3): void {
