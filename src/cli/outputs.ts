@@ -39,8 +39,9 @@ export function writeOutputs(o: Partial<Outputs>, run: RunForFiles): void {
 /** Per-thread table: one row per sleep-sort thread, or per parallel-sum chunk. */
 export function runCsv(run: RunForFiles): string {
   if (run.request.experiment === 'sleep-sort') {
-    const threads = Math.max(run.request.values.length, run.result.threads)
-    return toCsv(buildThreadTable(run.events, threads), run.request.values)
+    // one thread per value: rows come from the values, never from result.threads (a run file is
+    // untrusted); events of other workers are ignored by buildThreadTable
+    return toCsv(buildThreadTable(run.events, run.request.values.length), run.request.values)
   }
   return sumCsv(run)
 }

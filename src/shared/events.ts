@@ -65,6 +65,9 @@ export type BatchDecodeError = { code: 'E_BATCH'; message: string }
  * Checks a batch's header and length without copying. Returns the header or a typed error;
  * never throws, so a hostile or truncated frame cannot take the receiver down.
  */
+/** The largest worker index: the event columns and the run file store workers as u32. */
+export const MAX_WORKER = 0xffff_ffff
+
 export function readBatchHeader(batch: Float64Array): BatchHeader | BatchDecodeError {
   if (!(batch instanceof Float64Array)) return { code: 'E_BATCH', message: 'batch is not a Float64Array' }
   if (batch.length < BATCH_HEADER) return { code: 'E_BATCH', message: `batch has ${batch.length} numbers, fewer than the ${BATCH_HEADER}-number header` }
@@ -80,7 +83,7 @@ export function readBatchHeader(batch: Float64Array): BatchHeader | BatchDecodeE
     const o = BATCH_HEADER + i * EVENT_WIDTH
     const kind = batch[o]
     if (!Number.isInteger(kind) || kind < 0 || kind > MAX_EVENT_KIND) return { code: 'E_BATCH', message: `event ${i} has unknown kind ${kind}` }
-    if (!Number.isInteger(batch[o + 1]) || batch[o + 1] < 0) return { code: 'E_BATCH', message: `event ${i} has bad worker ${batch[o + 1]}` }
+    if (!Number.isInteger(batch[o + 1]) || batch[o + 1] < 0 || batch[o + 1] > MAX_WORKER) return { code: 'E_BATCH', message: `event ${i} has bad worker ${batch[o + 1]}` }
     if (!Number.isFinite(batch[o + 2])) return { code: 'E_BATCH', message: `event ${i} has a non-finite time` }
   }
   return { runId, seq, count }

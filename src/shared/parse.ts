@@ -63,7 +63,7 @@ export function parseNumberList(text: string, options: ParseOptions = {}): Parse
     const token = text.slice(start, i)
     const here = position++
     if (here >= maxValues) {
-      errors.push({ code: 'E_TOO_MANY', token, position: here, start, end: text.length, reason: `more than ${maxValues} values (value ${here + 1} onwards)` })
+      errors.push({ code: 'E_TOO_MANY', token, position: here, start, end: i, reason: `more than ${maxValues} values (value ${here + 1} onwards)` })
       break
     }
     const error = checkToken(token, maxMagnitude)

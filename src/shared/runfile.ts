@@ -19,7 +19,7 @@
  * save → open → save gives the same bytes. Decoding never throws and never allocates more than the
  * input's size plus the declared (capped, length-checked) event columns.
  */
-import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate'
+import { deflateSync, Inflate, strToU8 } from 'fflate'
 import { TIMING_MODES, type Outcome, type RunRequest, type RunResult } from './api'
 import { EventColumns } from './columns'
 import { MAX_EVENT_KIND } from './events'
@@ -40,6 +40,14 @@ const BYTES_PER_EVENT = 1 + 4 + 8 + 8
 const DEFLATE_LEVEL = 6
 const MAX_DEFLATE_RATIO = 1032
 const NON_FINITE_TAG = '$nonFinite'
+/** wraps a genuine object whose only key is NON_FINITE_TAG or ESCAPE_TAG (see canonicalJson) */
+const ESCAPE_TAG = '$escaped'
+/**
+ * compressed bytes handed to the inflater at a time: at most 64 KiB, and no more than could inflate
+ * to the output still expected (+ 1 KiB), so a bomb is stopped within ~1 MB of the declared size
+ */
+const INFLATE_CHUNK_MAX = 64 * 1024
+const INFLATE_CHUNK_MIN = 1024
 
 export interface MachineFacts {
   cpus: number
@@ -147,12 +155,23 @@ function decode(bytes: Uint8Array): Outcome<SavedRun> {
   const actual = crc32(bytes.subarray(0, crcAt))
   if (stored !== actual) return fail('E_CORRUPT', `checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): the file was damaged`)
 
+  let headerText: string
+  try {
+    // fatal: invalid bytes are refused, not replaced by U+FFFD (which would change the text on
+    // re-save); ignoreBOM: a leading BOM stays in the text (and is then not valid JSON)
+    headerText = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(PREAMBLE, payloadLengthAt))
+  } catch {
+    return fail('E_CORRUPT', 'the header is not valid UTF-8')
+  }
   let parsed: unknown
   try {
-    parsed = JSON.parse(strFromU8(bytes.subarray(PREAMBLE, payloadLengthAt)), reviveNonFinite)
+    parsed = JSON.parse(headerText)
   } catch (e) {
     return fail('E_CORRUPT', `the header is not valid JSON (${e instanceof Error ? e.message : String(e)})`)
   }
+  const tagError = reviveTags(parsed)
+  if (typeof tagError === 'string') return fail('E_CORRUPT', `the header is malformed: ${tagError}`)
+  parsed = tagError.value
   const shapeError = checkHeader(parsed)
   if (shapeError) return fail('E_CORRUPT', `the header is malformed: ${shapeError}`)
   const header = parsed as RunFileHeader
@@ -163,16 +182,11 @@ function decode(bytes: Uint8Array): Outcome<SavedRun> {
   if (rawLength > payloadLength * MAX_DEFLATE_RATIO + 1024) {
     return fail('E_CORRUPT', `the header declares ${n} events (${rawLength} bytes) but the file holds only ${payloadLength} compressed bytes`)
   }
-  // one spare byte tells "inflates to more than declared" apart from "exactly right"
-  const raw = new Uint8Array(rawLength + 1)
-  let inflated: Uint8Array
-  try {
-    inflated = inflateSync(bytes.subarray(payloadLengthAt + 4, crcAt), { out: raw })
-  } catch (e) {
-    return fail('E_CORRUPT', `the event data does not decompress (${e instanceof Error ? e.message : String(e)})`)
-  }
-  if (inflated.length !== rawLength) {
-    const got = inflated.length > rawLength ? `more than ${rawLength}` : `${inflated.length}`
+  const raw = new Uint8Array(rawLength)
+  const inflated = inflateBounded(bytes.subarray(payloadLengthAt + 4, crcAt), raw)
+  if (typeof inflated === 'string') return fail('E_CORRUPT', `the event data does not decompress (${inflated})`)
+  if (inflated !== rawLength) {
+    const got = inflated > rawLength ? `more than ${rawLength}` : `${inflated}`
     return fail('E_CORRUPT', `the event data decompresses to ${got} bytes, not the ${rawLength} that ${n} events need`)
   }
   const events = unpackColumns(raw, n)
@@ -187,6 +201,38 @@ function decode(bytes: Uint8Array): Outcome<SavedRun> {
   }
   if (header.options !== undefined) run.options = header.options
   return { ok: true, value: run }
+}
+
+/**
+ * Inflates `payload` into `out`, stopping as soon as the output would exceed `out.length` (a deflate
+ * bomb costs at most one chunk's worth of work past the declared size). Returns the number of bytes
+ * produced — `out.length + 1` meaning "more than fits" — or an error message.
+ */
+function inflateBounded(payload: Uint8Array, out: Uint8Array): number | string {
+  const limit = out.length
+  let written = 0
+  let over = false
+  const inflater = new Inflate((chunk) => {
+    if (over) return
+    if (written + chunk.length > limit) {
+      over = true
+      return
+    }
+    out.set(chunk, written)
+    written += chunk.length
+  })
+  try {
+    if (payload.length === 0) inflater.push(payload, true)
+    for (let at = 0; at < payload.length && !over; ) {
+      const budget = Math.ceil((limit - written) / MAX_DEFLATE_RATIO) + INFLATE_CHUNK_MIN
+      const end = Math.min(payload.length, at + Math.min(INFLATE_CHUNK_MAX, budget))
+      inflater.push(payload.subarray(at, end), end === payload.length)
+      at = end
+    }
+  } catch (e) {
+    if (!over) return e instanceof Error ? e.message : String(e)
+  }
+  return over ? limit + 1 : written
 }
 
 function fail(code: RunFileErrorCode, message: string): Outcome<never> {
@@ -286,8 +332,10 @@ function checkHeader(h: unknown): string | null {
 
 /**
  * JSON with object keys sorted at every level, `undefined` members left out, typed arrays as
- * arrays and non-finite numbers as {"$nonFinite": "NaN" | "Infinity" | "-Infinity"} (plain JSON
- * would turn them into null). The same value always gives the same text.
+ * arrays, -0 as `-0` (JSON.parse reads it back as -0) and non-finite numbers as
+ * {"$nonFinite": "NaN" | "Infinity" | "-Infinity"} (plain JSON would turn them into null). A genuine
+ * object whose only key is "$nonFinite" or "$escaped" is written wrapped as {"$escaped": {…}}, so
+ * every tag-shaped object in the text is unambiguous. The same value always gives the same text.
  */
 export function canonicalJson(value: unknown): string {
   const parts: string[] = []
@@ -299,7 +347,7 @@ function write(x: unknown, out: string[]): void {
   if (x === null || x === undefined || typeof x === 'function' || typeof x === 'symbol') {
     out.push('null')
   } else if (typeof x === 'number') {
-    out.push(Number.isFinite(x) ? JSON.stringify(x) : `{"${NON_FINITE_TAG}":"${String(x)}"}`)
+    out.push(Object.is(x, -0) ? '-0' : Number.isFinite(x) ? JSON.stringify(x) : `{"${NON_FINITE_TAG}":"${String(x)}"}`)
   } else if (typeof x === 'string' || typeof x === 'boolean') {
     out.push(JSON.stringify(x))
   } else if (typeof x === 'bigint') {
@@ -319,6 +367,8 @@ function write(x: unknown, out: string[]): void {
     const keys = Object.keys(obj)
       .filter((k) => obj[k] !== undefined && typeof obj[k] !== 'function' && typeof obj[k] !== 'symbol')
       .sort()
+    const escaped = keys.length === 1 && (keys[0] === NON_FINITE_TAG || keys[0] === ESCAPE_TAG)
+    if (escaped) out.push(`{"${ESCAPE_TAG}":`)
     out.push('{')
     keys.forEach((k, i) => {
       if (i) out.push(',')
@@ -326,20 +376,49 @@ function write(x: unknown, out: string[]): void {
       write(obj[k], out)
     })
     out.push('}')
+    if (escaped) out.push('}')
   }
 }
 
-function reviveNonFinite(_key: string, value: unknown): unknown {
-  if (isObj(value)) {
-    const keys = Object.keys(value)
-    if (keys.length === 1 && keys[0] === NON_FINITE_TAG) {
-      const tag = value[NON_FINITE_TAG]
-      if (tag === 'NaN') return NaN
-      if (tag === 'Infinity') return Infinity
-      if (tag === '-Infinity') return -Infinity
+const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity }
+
+/**
+ * Undoes canonicalJson's tags in parsed JSON, top-down and in place (so `__proto__` members stay
+ * plain data): {"$nonFinite": tag} becomes the number, {"$escaped": {k: v}} becomes {k: v}. Only the
+ * forms canonicalJson writes are accepted, so decode → encode gives back the same text; anything
+ * else shaped like a tag is an error message.
+ */
+function reviveTags(value: unknown): { value: unknown } | string {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const r = reviveTags(value[i])
+      if (typeof r === 'string') return r
+      value[i] = r.value
     }
+    return { value }
   }
-  return value
+  if (!isObj(value)) return { value }
+  let obj = value
+  const keys = Object.keys(obj)
+  if (keys.length === 1 && keys[0] === NON_FINITE_TAG) {
+    const tag = obj[NON_FINITE_TAG]
+    if (typeof tag === 'string' && Object.hasOwn(NON_FINITE, tag)) return { value: NON_FINITE[tag] }
+    return `${JSON.stringify(tag)} is not a non-finite number tag`
+  }
+  if (keys.length === 1 && keys[0] === ESCAPE_TAG) {
+    const inner = obj[ESCAPE_TAG]
+    const innerKeys = isObj(inner) ? Object.keys(inner) : []
+    if (!isObj(inner) || innerKeys.length !== 1 || (innerKeys[0] !== NON_FINITE_TAG && innerKeys[0] !== ESCAPE_TAG)) {
+      return `an "${ESCAPE_TAG}" member holds something other than an escaped tag-shaped object`
+    }
+    obj = inner
+  }
+  for (const k of Object.keys(obj)) {
+    const r = reviveTags(obj[k])
+    if (typeof r === 'string') return r
+    obj[k] = r.value
+  }
+  return { value: obj }
 }
 
 // ---- CRC-32 (IEEE 802.3, as zip and PNG) --------------------------------------------------------

@@ -11,6 +11,7 @@
 import type { RunRequest, RunResult } from './api'
 import type { EventColumns } from './columns'
 import { EventKind } from './events'
+import { LIMITS } from './limits'
 import { buildThreadTable, type ThreadTable } from './threads'
 
 export interface TraceRun {
@@ -178,17 +179,41 @@ function exportSleepSort(run: TraceRun, out: TraceEvent[]): void {
   }
 }
 
+/**
+ * The number of chunk tracks of a parallel-sum run, from the run itself, never from an index read
+ * from the events: result.chunkSizes.length, else request.threads, else the chunks the events
+ * mention — always at most min(values, LIMITS.maxThreads) (the engine never runs more chunks than
+ * values). Events of other chunk indices are ignored.
+ */
+function sumChunkCount(run: TraceRun): number {
+  const bound = Math.min(run.request.values.length, LIMITS.maxThreads)
+  const result = run.result?.experiment === 'parallel-sum' ? run.result : null
+  const threads = run.request.experiment === 'parallel-sum' ? run.request.threads : undefined
+  let chunks: number
+  if (result && Array.isArray(result.chunkSizes)) chunks = result.chunkSizes.length
+  else if (typeof threads === 'number' && Number.isInteger(threads) && threads > 0) chunks = threads
+  else {
+    chunks = 0
+    const cols = run.events
+    for (let i = 0; i < cols.length; i++) {
+      const w = cols.worker[i]
+      if (cols.kind[i] >= EventKind.ChunkStart && cols.kind[i] <= EventKind.Combined && w < bound) chunks = Math.max(chunks, w + 1)
+    }
+  }
+  return Math.min(chunks, bound)
+}
+
 function exportParallelSum(run: TraceRun, out: TraceEvent[]): void {
   const cols = run.events
   const req = run.request as Extract<RunRequest, { experiment: 'parallel-sum' }>
-  let chunks = 0
-  for (let i = 0; i < cols.length; i++) if (cols.kind[i] >= EventKind.ChunkStart && cols.kind[i] <= EventKind.Combined) chunks = Math.max(chunks, cols.worker[i] + 1)
+  const chunks = sumChunkCount(run)
   const start = new Float64Array(chunks).fill(NaN), done = new Float64Array(chunks).fill(NaN), lastProgress = new Float64Array(chunks).fill(NaN)
   const length = new Float64Array(chunks).fill(NaN), partial = new Float64Array(chunks).fill(NaN)
   const progress: [number, number, number][] = []
   const combined: [number, number, number][] = []
   for (let i = 0; i < cols.length; i++) {
     const c = cols.worker[i], t = cols.tNs[i], a = cols.arg[i]
+    if (c >= chunks) continue // a chunk the run cannot have (a damaged or crafted file): ignored
     switch (cols.kind[i]) {
       case EventKind.ChunkStart: start[c] = t; length[c] = a; progress.push([c, t, 0]); break
       case EventKind.ChunkProgress: lastProgress[c] = t; progress.push([c, t, a]); break

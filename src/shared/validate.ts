@@ -144,7 +144,7 @@ function numberArray(x: unknown, maxLength: number, maxMagnitude: number): numbe
 function numberIn(x: unknown, field: string, min: number, max: number): number {
   if (typeof x !== 'number' || !Number.isFinite(x)) fail('E_BAD_UNIT', `${field} must be a finite number (got ${describe(x)})`)
   if (x < min || x > max) fail('E_BAD_UNIT', `${field} must be from ${min} to ${max} (got ${x})`)
-  return x
+  return x === 0 ? 0 : x // no -0 (it would not survive a JSON round trip)
 }
 
 function bool(x: unknown, field: string): boolean {

@@ -30,7 +30,7 @@ export function synthesizeRun(values: readonly number[], mode: TimingMode, unitM
   const n = values.length
   let lo = 0
   for (const v of values) if (v < lo) lo = v
-  const shift = -lo
+  const shift = lo < 0 ? -lo : 0 // as the engine: never -0
   const unitNs = unitMs * 1e6
   const spawnCost = 30_000
   const classic = mode === 'classic'
