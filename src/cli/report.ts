@@ -6,7 +6,6 @@ import type { ParallelSumRequest, ParallelSumResult, SleepSortRequest, SleepSort
 import { attributeCauses, causeCounts, explainRun, type Cause } from '../shared/attribution'
 import type { EventColumns } from '../shared/columns'
 import { buildThreadTable } from '../shared/threads'
-import type { EngineSleepSortResult, EngineSumResult } from '../main/addon'
 
 export interface SortReport {
   experiment: 'sleep-sort'
@@ -31,25 +30,7 @@ export interface SortReport {
   causes: Record<Cause, number> | null
 }
 
-export function toSortResult(r: EngineSleepSortResult): SleepSortResult {
-  return {
-    experiment: 'sleep-sort',
-    runId: r.runId,
-    output: Array.from(r.output),
-    sorted: r.sorted,
-    misplaced: r.misplaced,
-    inversions: r.inversions,
-    latenessNs: { p50: r.latenessNs.p50, p99: r.latenessNs.p99, max: r.latenessNs.max },
-    lockWaitNs: { p50: r.lockWaitNs.p50, p99: r.lockWaitNs.p99, max: r.lockWaitNs.max },
-    wallMs: r.wallMs,
-    threads: r.threads,
-    mode: r.mode as TimingMode,
-    unitMs: r.unitMs,
-    shift: r.shift,
-    cancelled: r.cancelled,
-    eventCount: r.eventCount,
-  }
-}
+export { sleepSortResult as toSortResult, parallelSumResult as toSumResult } from '../main/results'
 
 export function sortReport(request: SleepSortRequest, result: SleepSortResult, events: EventColumns): SortReport {
   let explanation: string | null = null
@@ -102,21 +83,6 @@ export interface SumReport {
   runId: number
 }
 
-export function toSumResult(r: EngineSumResult): ParallelSumResult {
-  return {
-    experiment: 'parallel-sum',
-    runId: r.runId,
-    sum: r.sumText,
-    kind: r.kind === 'integer' ? 'integer' : 'decimal',
-    partials: Array.from(r.partialTexts),
-    threads: r.threads,
-    chunkSizes: Array.from(r.chunkSizes),
-    wallMs: r.wallMs,
-    exact: r.exact,
-    cancelled: r.cancelled,
-    eventCount: r.eventCount,
-  }
-}
 
 export function sumReport(request: ParallelSumRequest, result: ParallelSumResult): SumReport {
   return {

@@ -14,7 +14,6 @@ import type {
   RunStatus,
   SleepSortResult,
   ThreadlabErrorInfo,
-  TimingMode,
 } from '../shared/api'
 import { summarizeRequest } from '../shared/api'
 import { EventColumns } from '../shared/columns'
@@ -22,8 +21,9 @@ import { BATCH_HEADER } from '../shared/events'
 import { LIMITS } from '../shared/limits'
 import { validateRunRequest } from '../shared/validate'
 import type { MachineFigures } from '../shared/sweep'
-import type { Engine, EngineRun, EngineSleepSortResult, EngineSumResult } from './addon'
+import type { Engine, EngineRun } from './addon'
 import { measureMachine, type MeasureOptions } from './measure'
+import { parallelSumResult, sleepSortResult } from './results'
 
 export type BatchListener = (batch: Float64Array) => void
 export type StatusListener = (status: RunStatus) => void
@@ -317,38 +317,3 @@ export function toErrorInfo(e: unknown): ThreadlabErrorInfo {
   return info
 }
 
-function sleepSortResult(r: EngineSleepSortResult): SleepSortResult {
-  return {
-    experiment: 'sleep-sort',
-    runId: r.runId,
-    output: Array.from(r.output, Number),
-    sorted: r.sorted,
-    misplaced: r.misplaced,
-    inversions: r.inversions,
-    latenessNs: { p50: r.latenessNs.p50, p99: r.latenessNs.p99, max: r.latenessNs.max },
-    lockWaitNs: { p50: r.lockWaitNs.p50, p99: r.lockWaitNs.p99, max: r.lockWaitNs.max },
-    wallMs: r.wallMs,
-    threads: r.threads,
-    mode: r.mode as TimingMode,
-    unitMs: r.unitMs,
-    shift: r.shift,
-    cancelled: r.cancelled,
-    eventCount: r.eventCount,
-  }
-}
-
-function parallelSumResult(r: EngineSumResult): ParallelSumResult {
-  return {
-    experiment: 'parallel-sum',
-    runId: r.runId,
-    sum: r.sumText,
-    kind: r.kind === 'integer' ? 'integer' : 'decimal',
-    partials: [...r.partialTexts],
-    threads: r.threads,
-    chunkSizes: Array.from(r.chunkSizes, Number),
-    wallMs: r.wallMs,
-    exact: r.exact,
-    cancelled: r.cancelled,
-    eventCount: r.eventCount,
-  }
-}
