@@ -60,7 +60,7 @@ describe('vanishing clients (real addon)', () => {
     const baseline = { threads: engine.threadCount(), rss: rssMiB(), fds: openFds() }
 
     const modes = realtime ? (['classic', 'scheduled', 'realtime'] as const) : (['classic', 'scheduled'] as const)
-    const tally = { connections: 0, runs: 0, refused: 0, internal: 0, drops: {} as Record<string, number> }
+    const tally = { connections: 0, runs: 0, refused: 0, atCapacity: 0, internal: 0, drops: {} as Record<string, number> }
     const problems: string[] = []
     const endAt = Date.now() + DURATION_MS
 
@@ -86,6 +86,14 @@ describe('vanishing clients (real addon)', () => {
         try {
           client = await connectClient(host)
         } catch (e) {
+          // 20 actors against a host that allows 16 open clients: while dropped sockets are still
+          // being noticed, a connect may be refused as "at capacity" (503). That is the host
+          // protecting itself, not a fault: count it and retry; anything else is a problem.
+          if (/upgrade refused: 503/.test((e as Error).message)) {
+            tally.atCapacity++
+            await new Promise((r) => setTimeout(r, 20 + random() * 100))
+            continue
+          }
           problems.push(`client ${index}: connect failed: ${(e as Error).message}`)
           return
         }
@@ -183,6 +191,7 @@ describe('vanishing clients (real addon)', () => {
     expect(problems).toEqual([])
     expect(tally.internal).toBe(0)
     expect(tally.runs).toBeGreaterThan(CLIENTS)
+    expect(tally.atCapacity, 'capacity refusals are the exception, not the rule').toBeLessThan(tally.connections)
     expect(joined).toBe(true)
     expect(gone).toBe(true)
     expect(back).toBe(true)
