@@ -123,44 +123,38 @@ pub fn read_values(
   Ok(JsValues::F64(out))
 }
 
-/// Reads an optional property of an options object; a wrongly typed value is an error built by `bad`.
+/// Reads an optional property of an options object: absent, undefined or null is `None`; a value
+/// of another JS type than `expected` is an error built by `bad` (named after `what`).
+fn opt_value<T: FromNapiValue>(
+  obj: &Option<Object>,
+  key: &str,
+  expected: ValueType,
+  what: &str,
+  bad: impl Fn(String) -> EngineError,
+) -> std::result::Result<Option<T>, EngineError> {
+  let Some(o) = obj else { return Ok(None) };
+  let v: Option<Unknown> = o.get(key).map_err(|e| bad(e.reason.clone()))?;
+  let Some(u) = v else { return Ok(None) };
+  match u.get_type() {
+    Ok(ValueType::Undefined) | Ok(ValueType::Null) => Ok(None),
+    Ok(t) if t == expected => unsafe { T::from_napi_value(u.env(), u.raw()) }.map(Some).map_err(|e| bad(e.reason.clone())),
+    _ => Err(bad(format!("{key} must be {what}"))),
+  }
+}
+
+/// An optional number option; a wrongly typed value is an error built by `bad`.
 pub fn opt_number(obj: &Option<Object>, key: &str, bad: impl Fn(String) -> EngineError) -> std::result::Result<Option<f64>, EngineError> {
-  let Some(o) = obj else { return Ok(None) };
-  let v: Option<Unknown> = o.get(key).map_err(|e| bad(e.reason.clone()))?;
-  match v {
-    None => Ok(None),
-    Some(u) => match u.get_type() {
-      Ok(ValueType::Undefined) | Ok(ValueType::Null) => Ok(None),
-      Ok(ValueType::Number) => unsafe { f64::from_napi_value(u.env(), u.raw()) }.map(Some).map_err(|e| bad(e.reason.clone())),
-      _ => Err(bad(format!("{key} must be a number"))),
-    },
-  }
+  opt_value(obj, key, ValueType::Number, "a number", bad)
 }
 
+/// An optional boolean option; a wrongly typed value is E_BAD_OPTION.
 pub fn opt_bool(obj: &Option<Object>, key: &str) -> std::result::Result<Option<bool>, EngineError> {
-  let Some(o) = obj else { return Ok(None) };
-  let v: Option<Unknown> = o.get(key).map_err(|e| EngineError::new(Code::BadOption, e.reason.clone()))?;
-  match v {
-    None => Ok(None),
-    Some(u) => match u.get_type() {
-      Ok(ValueType::Undefined) | Ok(ValueType::Null) => Ok(None),
-      Ok(ValueType::Boolean) => unsafe { bool::from_napi_value(u.env(), u.raw()) }.map(Some).map_err(|e| EngineError::new(Code::BadOption, e.reason.clone())),
-      _ => Err(EngineError::new(Code::BadOption, format!("{key} must be a boolean"))),
-    },
-  }
+  opt_value(obj, key, ValueType::Boolean, "a boolean", |m| EngineError::new(Code::BadOption, m))
 }
 
+/// An optional string option; a wrongly typed value is an error built by `bad`.
 pub fn opt_string(obj: &Option<Object>, key: &str, bad: impl Fn(String) -> EngineError) -> std::result::Result<Option<String>, EngineError> {
-  let Some(o) = obj else { return Ok(None) };
-  let v: Option<Unknown> = o.get(key).map_err(|e| bad(e.reason.clone()))?;
-  match v {
-    None => Ok(None),
-    Some(u) => match u.get_type() {
-      Ok(ValueType::Undefined) | Ok(ValueType::Null) => Ok(None),
-      Ok(ValueType::String) => unsafe { String::from_napi_value(u.env(), u.raw()) }.map(Some).map_err(|e| bad(e.reason.clone())),
-      _ => Err(bad(format!("{key} must be a string"))),
-    },
-  }
+  opt_value(obj, key, ValueType::String, "a string", bad)
 }
 
 /// The options argument as an object (undefined/null → None).
