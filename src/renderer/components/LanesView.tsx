@@ -10,6 +10,7 @@ import { registerLanes } from '../view/exportSources'
 import { seek } from '../view/playbackActions'
 import { CHUNK_COLORS, CHUNK_LEGEND, CHUNK_TRACK, COMBINE_COLORS, FOLD_TICK } from '../view/sumColors'
 import { useCanvas, type CanvasFrame } from '../view/useCanvas'
+import { listen } from '../view/listen'
 
 const AXIS_H = 22
 const GUTTER = 58
@@ -544,22 +545,16 @@ export function LanesView() {
       e.stopPropagation()
     }
     const onLeave = () => { if (tooltipRef.current) tooltipRef.current.hidden = true }
-    canvas.addEventListener('wheel', onWheel, { passive: false })
-    canvas.addEventListener('pointerdown', onDown)
-    canvas.addEventListener('pointermove', onMove)
-    canvas.addEventListener('pointerup', onUp)
-    canvas.addEventListener('pointerleave', onLeave)
-    canvas.addEventListener('keydown', onKey)
-    canvas.addEventListener('dblclick', fit)
-    return () => {
-      canvas.removeEventListener('wheel', onWheel)
-      canvas.removeEventListener('pointerdown', onDown)
-      canvas.removeEventListener('pointermove', onMove)
-      canvas.removeEventListener('pointerup', onUp)
-      canvas.removeEventListener('pointerleave', onLeave)
-      canvas.removeEventListener('keydown', onKey)
-      canvas.removeEventListener('dblclick', fit)
-    }
+    // passive: false so the wheel handler may preventDefault (zoom instead of scrolling the page)
+    return listen(canvas, {
+      wheel: onWheel,
+      pointerdown: onDown,
+      pointermove: onMove,
+      pointerup: onUp,
+      pointerleave: onLeave,
+      keydown: onKey,
+      dblclick: fit,
+    }, { passive: false })
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [raf, services])
 

@@ -9,6 +9,7 @@ import { LaneState } from '../model/lanes'
 import { useApp, useServices } from '../view/context'
 import { useCanvas, type CanvasFrame } from '../view/useCanvas'
 import './lock.css'
+import { listen } from '../view/listen'
 
 const AXIS_H = 22
 const GUTTER = 58
@@ -354,22 +355,16 @@ export function LockView() {
     }
     const onLeave = () => { if (tooltipRef.current) tooltipRef.current.hidden = true }
     const onDbl = () => fitRef.current()
-    canvas.addEventListener('wheel', onWheel, { passive: false })
-    canvas.addEventListener('pointerdown', onDown)
-    canvas.addEventListener('pointermove', onMove)
-    canvas.addEventListener('pointerup', onUp)
-    canvas.addEventListener('pointerleave', onLeave)
-    canvas.addEventListener('keydown', onKey)
-    canvas.addEventListener('dblclick', onDbl)
-    return () => {
-      canvas.removeEventListener('wheel', onWheel)
-      canvas.removeEventListener('pointerdown', onDown)
-      canvas.removeEventListener('pointermove', onMove)
-      canvas.removeEventListener('pointerup', onUp)
-      canvas.removeEventListener('pointerleave', onLeave)
-      canvas.removeEventListener('keydown', onKey)
-      canvas.removeEventListener('dblclick', onDbl)
-    }
+    // passive: false so the wheel handler may preventDefault (zoom instead of scrolling the page)
+    return listen(canvas, {
+      wheel: onWheel,
+      pointerdown: onDown,
+      pointermove: onMove,
+      pointerup: onUp,
+      pointerleave: onLeave,
+      keydown: onKey,
+      dblclick: onDbl,
+    }, { passive: false })
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [raf])
 
