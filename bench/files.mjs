@@ -21,7 +21,7 @@ const REPS = quick ? 3 : 7
 
 // a fixed-seed generator, so every bench run sorts the same values
 let seed = 0x2545f491
-const random = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32)
+const random = () => (seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32
 const values = Array.from({ length: N }, () => Math.floor(random() * 1000))
 
 const caps = sort.capabilities()
@@ -65,7 +65,11 @@ if (!decoded.ok) throw new Error(`decode failed: ${decoded.error.message}`)
 const back = decoded.value
 let same = back.events.length === cols.length && canonicalJson(back.result) === canonicalJson(saved.result)
 for (let i = 0; same && i < cols.length; i++) {
-  same = back.events.kind[i] === cols.kind[i] && back.events.worker[i] === cols.worker[i] && Object.is(back.events.tNs[i], cols.tNs[i]) && Object.is(back.events.arg[i], cols.arg[i])
+  same =
+    back.events.kind[i] === cols.kind[i] &&
+    back.events.worker[i] === cols.worker[i] &&
+    Object.is(back.events.tNs[i], cols.tNs[i]) &&
+    Object.is(back.events.arg[i], cols.arg[i])
 }
 const lateBefore = percentiles(latenessArray(buildThreadTable(cols, N)))
 const lateAfter = percentiles(latenessArray(buildThreadTable(back.events, N)))
@@ -75,10 +79,18 @@ const events = cols.length
 const raw = events * 4 * 8
 const headerBytes = new DataView(bytes.buffer, bytes.byteOffset).getUint32(12, true)
 const fmt = (x, d = 2) => x.toFixed(d)
-console.log(`run: ${N} threads, ${events} events, ${r.misplaced} misplaced, wall ${fmt(r.wallMs, 0)} ms (${fmt(runMs, 0)} ms with collection), ${caps.cpus} CPUs`)
-console.log(`file: ${bytes.length} bytes (header ${headerBytes} B JSON with input + output, events ${bytes.length - headerBytes - 24} B deflated)`)
-console.log(`size per event:        ${fmt(bytes.length / events)} B  (events only: ${fmt((bytes.length - headerBytes - 24) / events)} B)`)
+console.log(
+  `run: ${N} threads, ${events} events, ${r.misplaced} misplaced, wall ${fmt(r.wallMs, 0)} ms (${fmt(runMs, 0)} ms with collection), ${caps.cpus} CPUs`,
+)
+console.log(
+  `file: ${bytes.length} bytes (header ${headerBytes} B JSON with input + output, events ${bytes.length - headerBytes - 24} B deflated)`,
+)
+console.log(
+  `size per event:        ${fmt(bytes.length / events)} B  (events only: ${fmt((bytes.length - headerBytes - 24) / events)} B)`,
+)
 console.log(`size vs raw events:    ${fmt(bytes.length / raw, 3)}  (raw = ${events} × 4 × 8 = ${raw} B)`)
-console.log(`encode: ${fmt(median(encodeMs))} ms (${fmt((median(encodeMs) * 1e6) / events, 0)} ns/event)   decode: ${fmt(median(decodeMs))} ms (${fmt((median(decodeMs) * 1e6) / events, 0)} ns/event)   median of ${REPS}`)
+console.log(
+  `encode: ${fmt(median(encodeMs))} ms (${fmt((median(encodeMs) * 1e6) / events, 0)} ns/event)   decode: ${fmt(median(decodeMs))} ms (${fmt((median(decodeMs) * 1e6) / events, 0)} ns/event)   median of ${REPS}`,
+)
 console.log(`round trip identical (events, result, lateness p50/p99/max): ${same ? 'yes' : 'NO'}`)
 if (!same) process.exitCode = 1

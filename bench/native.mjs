@@ -15,13 +15,15 @@ const caps = sort.capabilities()
 const modes = caps.realtime.allowed ? ['classic', 'scheduled', 'realtime'] : ['classic', 'scheduled']
 
 let seed = 12345
-const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32)
+const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32
 const randomValues = (n, max) => Array.from({ length: n }, () => Math.floor(rand() * max))
 const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : String(x))
 const line = (s = '') => console.log(s)
 const ms = (t0) => performance.now() - t0
 
-line(`threadlab native bench — ${caps.cpus} CPUs, ${caps.os}, realtime ${caps.realtime.allowed ? 'allowed' : 'not allowed'}, node ${process.version}${quick ? ', --quick' : ''}`)
+line(
+  `threadlab native bench — ${caps.cpus} CPUs, ${caps.os}, realtime ${caps.realtime.allowed ? 'allowed' : 'not allowed'}, node ${process.version}${quick ? ', --quick' : ''}`,
+)
 line()
 
 // ---------------------------------------------------------------------------------------------
@@ -29,7 +31,9 @@ line('## Recording overhead (same 10,000 values, scheduled, 1 ms per unit, 0..10
 {
   const values = randomValues(10_000, 1000)
   // warm (page faults of the first pass are not the recorder's cost): best of 5
-  const cost = Array.from({ length: 5 }, () => sort.recordCostBenchmark(10_000)).reduce((a, c) => (c.recordNs + c.packNs < a.recordNs + a.packNs ? c : a))
+  const cost = Array.from({ length: 5 }, () => sort.recordCostBenchmark(10_000)).reduce((a, c) =>
+    c.recordNs + c.packNs < a.recordNs + a.packNs ? c : a,
+  )
   const rows = []
   for (const record of [false, true, false, true]) {
     const cpu0 = process.cpuUsage()
@@ -46,16 +50,24 @@ line('## Recording overhead (same 10,000 values, scheduled, 1 ms per unit, 0..10
     rows.push({ record, r, cpuMs: (cpu.user + cpu.system) / 1000, batches, cbMs })
   }
   for (const { record, r, cpuMs, batches } of rows) {
-    line(`  recording ${record ? 'on ' : 'off'}: misplaced ${r.misplaced}, wall ${fmt(r.wallMs)} ms, events ${r.eventCount}, batches ${batches}, process CPU ${fmt(cpuMs)} ms`)
+    line(
+      `  recording ${record ? 'on ' : 'off'}: misplaced ${r.misplaced}, wall ${fmt(r.wallMs)} ms, events ${r.eventCount}, batches ${batches}, process CPU ${fmt(cpuMs)} ms`,
+    )
   }
   const on = rows.filter((x) => x.record)
   const off = rows.filter((x) => !x.record)
   const avg = (xs, f) => xs.reduce((a, x) => a + f(x), 0) / xs.length
   const events = avg(on, (x) => x.r.eventCount)
   const cpuDelta = avg(on, (x) => x.cpuMs) - avg(off, (x) => x.cpuMs)
-  line(`  recorder: ${fmt(cost.recordNs)} ns/event to record (always on: statistics use it) + ${fmt(cost.packNs)} ns/event to drain + pack = ${fmt(cost.recordNs + cost.packNs)} ns/event (target ≤ 100)`)
-  line(`  streaming cost, whole process (CPU on − CPU off) / events: ${fmt((cpuDelta * 1e6) / events)} ns/event (includes the JS callbacks; noisy on a busy machine)`)
-  line(`  misplaced on / off: ${fmt(avg(on, (x) => x.r.misplaced))} / ${fmt(avg(off, (x) => x.r.misplaced))}; wall on / off: ${fmt(avg(on, (x) => x.r.wallMs) / avg(off, (x) => x.r.wallMs), 3)}×`)
+  line(
+    `  recorder: ${fmt(cost.recordNs)} ns/event to record (always on: statistics use it) + ${fmt(cost.packNs)} ns/event to drain + pack = ${fmt(cost.recordNs + cost.packNs)} ns/event (target ≤ 100)`,
+  )
+  line(
+    `  streaming cost, whole process (CPU on − CPU off) / events: ${fmt((cpuDelta * 1e6) / events)} ns/event (includes the JS callbacks; noisy on a busy machine)`,
+  )
+  line(
+    `  misplaced on / off: ${fmt(avg(on, (x) => x.r.misplaced))} / ${fmt(avg(off, (x) => x.r.misplaced))}; wall on / off: ${fmt(avg(on, (x) => x.r.wallMs) / avg(off, (x) => x.r.wallMs), 3)}×`,
+  )
 }
 line()
 
@@ -69,7 +81,9 @@ line('## Stream throughput (native thread → ThreadsafeFunction → JS callback
       seen += b[3]
     })
     const t = ms(t0)
-    line(`  ${total.toLocaleString('en')} events in ${r.batches} batches: ${fmt(t)} ms → ${fmt((seen / t) * 1000 / 1e6, 2)} M events/s (target ≥ 1)`)
+    line(
+      `  ${total.toLocaleString('en')} events in ${r.batches} batches: ${fmt(t)} ms → ${fmt(((seen / t) * 1000) / 1e6, 2)} M events/s (target ≥ 1)`,
+    )
   }
 }
 line()
@@ -102,7 +116,9 @@ line('## Cancellable sleep vs clock_nanosleep (1 ns slack, lateness of 1,000 sle
   for (const us of [1000, 100]) {
     const a = sort.sleepAccuracyBenchmark(quick ? 300 : 1000, us)
     const p = (x) => `p50 ${fmt(x.p50 / 1000)} µs, p99 ${fmt(x.p99 / 1000)} µs, max ${fmt(x.max / 1000)} µs`
-    line(`  ${us} µs — futex wait (cancellable): ${p(a.futex)}; clock_nanosleep: ${p(a.nanosleep)}; p50 ratio ${fmt(a.futex.p50 / a.nanosleep.p50, 2)}×`)
+    line(
+      `  ${us} µs — futex wait (cancellable): ${p(a.futex)}; clock_nanosleep: ${p(a.nanosleep)}; p50 ratio ${fmt(a.futex.p50 / a.nanosleep.p50, 2)}×`,
+    )
   }
 }
 line()
@@ -169,4 +185,9 @@ line('## Parallel sum of 10^7 numbers, full speed (speed-up vs a plain sequentia
   }
 }
 line()
-line(`load average at end: ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`)
+line(
+  `load average at end: ${(await import('node:os'))
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+)

@@ -42,12 +42,14 @@ async function record() {
   if (!existsSync(addonPath)) return null
   const { sort } = createRequire(import.meta.url)(addonPath)
   let seed = 12345
-  const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296)
+  const rnd = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296
   const values = Array.from({ length: THREADS }, () => Math.floor(rnd() * (THREADS + 1)))
   const request = { experiment: 'sleep-sort', values, mode: 'scheduled', unitMs: 0.01 }
   const batches = []
   const started = Date.now()
-  const run = sort.startSleepSort(values, { unitMs: request.unitMs, mode: request.mode }, (b) => batches.push(Float64Array.from(b)))
+  const run = sort.startSleepSort(values, { unitMs: request.unitMs, mode: request.mode }, (b) =>
+    batches.push(Float64Array.from(b)),
+  )
   const result = await run.result()
   let events = 0
   for (const b of batches) events += b[3]
@@ -58,12 +60,20 @@ async function record() {
     all.set(b.subarray(4, 4 + b[3] * 4), at)
     at += b[3] * 4
   }
-  console.log(`recorded ${THREADS.toLocaleString()} threads from the addon: ${events.toLocaleString()} events in ${batches.length} batches, ${((Date.now() - started) / 1000).toFixed(1)} s, ${result.misplaced} misplaced`)
+  console.log(
+    `recorded ${THREADS.toLocaleString()} threads from the addon: ${events.toLocaleString()} events in ${batches.length} batches, ${((Date.now() - started) / 1000).toFixed(1)} s, ${result.misplaced} misplaced`,
+  )
   return { request, batch: Array.from(all), result: { experiment: 'sleep-sort', ...result } }
 }
 
 // ── 3. static server for out/renderer ──────────────────────────────────────────────────────────
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' }
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+}
 function serve() {
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '')
@@ -101,23 +111,38 @@ try {
   await page.goto(url)
   await page.waitForFunction(() => window.__threadlabBench?.ready === true)
   const events = recording
-    ? await page.evaluate(({ request, batch, result }) => (window.__threadlabBench.load(request, batch, result) ? batch[3] : -1), recording)
+    ? await page.evaluate(
+        ({ request, batch, result }) => (window.__threadlabBench.load(request, batch, result) ? batch[3] : -1),
+        recording,
+      )
     : await page.evaluate((n) => window.__threadlabBench.synth(n, 'scheduled', 0.01, n), THREADS)
   if (events < 0) throw new Error('the page refused the recording')
   await page.waitForTimeout(500)
   const source = recording ? 'recorded' : 'synthetic'
-  console.log(`replay of ${THREADS.toLocaleString()} threads (${Number(events).toLocaleString()} events, ${source}), 1440×900, vector + lanes + stats on screen`)
+  console.log(
+    `replay of ${THREADS.toLocaleString()} threads (${Number(events).toLocaleString()} events, ${source}), 1440×900, vector + lanes + stats on screen`,
+  )
   // the whole run (spawning, sleeping, pushing), then the sleep phase alone (from the epoch:
   // slots fill and the mutex changes every frame)
-  for (const [label, fromNs] of [['whole run', undefined], ['from the epoch', 0]]) {
+  for (const [label, fromNs] of [
+    ['whole run', undefined],
+    ['from the epoch', 0],
+  ]) {
     const speed = await page.evaluate(([s, from]) => window.__threadlabBench.play(s, from), [SECONDS + 1, fromNs])
     await page.waitForTimeout(300)
     const fps = await page.evaluate((ms) => window.__threadlabBench.measure(ms), SECONDS * 1000)
     const state = await page.evaluate(() => window.__threadlabBench.state())
-    console.log(`  ${label.padEnd(15)} at ${speed.toPrecision(2)}×: ${fps.fps.toFixed(1)} fps (${fps.frames} frames in ${fps.seconds.toFixed(1)} s) · p95 frame ${fps.p95FrameMs.toFixed(1)} ms · longest ${fps.longestFrameMs.toFixed(1)} ms${state.playing ? '' : ' · (replay ended early)'}`)
-    console.log(`  ${''.padEnd(15)} ratio to the ${TARGET_FPS} fps target: ${(fps.fps / TARGET_FPS).toFixed(2)} ${fps.fps >= TARGET_FPS ? '✓' : '✗'}`)
+    console.log(
+      `  ${label.padEnd(15)} at ${speed.toPrecision(2)}×: ${fps.fps.toFixed(1)} fps (${fps.frames} frames in ${fps.seconds.toFixed(1)} s) · p95 frame ${fps.p95FrameMs.toFixed(1)} ms · longest ${fps.longestFrameMs.toFixed(1)} ms${state.playing ? '' : ' · (replay ended early)'}`,
+    )
+    console.log(
+      `  ${''.padEnd(15)} ratio to the ${TARGET_FPS} fps target: ${(fps.fps / TARGET_FPS).toFixed(2)} ${fps.fps >= TARGET_FPS ? '✓' : '✗'}`,
+    )
     if (fps.fps < TARGET_FPS) failed = true
-    if (process.env.BENCH_SCREENSHOT) await page.screenshot({ path: process.env.BENCH_SCREENSHOT.replace(/\.png$/, `-${fromNs === undefined ? 'run' : 'epoch'}.png`) })
+    if (process.env.BENCH_SCREENSHOT)
+      await page.screenshot({
+        path: process.env.BENCH_SCREENSHOT.replace(/\.png$/, `-${fromNs === undefined ? 'run' : 'epoch'}.png`),
+      })
   }
 } finally {
   await browser.close()

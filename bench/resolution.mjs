@@ -38,15 +38,21 @@ const line = (s = '') => console.log(s)
 const fmtNs = (ns) => sw.formatUnitMs(ns / 1e6)
 const pad = (s, n) => String(s).padStart(n)
 
-line(`threadlab resolution bench — ${caps.cpus} CPUs, ${caps.os}, node ${process.version}${quick ? ', --quick' : ''}${record ? '' : ', recording off'}`)
+line(
+  `threadlab resolution bench — ${caps.cpus} CPUs, ${caps.os}, node ${process.version}${quick ? ', --quick' : ''}${record ? '' : ', recording off'}`,
+)
 line()
 
 // ---------------------------------------------------------------------------------------------
 const m = await measureMachine(engine)
 line('## What shapes the numbers (measureMachine)')
-line(`  CPUs ${m.cpus}, ${m.os}; default timer slack ${fmtNs(m.timerSlackNs)} (sorting threads of the scheduled modes use 1 ns)`)
+line(
+  `  CPUs ${m.cpus}, ${m.os}; default timer slack ${fmtNs(m.timerSlackNs)} (sorting threads of the scheduled modes use 1 ns)`,
+)
 line(`  realtime (SCHED_FIFO): ${m.realtime.allowed ? 'allowed' : `not allowed — ${m.realtime.reason}`}`)
-line(`  recording one event: ${m.recordingCostNsPerEvent.toFixed(0)} ns (wall ${m.recordingWallOnMs.toFixed(2)} ms on vs ${m.recordingWallOffMs.toFixed(2)} ms off, ${m.recordingEvents} events)`)
+line(
+  `  recording one event: ${m.recordingCostNsPerEvent.toFixed(0)} ns (wall ${m.recordingWallOnMs.toFixed(2)} ms on vs ${m.recordingWallOffMs.toFixed(2)} ms off, ${m.recordingEvents} events)`,
+)
 line(`  spawn: ${fmtNs(m.spawnNsPerThread)} per thread (median gap, classic, ${m.spawnThreads} threads)`)
 const l = m.emptySleepLatenessNs
 line(`  empty-sleep lateness (${l.samples} lone sleeps): p50 ${fmtNs(l.p50)}, p99 ${fmtNs(l.p99)}, max ${fmtNs(l.max)}`)
@@ -54,7 +60,9 @@ line(`  empty-sleep lateness (${l.samples} lone sleeps): p50 ${fmtNs(l.p50)}, p9
   const peak = Math.max(...l.histogram.counts)
   l.histogram.counts.forEach((c, k) => {
     if (c === 0) return
-    line(`    ${pad(fmtNs(l.histogram.edges[k]), 9)} … ${pad(fmtNs(l.histogram.edges[k + 1]), 9)}  ${'#'.repeat(Math.max(1, Math.round((c / peak) * 30)))} ${c}`)
+    line(
+      `    ${pad(fmtNs(l.histogram.edges[k]), 9)} … ${pad(fmtNs(l.histogram.edges[k + 1]), 9)}  ${'#'.repeat(Math.max(1, Math.round((c / peak) * 30)))} ${c}`,
+    )
   })
 }
 line(`  (measured in ${m.tookMs.toFixed(0)} ms)`)
@@ -64,7 +72,9 @@ line()
 const values = sw.sweepPreset('random1000')
 const modes = ['classic', 'scheduled', 'realtime']
 const plan = sw.planSweep({ fromMs: FROM, toMs: 0.001, steps: STEPS, trials: TRIALS, modes })
-line(`## Sweep: 1,000 random values (seeded, 0..999), ${TRIALS} trials per unit and mode, units ${plan.units.map(sw.formatUnitMs).join(', ')}`)
+line(
+  `## Sweep: 1,000 random values (seeded, 0..999), ${TRIALS} trials per unit and mode, units ${plan.units.map(sw.formatUnitMs).join(', ')}`,
+)
 
 const runOne = async (mode, unitMs, { signal }) => {
   const batches = []
@@ -112,7 +122,14 @@ for (const mode of modes) {
 if (record) {
   line()
   line('  main cause of the misplaced values (share of them)')
-  const short = { 'spawn-offset': 'spawn', 'timer-lateness': 'timer', 'lock-handoff': 'lock', tie: 'tie', cancelled: 'cancel', unknown: 'unknown' }
+  const short = {
+    'spawn-offset': 'spawn',
+    'timer-lateness': 'timer',
+    'lock-handoff': 'lock',
+    tie: 'tie',
+    cancelled: 'cancel',
+    unknown: 'unknown',
+  }
   for (const mode of modes) {
     const row = plan.units.map((_, u) => {
       const p = result.points[sw.pointIndex(plan, mode, u)]
@@ -131,7 +148,9 @@ line(`## Resolution (smallest unit with P(sorted) ≥ ${THRESHOLD * 100}% there 
 const res = Object.fromEntries(result.resolutions.map((r) => [r.mode, r]))
 for (const r of result.resolutions) line(`  ${r.mode.padEnd(10)} ${sw.describeResolution(r)}`)
 if (result.resolutions.some((r) => r.kind === 'coarser-than-tested')) {
-  line(`  (a mode not reliable at ${sw.formatUnitMs(plan.units[0])} needs larger units to pin down: --from 10 adds 3.16 ms and 10 ms, ~10 s per trial)`)
+  line(
+    `  (a mode not reliable at ${sw.formatUnitMs(plan.units[0])} needs larger units to pin down: --from 10 adds 3.16 ms and 10 ms, ~10 s per trial)`,
+  )
 }
 line()
 line('## Ratios between the resolutions')
@@ -139,13 +158,17 @@ const ratio = (a, b) => {
   const q = sw.resolutionRatio(res[a], res[b])
   const sym = { about: '≈', 'at-least': '≥', 'at-most': '≤', unknown: '?' }[q.kind]
   const text =
-    q.ratio === null ? 'n/a (a mode was not measured)'
-    : q.kind === 'unknown' ? `unknown: ${a} ${sw.describeResolution(res[a]).split(' (')[0]}, ${b} ${sw.describeResolution(res[b]).split(' (')[0]} — both outside the units tested`
-    : `${sym} ${Number(q.ratio.toPrecision(3))}×`
+    q.ratio === null
+      ? 'n/a (a mode was not measured)'
+      : q.kind === 'unknown'
+        ? `unknown: ${a} ${sw.describeResolution(res[a]).split(' (')[0]}, ${b} ${sw.describeResolution(res[b]).split(' (')[0]} — both outside the units tested`
+        : `${sym} ${Number(q.ratio.toPrecision(3))}×`
   line(`  ${`${a} / ${b}`.padEnd(22)} ${text}`)
 }
 ratio('classic', 'scheduled')
 ratio('scheduled', 'realtime')
-line('  (≈: both resolutions inside the units tested, good to one half-decade step; ≥ / ≤: one lies outside them, the true ratio is at least / at most this)')
+line(
+  '  (≈: both resolutions inside the units tested, good to one half-decade step; ≥ / ≤: one lies outside them, the true ratio is at least / at most this)',
+)
 
 setTimeout(() => process.exit(0), 2000).unref()

@@ -20,11 +20,19 @@ function electronBinary(): string | null {
 const exe = electronBinary()
 const display = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
 
-test.skip(!exe, 'Electron binary not available on this machine (node_modules/electron/dist is missing and GitHub downloads, where it comes from, are unreachable); the web project runs the same flows in Chromium')
+test.skip(
+  !exe,
+  'Electron binary not available on this machine (node_modules/electron/dist is missing and GitHub downloads, where it comes from, are unreachable); the web project runs the same flows in Chromium',
+)
 test.skip(!display, 'no display for Electron (DISPLAY/WAYLAND_DISPLAY unset): run under xvfb-run to include these')
 
 test('sorts the seed list in the Electron app, through the sandboxed preload', async ({}, testInfo) => {
-  const app = await electron.launch({ executablePath: exe!, args: [ROOT], cwd: ROOT, env: { ...process.env, ELECTRON_RUN_AS_NODE: '' } })
+  const app = await electron.launch({
+    executablePath: exe!,
+    args: [ROOT],
+    cwd: ROOT,
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '' },
+  })
   try {
     const page = await app.firstWindow()
     const errors: string[] = []
@@ -35,9 +43,16 @@ test('sorts the seed list in the Electron app, through the sandboxed preload', a
       const w = globalThis as unknown as { threadlab: object; require?: unknown; process?: unknown }
       return { api: Object.keys(w.threadlab).sort(), node: typeof w.require, process: typeof w.process }
     })
-    expect(surface).toEqual({ api: ['cancelRun', 'capabilities', 'fetchRunEvents', 'onBatch', 'onStatus', 'startRun'], node: 'undefined', process: 'undefined' })
+    expect(surface).toEqual({
+      api: ['cancelRun', 'capabilities', 'fetchRunEvents', 'onBatch', 'onStatus', 'startRun'],
+      node: 'undefined',
+      process: 'undefined',
+    })
     await expect(page.getByLabel('Capabilities')).toContainText('CPUs')
-    const realtimeDenied = await page.getByRole('combobox', { name: 'Mode' }).locator('option[value="realtime"]').isDisabled()
+    const realtimeDenied = await page
+      .getByRole('combobox', { name: 'Mode' })
+      .locator('option[value="realtime"]')
+      .isDisabled()
     await page.getByRole('textbox', { name: 'Numbers' }).fill(SEED)
     await page.getByRole('combobox', { name: 'Mode' }).selectOption(realtimeDenied ? 'scheduled' : 'realtime')
     await page.getByRole('spinbutton', { name: 'Unit (ms)' }).fill('10')

@@ -22,7 +22,13 @@ async function runSeed(page: Page): Promise<void> {
 }
 
 /** Drops a file (its bytes) on the element matching `selector`, as a drag from the desktop would. */
-async function dropFile(page: Page, selector: string, name: string, bytes: number[], type = 'application/octet-stream'): Promise<void> {
+async function dropFile(
+  page: Page,
+  selector: string,
+  name: string,
+  bytes: number[],
+  type = 'application/octet-stream',
+): Promise<void> {
   // a string, so this spec type-checks without the DOM library (as renderer-app.spec.ts does)
   await page.evaluate(`(() => {
     const dt = new DataTransfer()
@@ -32,7 +38,11 @@ async function dropFile(page: Page, selector: string, name: string, bytes: numbe
 }
 
 /** Clicks a button and saves the download it starts into the test's output dir. */
-async function download(page: Page, trigger: () => Promise<void>, outputPath: (name: string) => string): Promise<{ d: Download; path: string }> {
+async function download(
+  page: Page,
+  trigger: () => Promise<void>,
+  outputPath: (name: string) => string,
+): Promise<{ d: Download; path: string }> {
   const pending = page.waitForEvent('download')
   await trigger()
   const d = await pending
@@ -46,7 +56,10 @@ test.describe('run files', () => {
     expect(pageErrors, 'uncaught errors in the page').toEqual([])
   })
 
-  test('saves a run, and after a reload opens it with the same result, statistics and playback', async ({ page, host }, testInfo) => {
+  test('saves a run, and after a reload opens it with the same result, statistics and playback', async ({
+    page,
+    host,
+  }, testInfo) => {
     await page.goto(host.url)
     const save = page.getByRole('button', { name: 'Save run…' })
     await expect(save).toBeDisabled()
@@ -56,7 +69,11 @@ test.describe('run files', () => {
     const statsText = (await stats(page).textContent())!
     const total = Number((await readout(page).textContent())!.match(/\/ ([\d,]+)/)![1].replace(/,/g, ''))
 
-    const { path } = await download(page, () => save.click(), (n) => testInfo.outputPath(n))
+    const { path } = await download(
+      page,
+      () => save.click(),
+      (n) => testInfo.outputPath(n),
+    )
     expect(path).toMatch(/sleep-sort-scheduled-\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d\.threadlab$/)
     expect(readFileSync(path).subarray(0, 9).toString()).toBe('THREADLAB')
 
@@ -86,7 +103,11 @@ test.describe('run files', () => {
   test('Ctrl+S saves, Ctrl+O opens, and a run file dropped on the window opens', async ({ page, host }, testInfo) => {
     await page.goto(host.url)
     await runSeed(page)
-    const { path } = await download(page, () => page.locator('body').press('Control+s'), (n) => testInfo.outputPath(n))
+    const { path } = await download(
+      page,
+      () => page.locator('body').press('Control+s'),
+      (n) => testInfo.outputPath(n),
+    )
     const resultText = (await result(page).textContent())!
     await page.reload()
     const chooser = page.waitForEvent('filechooser')
@@ -112,7 +133,11 @@ test.describe('run files', () => {
   test('a damaged file is named in the alert and the current run stays', async ({ page, host }, testInfo) => {
     await page.goto(host.url)
     await runSeed(page)
-    const { path } = await download(page, () => page.getByRole('button', { name: 'Save run…' }).click(), (n) => testInfo.outputPath(n))
+    const { path } = await download(
+      page,
+      () => page.getByRole('button', { name: 'Save run…' }).click(),
+      (n) => testInfo.outputPath(n),
+    )
     const good = readFileSync(path)
     const resultText = (await result(page).textContent())!
     const statsText = (await stats(page).textContent())!
@@ -131,7 +156,11 @@ test.describe('run files', () => {
     await expect(page.getByRole('button', { name: 'Save run…' })).toBeEnabled()
     await page.screenshot({ path: testInfo.outputPath('corrupt-file.png') })
 
-    await open.setInputFiles({ name: 'short.threadlab', mimeType: 'application/octet-stream', buffer: good.subarray(0, good.length - 50) })
+    await open.setInputFiles({
+      name: 'short.threadlab',
+      mimeType: 'application/octet-stream',
+      buffer: good.subarray(0, good.length - 50),
+    })
     await expect(alert).toContainText('E_TRUNCATED')
     await open.setInputFiles({ name: 'notes.threadlab', mimeType: 'text/plain', buffer: Buffer.from('5 1 2 6') })
     await expect(alert).toContainText('E_NOT_A_RUN')

@@ -16,7 +16,10 @@ export const test = base.extend<{ host: Host; pageErrors: string[] }>({
   // eslint-disable-next-line no-empty-pattern
   host: async ({}, use) => {
     const url = process.env.THREADLAB_URL
-    if (!url) throw new Error('THREADLAB_URL is not set: run the specs through playwright.config.ts (its global setup starts the web host)')
+    if (!url)
+      throw new Error(
+        'THREADLAB_URL is not set: run the specs through playwright.config.ts (its global setup starts the web host)',
+      )
     const u = new URL(url)
     const token = u.searchParams.get('token') ?? ''
     await use({
@@ -39,7 +42,8 @@ export const test = base.extend<{ host: Host; pageErrors: string[] }>({
 
 export function pipeLogs(page: Page, title: string, errors: string[]): void {
   page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') console.log(`[${title}] console.${msg.type()}: ${msg.text()}`)
+    if (msg.type() === 'error' || msg.type() === 'warning')
+      console.log(`[${title}] console.${msg.type()}: ${msg.text()}`)
   })
   page.on('pageerror', (e) => {
     errors.push(e.message)
@@ -54,10 +58,13 @@ export function pipeLogs(page: Page, title: string, errors: string[]): void {
 /** Polls the host until no run is active and the process is back to `threads` OS threads (or fewer). */
 export async function expectIdle(host: Host, threads: number): Promise<void> {
   await expect
-    .poll(async () => {
-      const h = await host.health()
-      return h.activeRuns === 0 && h.threads <= threads
-    }, { timeout: 10_000, message: `no run active and at most ${threads} threads` })
+    .poll(
+      async () => {
+        const h = await host.health()
+        return h.activeRuns === 0 && h.threads <= threads
+      },
+      { timeout: 10_000, message: `no run active and at most ${threads} threads` },
+    )
     .toBe(true)
 }
 

@@ -15,7 +15,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   })
   let output = ''
   const url = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the web host did not print its URL within 180 s:\n${output}`)), 180_000)
+    const timer = setTimeout(
+      () => fail(new Error(`the web host did not print its URL within 180 s:\n${output}`)),
+      180_000,
+    )
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
       process.stdout.write(`[web host] ${chunk}`)

@@ -46,8 +46,14 @@ test.describe('lock view', () => {
   test('aggregates the queue of 10,000 threads per pixel column', async ({ page, host }, testInfo) => {
     // the offline replay host synthesises a 10,000-thread run in the page (no engine needed)
     await page.goto(`${host.url}&bench=replay`)
-    await page.waitForFunction(() => (globalThis as unknown as { __threadlabBench?: { ready?: boolean } }).__threadlabBench?.ready === true)
-    await page.evaluate(() => (globalThis as unknown as { __threadlabBench: { synth(n: number, mode: string, unitMs: number): number } }).__threadlabBench.synth(10_000, 'scheduled', 0.01))
+    await page.waitForFunction(
+      () => (globalThis as unknown as { __threadlabBench?: { ready?: boolean } }).__threadlabBench?.ready === true,
+    )
+    await page.evaluate(() =>
+      (
+        globalThis as unknown as { __threadlabBench: { synth(n: number, mode: string, unitMs: number): number } }
+      ).__threadlabBench.synth(10_000, 'scheduled', 0.01),
+    )
     const lock = await openLock(page)
     await expect(lock).toContainText('10,000 acquisitions')
     await expect(lock).toContainText('max waiting')

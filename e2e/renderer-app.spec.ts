@@ -32,7 +32,10 @@ test.describe('renderer', () => {
   })
 
   for (const mode of ['scheduled', 'classic'] as const) {
-    test(`sorts the seed example in ${mode} mode and shows vector, lanes and stats`, async ({ page, host }, testInfo) => {
+    test(`sorts the seed example in ${mode} mode and shows vector, lanes and stats`, async ({
+      page,
+      host,
+    }, testInfo) => {
       await page.goto(host.url)
       await setInput(page, SEED, '10', mode)
       await run(page)
@@ -98,7 +101,10 @@ test.describe('renderer', () => {
     await preset.selectOption({ label: 'reversed' })
     await expect(numbers).toHaveValue(/^49 48 47/)
     await preset.selectOption({ label: 'values 1 apart' })
-    const apart = (await numbers.inputValue()).split(/\s+/).map(Number).sort((a, b) => a - b)
+    const apart = (await numbers.inputValue())
+      .split(/\s+/)
+      .map(Number)
+      .sort((a, b) => a - b)
     expect(apart).toEqual(Array.from({ length: 50 }, (_, i) => i))
     await preset.selectOption({ label: 'many duplicates' })
     expect(new Set((await numbers.inputValue()).split(/\s+/)).size).toBeLessThanOrEqual(5)
@@ -177,9 +183,12 @@ test.describe('renderer', () => {
     // scrub to the start: nothing pushed yet
     const slider = page.getByRole('slider', { name: 'Time' })
     await slider.fill('0')
-    await expect(readout).not.toContainText(`/ ${total}: thread`, { timeout: 1000 }).catch(() => {})
+    await expect(readout)
+      .not.toContainText(`/ ${total}: thread`, { timeout: 1000 })
+      .catch(() => {})
     await expect(page.getByRole('img', { name: /Shared vector/ })).toBeVisible()
-    const vectorAt = async () => page.locator('.vector-view canvas').evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL())
+    const vectorAt = async () =>
+      page.locator('.vector-view canvas').evaluate((c) => (c as unknown as { toDataURL(): string }).toDataURL())
     const empty = await vectorAt()
     await slider.fill('9500')
     await expect.poll(vectorAt).not.toBe(empty)
@@ -192,7 +201,11 @@ test.describe('renderer', () => {
     await expect(page.getByRole('button', { name: 'Play' })).toBeVisible({ timeout: 20_000 })
     await expect(readout).toContainText(`event ${total} / ${total}`)
     // a histogram bar lights threads up and can be cleared
-    await page.getByRole('group', { name: 'Lateness histogram' }).getByRole('button', { disabled: false }).first().click()
+    await page
+      .getByRole('group', { name: 'Lateness histogram' })
+      .getByRole('button', { disabled: false })
+      .first()
+      .click()
     await expect(page.getByRole('button', { name: /^lateness .* ✕$/ })).toBeVisible()
     await page.screenshot({ path: testInfo.outputPath('highlighted.png') })
     // lanes zoom and sort toggles
@@ -210,9 +223,14 @@ test.describe('renderer', () => {
     const cmp = page.getByRole('region', { name: 'Comparison' })
     await expect(cmp).toBeVisible()
     for (const mode of ['classic', 'scheduled']) {
-      await expect(cmp.getByRole('article', { name: `${mode} mode` })).toContainText(/sorted|not sorted/, { timeout: 30_000 })
+      await expect(cmp.getByRole('article', { name: `${mode} mode` })).toContainText(/sorted|not sorted/, {
+        timeout: 30_000,
+      })
     }
-    await expect(cmp.getByRole('article', { name: 'realtime mode' })).toContainText(/sorted|not sorted|skipped|failed/, { timeout: 30_000 })
+    await expect(cmp.getByRole('article', { name: 'realtime mode' })).toContainText(
+      /sorted|not sorted|skipped|failed/,
+      { timeout: 30_000 },
+    )
     await expect(cmp.getByRole('button', { name: 'Close comparison' })).toBeVisible({ timeout: 30_000 })
     await expect(cmp).toContainText('late p99')
     await page.screenshot({ path: testInfo.outputPath('compare.png') })
@@ -248,14 +266,20 @@ test.describe('renderer', () => {
     for (let i = 0; i < 5; i++) {
       const phase = await page.locator('.header .phase').textContent()
       if (phase !== 'running' && phase !== 'starting') break
-      latencies.push(await sortToggle.evaluate((b) => new Promise<number>((done) => {
-        const el = b as unknown as { getAttribute(n: string): string | null; click(): void }
-        const before = el.getAttribute('aria-pressed')
-        const t0 = performance.now()
-        const poll = () => (el.getAttribute('aria-pressed') !== before ? done(performance.now() - t0) : setTimeout(poll, 1))
-        el.click()
-        poll()
-      })))
+      latencies.push(
+        await sortToggle.evaluate(
+          (b) =>
+            new Promise<number>((done) => {
+              const el = b as unknown as { getAttribute(n: string): string | null; click(): void }
+              const before = el.getAttribute('aria-pressed')
+              const t0 = performance.now()
+              const poll = () =>
+                el.getAttribute('aria-pressed') !== before ? done(performance.now() - t0) : setTimeout(poll, 1)
+              el.click()
+              poll()
+            }),
+        ),
+      )
       await page.waitForTimeout(200)
     }
     console.log(`10,000 threads: click-to-update while running ${latencies.map((l) => l.toFixed(0)).join(', ')} ms`)
@@ -265,7 +289,10 @@ test.describe('renderer', () => {
     await expect(page.getByRole('region', { name: 'Statistics' })).toContainText('10,000')
     const started = Date.now()
     await page.getByRole('button', { name: 'Step back' }).click()
-    await expect(page.getByRole('group', { name: 'Playback' }).locator('.event-readout')).toContainText(/event [\d,]+ \/ [\d,]+/, { timeout: 1000 })
+    await expect(page.getByRole('group', { name: 'Playback' }).locator('.event-readout')).toContainText(
+      /event [\d,]+ \/ [\d,]+/,
+      { timeout: 1000 },
+    )
     expect(Date.now() - started).toBeLessThan(1000)
     // hovering the aggregated lanes explains a pixel row
     const lanes = page.getByRole('img', { name: /Thread lanes/ })

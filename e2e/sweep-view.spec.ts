@@ -13,7 +13,10 @@ async function openSweep(page: Page): Promise<void> {
   await expect(page.getByRole('tab', { name: 'Sweep' })).toHaveAttribute('aria-selected', 'true')
 }
 
-async function setSweep(page: Page, o: { preset?: string; from: string; to: string; steps: string; trials: string }): Promise<void> {
+async function setSweep(
+  page: Page,
+  o: { preset?: string; from: string; to: string; steps: string; trials: string },
+): Promise<void> {
   if (o.preset) await page.getByRole('combobox', { name: 'Sweep preset' }).selectOption(o.preset)
   await page.getByRole('spinbutton', { name: 'From unit (ms)' }).fill(o.from)
   await page.getByRole('spinbutton', { name: 'To unit (ms)' }).fill(o.to)
@@ -35,7 +38,10 @@ test.describe('sweep view', () => {
     expect(pageErrors, 'uncaught errors in the page').toEqual([])
   })
 
-  test('runs a small sweep: the chart has every mode, each mode a resolution; saved with the machine figures', async ({ page, host }, testInfo) => {
+  test('runs a small sweep: the chart has every mode, each mode a resolution; saved with the machine figures', async ({
+    page,
+    host,
+  }, testInfo) => {
     test.setTimeout(120_000)
     await page.goto(host.url)
     await openSweep(page)
@@ -66,7 +72,10 @@ test.describe('sweep view', () => {
     const legend = chart.getByRole('list', { name: 'Modes' })
     for (const m of modes) await expect(legend).toContainText(m)
     await expect(chart.getByRole('list', { name: 'Causes' })).toContainText('timer lateness')
-    await expect(chart.getByRole('img', { name: /P\(sorted\) and mean misplaced against the unit/ })).toHaveAttribute('aria-label', new RegExp(`${3 * modes.length} of ${3 * MODES.length} points measured`))
+    await expect(chart.getByRole('img', { name: /P\(sorted\) and mean misplaced against the unit/ })).toHaveAttribute(
+      'aria-label',
+      new RegExp(`${3 * modes.length} of ${3 * MODES.length} points measured`),
+    )
 
     const resolution = page.getByRole('region', { name: 'Resolution' })
     for (const m of MODES) {
@@ -91,7 +100,10 @@ test.describe('sweep view', () => {
     expect(record.machine?.emptySleepLatenessNs.samples).toBeGreaterThan(0)
   })
 
-  test('cancels a larger sweep mid-way; the host stays healthy and a normal run works afterwards', async ({ page, host }, testInfo) => {
+  test('cancels a larger sweep mid-way; the host stays healthy and a normal run works afterwards', async ({
+    page,
+    host,
+  }, testInfo) => {
     test.setTimeout(120_000)
     const before = await host.health()
     await page.goto(host.url)
@@ -117,6 +129,8 @@ test.describe('sweep view', () => {
     // a normal run works afterwards
     await page.getByRole('tab', { name: 'Run' }).click()
     await page.getByRole('button', { name: 'Run', exact: true }).click()
-    await expect(page.getByRole('region', { name: 'Result' })).toContainText(/✓ sorted|✗ not sorted/, { timeout: 30_000 })
+    await expect(page.getByRole('region', { name: 'Result' })).toContainText(/✓ sorted|✗ not sorted/, {
+      timeout: 30_000,
+    })
   })
 })

@@ -29,7 +29,11 @@ test.describe('web host', () => {
 
   test('sorts the seed list at 10 ms', async ({ page, host }, testInfo) => {
     await page.goto(host.url)
-    await expect(page.getByRole('combobox', { name: 'Mode' }).locator('option')).toHaveText(['classic', 'scheduled', 'realtime'])
+    await expect(page.getByRole('combobox', { name: 'Mode' }).locator('option')).toHaveText([
+      'classic',
+      'scheduled',
+      'realtime',
+    ])
     await fillRun(page, SEED, '10', await exactMode(page))
     await page.getByRole('button', { name: 'Run', exact: true }).click()
     const result = page.getByRole('region', { name: 'Result' })

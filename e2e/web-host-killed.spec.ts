@@ -7,7 +7,9 @@ import { WebSocket } from 'ws'
 import { expect, test } from '@playwright/test'
 
 function startHost(port: number): Promise<{ child: ChildProcess; url: URL }> {
-  const child = spawn(process.execPath, ['out/main/webhost.js', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['out/main/webhost.js', '--port', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   return new Promise((resolve, reject) => {
     let out = ''
     const timer = setTimeout(() => reject(new Error(`the web host printed no URL:\n${out}`)), 20_000)
@@ -37,9 +39,18 @@ test('a web host killed mid-run leaves no thread or file, and a restart serves a
   const port = Number(first.url.port)
   const token = first.url.searchParams.get('token')!
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`, { origin: first.url.origin })
-  await new Promise((r, j) => { ws.once('open', r); ws.once('error', j) })
+  await new Promise((r, j) => {
+    ws.once('open', r)
+    ws.once('error', j)
+  })
   const values = Array.from({ length: 500 }, (_, i) => 500 + i)
-  ws.send(JSON.stringify({ id: 1, method: 'startRun', params: { experiment: 'sleep-sort', values, mode: 'classic', unitMs: 20 } }))
+  ws.send(
+    JSON.stringify({
+      id: 1,
+      method: 'startRun',
+      params: { experiment: 'sleep-sort', values, mode: 'classic', unitMs: 20 },
+    }),
+  )
   const pid = first.child.pid!
   await expect.poll(() => threadsOf(pid), { timeout: 15_000 }).toBeGreaterThan(400)
 

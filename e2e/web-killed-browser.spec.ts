@@ -3,7 +3,10 @@
 import { chromium } from '@playwright/test'
 import { expectIdle, expect, pipeLogs, test } from './fixtures'
 
-test('killing the browser mid-run cancels its run and leaves no worker thread behind', async ({ host, browserName }, testInfo) => {
+test('killing the browser mid-run cancels its run and leaves no worker thread behind', async ({
+  host,
+  browserName,
+}, testInfo) => {
   test.skip(browserName !== 'chromium', 'needs a Chromium to kill')
   const launchOptions = testInfo.project.use.launchOptions ?? {}
   // a browser of our own, as a server, so its process can be killed with SIGKILL

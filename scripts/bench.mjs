@@ -6,13 +6,17 @@ import { existsSync, readdirSync } from 'node:fs'
 
 const args = process.argv.slice(2)
 const only = args.find((a) => !a.startsWith('--'))
-const benches = readdirSync('bench').filter((f) => f.endsWith('.mjs') && !f.startsWith('_')).sort()
+const benches = readdirSync('bench')
+  .filter((f) => f.endsWith('.mjs') && !f.startsWith('_'))
+  .sort()
 if (!existsSync('native/index.js')) spawnSync('npm', ['run', 'build:native'], { stdio: 'inherit' })
 let failed = 0
 for (const file of benches) {
   if (only && !file.startsWith(only)) continue
   console.log(`\n=== bench/${file} ===`)
-  const r = spawnSync(process.execPath, [`bench/${file}`, ...args.filter((a) => a.startsWith('--'))], { stdio: 'inherit' })
+  const r = spawnSync(process.execPath, [`bench/${file}`, ...args.filter((a) => a.startsWith('--'))], {
+    stdio: 'inherit',
+  })
   if (r.status !== 0) failed++
 }
 process.exit(failed ? 1 : 0)

@@ -52,9 +52,13 @@ if (seed !== undefined) env.FUZZ_SEED = seed
 
 for (let round = 1; ; round++) {
   const started = Date.now()
-  console.log(`\n=== fuzz${loop ? ` round ${round}` : ''}: FUZZ_RUNS=${runs}${seed !== undefined ? ` FUZZ_SEED=${seed}` : ''}${noRegressions ? ', regressions excluded' : ''} ===`)
+  console.log(
+    `\n=== fuzz${loop ? ` round ${round}` : ''}: FUZZ_RUNS=${runs}${seed !== undefined ? ` FUZZ_SEED=${seed}` : ''}${noRegressions ? ', regressions excluded' : ''} ===`,
+  )
   const r = spawnSync('npx', vitestArgs, { stdio: 'inherit', env })
   const code = r.status ?? 1
-  console.log(`fuzz ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+  console.log(
+    `fuzz ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  )
   if (!loop || code !== 0 || seed !== undefined) process.exit(code)
 }

@@ -66,7 +66,9 @@ async function settle() {
 
 const caps = native.sort.capabilities()
 const modes = caps.realtime.allowed ? ['classic', 'scheduled', 'realtime'] : ['classic', 'scheduled']
-console.log(`soak: ${RUNS} runs, seed ${SEED}, ${caps.cpus} CPUs, modes ${modes.join('/')}${caps.realtime.allowed ? '' : ` (realtime not allowed: ${caps.realtime.reason ?? 'no reason given'})`}, pid ${process.pid}`)
+console.log(
+  `soak: ${RUNS} runs, seed ${SEED}, ${caps.cpus} CPUs, modes ${modes.join('/')}${caps.realtime.allowed ? '' : ` (realtime not allowed: ${caps.realtime.reason ?? 'no reason given'})`}, pid ${process.pid}`,
+)
 
 // Warm-up: one run of each kind starts whatever the addon and libuv start once.
 await native.sort.startSleepSort([3, 1, 2], { unitMs: 1, mode: 'scheduled' }, () => {}).result()
@@ -74,7 +76,9 @@ await native.parallel.startSum([1, 2, 3], { threads: 2 }, () => {}).result()
 await settle()
 const baseline = { threads: native.threadCount(), rssMiB: rssMiB(), fds: fds() }
 console.log(`baseline: threads ${baseline.threads}, RSS ${baseline.rssMiB.toFixed(1)} MiB, fds ${baseline.fds}`)
-console.log('   runs  threads  RSS MiB  heap MiB  ext MiB  fds  active  peak threads  elapsed s  (kinds since last line)')
+console.log(
+  '   runs  threads  RSS MiB  heap MiB  ext MiB  fds  active  peak threads  elapsed s  (kinds since last line)',
+)
 
 const problems = []
 const tally = { sort: 0, sum: 0, cancelled: 0, sorted: 0, events: 0 }
@@ -115,13 +119,15 @@ for (let i = 1; i <= RUNS; i++) {
         byMode[mode].cancelled++
       } else {
         if (r.output.length !== n) problems.push(`run ${i} (${label}): ${r.output.length} values pushed of ${n}`)
-        if (events !== n * EVENTS_PER_THREAD) problems.push(`run ${i} (${label}): ${events} events, expected ${n * EVENTS_PER_THREAD}`)
+        if (events !== n * EVENTS_PER_THREAD)
+          problems.push(`run ${i} (${label}): ${events} events, expected ${n * EVENTS_PER_THREAD}`)
         if (r.sorted) {
           tally.sorted++
           byMode[mode].sorted++
         }
       }
-      if (r.eventCount !== events) problems.push(`run ${i} (${label}): result.eventCount ${r.eventCount}, delivered ${events}`)
+      if (r.eventCount !== events)
+        problems.push(`run ${i} (${label}): result.eventCount ${r.eventCount}, delivered ${events}`)
       if (!r.cancelled && r.threads !== n) problems.push(`run ${i} (${label}): ${r.threads} threads for ${n} values`)
     } else {
       const n = size(10, 10_000)
@@ -136,9 +142,11 @@ for (let i = 1; i <= RUNS; i++) {
       if (r.cancelled) tally.cancelled++
       else {
         const expected = values.reduce((a, b) => a + b, 0)
-        if (Math.abs(Number(r.sumText) - expected) > 1e-6 * Math.max(1, Math.abs(expected))) problems.push(`run ${i} (${label}): sum ${r.sumText}, expected ${expected}`)
+        if (Math.abs(Number(r.sumText) - expected) > 1e-6 * Math.max(1, Math.abs(expected)))
+          problems.push(`run ${i} (${label}): sum ${r.sumText}, expected ${expected}`)
       }
-      if (r.eventCount !== events) problems.push(`run ${i} (${label}): result.eventCount ${r.eventCount}, delivered ${events}`)
+      if (r.eventCount !== events)
+        problems.push(`run ${i} (${label}): result.eventCount ${r.eventCount}, delivered ${events}`)
     }
   } catch (e) {
     problems.push(`run ${i} (${label ?? kind}): ${e.code ?? ''} ${e.message}`)
@@ -149,16 +157,29 @@ for (let i = 1; i <= RUNS; i++) {
   peakThreads = Math.max(peakThreads, native.threadCount())
   if (native.activeRuns() !== 0) {
     await sleep(50)
-    if (native.activeRuns() !== 0) problems.push(`run ${i} (${label}): activeRuns() = ${native.activeRuns()} after its result`)
+    if (native.activeRuns() !== 0)
+      problems.push(`run ${i} (${label}): activeRuns() = ${native.activeRuns()} after its result`)
   }
   if (i % EVERY === 0 || i === RUNS) {
     await settle()
     const m = process.memoryUsage()
-    const c = { runs: i, threads: native.threadCount(), rssMiB: m.rss / 2 ** 20, heapMiB: m.heapUsed / 2 ** 20, externalMiB: m.external / 2 ** 20, fds: fds(), active: native.activeRuns() }
+    const c = {
+      runs: i,
+      threads: native.threadCount(),
+      rssMiB: m.rss / 2 ** 20,
+      heapMiB: m.heapUsed / 2 ** 20,
+      externalMiB: m.external / 2 ** 20,
+      fds: fds(),
+      active: native.activeRuns(),
+    }
     checkpoints.push(c)
-    const kinds = Object.entries(sinceLine).map(([k, v]) => `${k} ${v}`).join(', ')
+    const kinds = Object.entries(sinceLine)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')
     sinceLine = {}
-    console.log(`${String(c.runs).padStart(7)}  ${String(c.threads).padStart(7)}  ${c.rssMiB.toFixed(1).padStart(7)}  ${c.heapMiB.toFixed(1).padStart(8)}  ${c.externalMiB.toFixed(1).padStart(7)}  ${String(c.fds).padStart(3)}  ${String(c.active).padStart(6)}  ${String(peakThreads).padStart(12)}  ${((Date.now() - started) / 1000).toFixed(1).padStart(9)}  (${kinds})`)
+    console.log(
+      `${String(c.runs).padStart(7)}  ${String(c.threads).padStart(7)}  ${c.rssMiB.toFixed(1).padStart(7)}  ${c.heapMiB.toFixed(1).padStart(8)}  ${c.externalMiB.toFixed(1).padStart(7)}  ${String(c.fds).padStart(3)}  ${String(c.active).padStart(6)}  ${String(peakThreads).padStart(12)}  ${((Date.now() - started) / 1000).toFixed(1).padStart(9)}  (${kinds})`,
+    )
     peakThreads = c.threads
   }
 }
@@ -168,18 +189,35 @@ await settle()
 const end = { threads: native.threadCount(), rssMiB: rssMiB(), fds: fds(), active: native.activeRuns() }
 const warmed = checkpoints[Math.min(1, checkpoints.length - 1)]
 const verdicts = [
-  ['threads', Math.abs(end.threads - baseline.threads) <= THREAD_SLACK, `${end.threads} at the end, baseline ${baseline.threads} (band ±${THREAD_SLACK})`],
-  ['open fds', end.fds <= baseline.fds + FD_SLACK, `${end.fds} at the end, baseline ${baseline.fds} (band +${FD_SLACK})`],
+  [
+    'threads',
+    Math.abs(end.threads - baseline.threads) <= THREAD_SLACK,
+    `${end.threads} at the end, baseline ${baseline.threads} (band ±${THREAD_SLACK})`,
+  ],
+  [
+    'open fds',
+    end.fds <= baseline.fds + FD_SLACK,
+    `${end.fds} at the end, baseline ${baseline.fds} (band +${FD_SLACK})`,
+  ],
   [
     'RSS',
     end.rssMiB <= warmed.rssMiB + RSS_GROWTH_MIB && end.rssMiB <= baseline.rssMiB + RSS_OVER_BASELINE_MIB,
     `${end.rssMiB.toFixed(1)} MiB at the end, ${warmed.rssMiB.toFixed(1)} MiB after ${warmed.runs} runs (band +${RSS_GROWTH_MIB}), baseline ${baseline.rssMiB.toFixed(1)} MiB (band +${RSS_OVER_BASELINE_MIB})`,
   ],
   ['active runs', end.active === 0, `${end.active} at the end`],
-  ['runs', problems.length === 0, problems.length === 0 ? 'every run delivered its events and result' : `${problems.length} problems`],
+  [
+    'runs',
+    problems.length === 0,
+    problems.length === 0 ? 'every run delivered its events and result' : `${problems.length} problems`,
+  ],
 ]
-console.log(`\nsoak: ${tally.sort} sleep sorts, ${tally.sum} sums, ${tally.cancelled} cancelled, ${tally.events} events in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-for (const [mode, m] of Object.entries(byMode)) console.log(`  ${mode}: ${m.runs} runs, ${m.cancelled} cancelled, ${m.sorted} of ${m.runs - m.cancelled} finished runs sorted exactly`)
+console.log(
+  `\nsoak: ${tally.sort} sleep sorts, ${tally.sum} sums, ${tally.cancelled} cancelled, ${tally.events} events in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+)
+for (const [mode, m] of Object.entries(byMode))
+  console.log(
+    `  ${mode}: ${m.runs} runs, ${m.cancelled} cancelled, ${m.sorted} of ${m.runs - m.cancelled} finished runs sorted exactly`,
+  )
 for (const p of problems.slice(0, 20)) console.log(`  problem: ${p}`)
 for (const [what, ok, detail] of verdicts) console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}: ${detail}`)
 const failed = verdicts.some(([, ok]) => !ok)

@@ -40,13 +40,22 @@ function githubReachable(timeoutMs = 4000) {
 async function obtainElectron() {
   const installed = installedElectron()
   if (installed) return { exe: installed }
-  if (!existsSync(join(ELECTRON_DIR, 'install.js'))) return { reason: 'the electron package is not installed (run npm install)' }
-  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return { reason: 'its binary is not installed and ELECTRON_SKIP_BINARY_DOWNLOAD is set' }
-  if (!(await githubReachable())) return { reason: "its binary is not installed and could not be obtained (no access to GitHub downloads)" }
+  if (!existsSync(join(ELECTRON_DIR, 'install.js')))
+    return { reason: 'the electron package is not installed (run npm install)' }
+  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD)
+    return { reason: 'its binary is not installed and ELECTRON_SKIP_BINARY_DOWNLOAD is set' }
+  if (!(await githubReachable()))
+    return { reason: 'its binary is not installed and could not be obtained (no access to GitHub downloads)' }
   console.log("Downloading Electron's binary (once)…")
-  const r = spawnSync(process.execPath, [join(ELECTRON_DIR, 'install.js')], { cwd: ROOT, stdio: 'inherit', timeout: 180_000 })
+  const r = spawnSync(process.execPath, [join(ELECTRON_DIR, 'install.js')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    timeout: 180_000,
+  })
   const exe = installedElectron()
-  return exe && r.status === 0 ? { exe } : { reason: "its binary could not be downloaded (the download failed or timed out)" }
+  return exe && r.status === 0
+    ? { exe }
+    : { reason: 'its binary could not be downloaded (the download failed or timed out)' }
 }
 
 /** The web host's share of our arguments: `--port N` / `--port=N` (Electron's file argument is not its business). */
@@ -61,7 +70,9 @@ function hasDisplay() {
 }
 
 ensureBuilt()
-const electron = hasDisplay() ? await obtainElectron() : { reason: 'there is no display (DISPLAY/WAYLAND_DISPLAY unset)' }
+const electron = hasDisplay()
+  ? await obtainElectron()
+  : { reason: 'there is no display (DISPLAY/WAYLAND_DISPLAY unset)' }
 if (electron.exe) {
   const child = spawn(electron.exe, ['.', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' })
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))

@@ -31,7 +31,9 @@ export function buildReason() {
 /** Builds with electron-vite when needed; exits the process when the build fails. */
 export function ensureBuilt() {
   if (!existsSync(join(ROOT, 'native/index.js'))) {
-    console.error('The native addon is not built (native/index.js is missing). Build it with `npm run build:native` (needs Rust), then try again.')
+    console.error(
+      'The native addon is not built (native/index.js is missing). Build it with `npm run build:native` (needs Rust), then try again.',
+    )
     process.exit(1)
   }
   const reason = buildReason()

@@ -13,7 +13,12 @@ fn main() {
   let ints: Vec<f64> = (0..n).map(|_| (next() * 2f64.powi(40)).floor()).collect();
   for (name, data) in [("decimals", decs), ("integers", ints)] {
     for _ in 0..3 {
-      let o1 = SumOptions { threads: 1, max_values: n, record_events: false, ..Default::default() };
+      let o1 = SumOptions {
+        threads: 1,
+        max_values: n,
+        record_events: false,
+        ..Default::default()
+      };
       let p = parallel_sum::prepare(SumValues::F64(data.clone()), &o1).unwrap();
       let t0 = std::time::Instant::now();
       let seq = parallel_sum::sequential_sum(&p).unwrap();

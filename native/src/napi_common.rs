@@ -99,23 +99,58 @@ pub fn read_values(
     }
     return Err(EngineError::new(
       Code::BadInput,
-      if allow_i64 { "values must be an Array, a Float64Array or a BigInt64Array" } else { "values must be an Array or a Float64Array" },
+      if allow_i64 {
+        "values must be an Array, a Float64Array or a BigInt64Array"
+      } else {
+        "values must be an Array or a Float64Array"
+      },
     ));
   }
   if !values.is_array().unwrap_or(false) {
-    return Err(EngineError::new(Code::BadInput, format!("values must be an Array or a Float64Array, not {}", describe_js(env, values))));
+    return Err(EngineError::new(
+      Code::BadInput,
+      format!(
+        "values must be an Array or a Float64Array, not {}",
+        describe_js(env, values)
+      ),
+    ));
   }
-  let arr = unsafe { Array::from_napi_value(env.raw(), raw) }.map_err(|e| EngineError::new(Code::BadInput, e.reason.clone()))?;
+  let arr = unsafe { Array::from_napi_value(env.raw(), raw) }
+    .map_err(|e| EngineError::new(Code::BadInput, e.reason.clone()))?;
   let n = arr.len() as usize;
   check_count(n)?;
   let mut out = Vec::with_capacity(n);
   for i in 0..n {
-    let el: Option<Unknown> = arr.get(i as u32).map_err(|e| EngineError::at(Code::NotANumber, i, format!("value {i} could not be read: {}", e.reason)))?;
+    let el: Option<Unknown> = arr.get(i as u32).map_err(|e| {
+      EngineError::at(
+        Code::NotANumber,
+        i,
+        format!("value {i} could not be read: {}", e.reason),
+      )
+    })?;
     let v = match el {
       Some(u) if u.get_type().ok() == Some(ValueType::Number) => unsafe { f64::from_napi_value(env.raw(), u.raw()) }
-        .map_err(|e| EngineError::at(Code::NotANumber, i, format!("value {i} could not be read: {}", e.reason)))?,
-      Some(u) => return Err(EngineError::at(Code::NotANumber, i, format!("value {i} ({}) is not a number", describe_js(env, &u)))),
-      None => return Err(EngineError::at(Code::NotANumber, i, format!("value {i} (a hole) is not a number"))),
+        .map_err(|e| {
+          EngineError::at(
+            Code::NotANumber,
+            i,
+            format!("value {i} could not be read: {}", e.reason),
+          )
+        })?,
+      Some(u) => {
+        return Err(EngineError::at(
+          Code::NotANumber,
+          i,
+          format!("value {i} ({}) is not a number", describe_js(env, &u)),
+        ))
+      }
+      None => {
+        return Err(EngineError::at(
+          Code::NotANumber,
+          i,
+          format!("value {i} (a hole) is not a number"),
+        ))
+      }
     };
     check_value(i, v)?;
     out.push(v);
@@ -137,23 +172,35 @@ fn opt_value<T: FromNapiValue>(
   let Some(u) = v else { return Ok(None) };
   match u.get_type() {
     Ok(ValueType::Undefined) | Ok(ValueType::Null) => Ok(None),
-    Ok(t) if t == expected => unsafe { T::from_napi_value(u.env(), u.raw()) }.map(Some).map_err(|e| bad(e.reason.clone())),
+    Ok(t) if t == expected => unsafe { T::from_napi_value(u.env(), u.raw()) }
+      .map(Some)
+      .map_err(|e| bad(e.reason.clone())),
     _ => Err(bad(format!("{key} must be {what}"))),
   }
 }
 
 /// An optional number option; a wrongly typed value is an error built by `bad`.
-pub fn opt_number(obj: &Option<Object>, key: &str, bad: impl Fn(String) -> EngineError) -> std::result::Result<Option<f64>, EngineError> {
+pub fn opt_number(
+  obj: &Option<Object>,
+  key: &str,
+  bad: impl Fn(String) -> EngineError,
+) -> std::result::Result<Option<f64>, EngineError> {
   opt_value(obj, key, ValueType::Number, "a number", bad)
 }
 
 /// An optional boolean option; a wrongly typed value is E_BAD_OPTION.
 pub fn opt_bool(obj: &Option<Object>, key: &str) -> std::result::Result<Option<bool>, EngineError> {
-  opt_value(obj, key, ValueType::Boolean, "a boolean", |m| EngineError::new(Code::BadOption, m))
+  opt_value(obj, key, ValueType::Boolean, "a boolean", |m| {
+    EngineError::new(Code::BadOption, m)
+  })
 }
 
 /// An optional string option; a wrongly typed value is an error built by `bad`.
-pub fn opt_string(obj: &Option<Object>, key: &str, bad: impl Fn(String) -> EngineError) -> std::result::Result<Option<String>, EngineError> {
+pub fn opt_string(
+  obj: &Option<Object>,
+  key: &str,
+  bad: impl Fn(String) -> EngineError,
+) -> std::result::Result<Option<String>, EngineError> {
   opt_value(obj, key, ValueType::String, "a string", bad)
 }
 
@@ -163,7 +210,9 @@ pub fn options_object<'a>(options: Option<Unknown<'a>>) -> std::result::Result<O
     None => Ok(None),
     Some(u) => match u.get_type() {
       Ok(ValueType::Undefined) | Ok(ValueType::Null) => Ok(None),
-      Ok(ValueType::Object) => unsafe { Object::from_napi_value(u.env(), u.raw()) }.map(Some).map_err(|e| EngineError::new(Code::BadOption, e.reason.clone())),
+      Ok(ValueType::Object) => unsafe { Object::from_napi_value(u.env(), u.raw()) }
+        .map(Some)
+        .map_err(|e| EngineError::new(Code::BadOption, e.reason.clone())),
       _ => Err(EngineError::new(Code::BadOption, "options must be an object")),
     },
   }
@@ -174,7 +223,10 @@ pub fn as_count(v: f64, name: &str, code: Code) -> std::result::Result<usize, En
   if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 1e12 {
     Ok(v as usize)
   } else {
-    Err(EngineError::new(code, format!("{name} {} must be a whole number", crate::engine::error::describe(v))))
+    Err(EngineError::new(
+      code,
+      format!("{name} {} must be a whole number", crate::engine::error::describe(v)),
+    ))
   }
 }
 
@@ -217,7 +269,16 @@ pub struct TsfnSink {
 
 impl TsfnSink {
   pub fn new(tsfn: BatchTsfn, ctl: Arc<RunCtl>) -> Self {
-    TsfnSink { tsfn: Some(tsfn), ctl, delivered: 0, acks: Arc::new(Acks { count: Mutex::new(0), cv: Condvar::new() }), dropped: Default::default() }
+    TsfnSink {
+      tsfn: Some(tsfn),
+      ctl,
+      delivered: 0,
+      acks: Arc::new(Acks {
+        count: Mutex::new(0),
+        cv: Condvar::new(),
+      }),
+      dropped: Default::default(),
+    }
   }
 }
 
@@ -248,7 +309,12 @@ impl EventSink for TsfnSink {
     let end = Instant::now() + Duration::from_secs(10);
     let mut g = self.acks.count.lock().unwrap_or_else(|e| e.into_inner());
     while *g < self.delivered && Instant::now() < end && !self.ctl.shutting_down.load(Ordering::Acquire) {
-      g = self.acks.cv.wait_timeout(g, Duration::from_millis(5)).unwrap_or_else(|e| e.into_inner()).0;
+      g = self
+        .acks
+        .cv
+        .wait_timeout(g, Duration::from_millis(5))
+        .unwrap_or_else(|e| e.into_inner())
+        .0;
     }
     drop(g);
     self.tsfn = None; // release now: the run no longer keeps Node alive
@@ -275,7 +341,10 @@ pub struct ResultSlot<T: Clone + Send + 'static, D: ToNapiValue + 'static> {
 
 impl<T: Clone + Send + 'static, D: ToNapiValue + 'static> ResultSlot<T, D> {
   pub fn new(convert: fn(T) -> D) -> Arc<Self> {
-    Arc::new(ResultSlot { state: Mutex::new(SlotState::Pending(Vec::new())), convert })
+    Arc::new(ResultSlot {
+      state: Mutex::new(SlotState::Pending(Vec::new())),
+      convert,
+    })
   }
 
   fn settle(d: Deferred<D>, r: std::result::Result<T, EngineError>, convert: fn(T) -> D) {
@@ -318,9 +387,13 @@ thread_local! {
 /// termination, process exit) so no native thread outlives it.
 pub fn ensure_cleanup_hook(env: &Env) {
   CLEANUP_HOOKED.with(|h| {
-    if !h.get() && env.add_env_cleanup_hook((), |_| {
-      crate::engine::registry::shutdown(Duration::from_secs(5));
-    }).is_ok() {
+    if !h.get()
+      && env
+        .add_env_cleanup_hook((), |_| {
+          crate::engine::registry::shutdown(Duration::from_secs(5));
+        })
+        .is_ok()
+    {
       h.set(true);
     }
   });

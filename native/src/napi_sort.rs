@@ -74,7 +74,11 @@ pub struct SleepSortResult {
 }
 
 fn pct(p: stats::Percentiles) -> Percentiles {
-  Percentiles { p50: p.p50, p99: p.p99, max: p.max }
+  Percentiles {
+    p50: p.p50,
+    p99: p.p99,
+    max: p.max,
+  }
 }
 
 fn to_js(o: SortOutcome) -> SleepSortResult {
@@ -101,7 +105,9 @@ type SortSlot = ResultSlot<SortOutcome, SleepSortResult>;
 fn parse_options(options: Option<Unknown>) -> std::result::Result<SortOptions, EngineError> {
   let o = options_object(options)?;
   let mut opts = SortOptions::default();
-  if let Some(u) = opt_number(&o, "unitMs", |m| EngineError::new(Code::BadUnit, format!("unitMs: {m}")))? {
+  if let Some(u) = opt_number(&o, "unitMs", |m| {
+    EngineError::new(Code::BadUnit, format!("unitMs: {m}"))
+  })? {
     opts.unit_ms = u;
   }
   if let Some(m) = opt_string(&o, "mode", |m| EngineError::new(Code::BadMode, format!("mode: {m}")))? {
@@ -110,10 +116,14 @@ fn parse_options(options: Option<Unknown>) -> std::result::Result<SortOptions, E
   if let Some(r) = opt_bool(&o, "recordEvents")? {
     opts.record_events = r;
   }
-  if let Some(m) = opt_number(&o, "maxValues", |m| EngineError::new(Code::BadOption, format!("maxValues: {m}")))? {
+  if let Some(m) = opt_number(&o, "maxValues", |m| {
+    EngineError::new(Code::BadOption, format!("maxValues: {m}"))
+  })? {
     opts.max_values = as_count(m, "maxValues", Code::BadOption)?;
   }
-  if let Some(m) = opt_number(&o, "maxDurationMs", |m| EngineError::new(Code::BadOption, format!("maxDurationMs: {m}")))? {
+  if let Some(m) = opt_number(&o, "maxDurationMs", |m| {
+    EngineError::new(Code::BadOption, format!("maxDurationMs: {m}"))
+  })? {
     opts.max_duration_ms = m;
   }
   sleep_sort::check_options(&opts)?;
@@ -121,7 +131,13 @@ fn parse_options(options: Option<Unknown>) -> std::result::Result<SortOptions, E
 }
 
 fn read_sort_values(env: &Env, values: &Unknown, opts: &SortOptions) -> std::result::Result<Vec<f64>, EngineError> {
-  match read_values(env, values, false, |n| sleep_sort::check_count(n, opts.max_values), sleep_sort::check_value)? {
+  match read_values(
+    env,
+    values,
+    false,
+    |n| sleep_sort::check_count(n, opts.max_values),
+    sleep_sort::check_value,
+  )? {
     JsValues::F64(v) => Ok(v),
     JsValues::I64(_) => Err(EngineError::internal("unexpected BigInt64Array")),
   }
@@ -146,7 +162,10 @@ fn start(
   let slot2 = Arc::clone(&slot);
   let ctl = RunCtl::new(registry::next_run_id());
   let sink = tsfn.map(|t| Box::new(TsfnSink::new(t, Arc::clone(&ctl))) as Box<dyn engine::events::EventSink>);
-  check(env, engine::start_sleep_sort(values, opts, Arc::clone(&ctl), sink, move |r| slot2.complete(r)))?;
+  check(
+    env,
+    engine::start_sleep_sort(values, opts, Arc::clone(&ctl), sink, move |r| slot2.complete(r)),
+  )?;
   Ok((ctl, slot))
 }
 
@@ -156,12 +175,17 @@ fn start(
 /// E_DURATION_CAP, E_BAD_UNIT, E_BAD_MODE, E_BAD_OPTION, E_BAD_INPUT, E_REALTIME_DENIED,
 /// E_RESOURCE or E_INTERNAL, and `position` = index of the offending value when one is at fault.
 /// Nothing is streamed; nothing starts when validation fails.
-#[napi(namespace = "sort", ts_args_type = "values: Array<unknown> | Float64Array, options?: SleepSortOptions", ts_return_type = "Promise<SleepSortResult>")]
+#[napi(
+  namespace = "sort",
+  ts_args_type = "values: Array<unknown> | Float64Array, options?: SleepSortOptions",
+  ts_return_type = "Promise<SleepSortResult>"
+)]
 pub fn sleep_sort<'e>(env: &'e Env, values: Unknown, options: Option<Unknown>) -> napi::Result<Object<'e>> {
   guard(env, "sort.sleepSort", || match start(env, values, options, None) {
     Ok((_ctl, slot)) => slot.promise(env),
     Err(e) => {
-      let (d, promise) = env.create_deferred::<SleepSortResult, Box<dyn FnOnce(Env) -> napi::Result<SleepSortResult> + Send>>()?;
+      let (d, promise) =
+        env.create_deferred::<SleepSortResult, Box<dyn FnOnce(Env) -> napi::Result<SleepSortResult> + Send>>()?;
       d.reject(e);
       Ok(promise)
     }
@@ -202,8 +226,16 @@ impl SleepSortRun {
 /// `[1, runId, seq, count, (kind, worker, tNs, arg) × count]` (see src/shared/events.ts), at most
 /// every ~8 ms or 4096 events, one call per batch. Validation errors are thrown synchronously
 /// (same codes as `sleepSort`) before any thread starts. Node stays alive while the run is active.
-#[napi(namespace = "sort", ts_args_type = "values: Array<unknown> | Float64Array, options: SleepSortOptions | undefined | null, onBatch: (batch: Float64Array) => void")]
-pub fn start_sleep_sort(env: &Env, values: Unknown, options: Option<Unknown>, on_batch: Function<Float64Array, UnknownReturnValue>) -> napi::Result<SleepSortRun> {
+#[napi(
+  namespace = "sort",
+  ts_args_type = "values: Array<unknown> | Float64Array, options: SleepSortOptions | undefined | null, onBatch: (batch: Float64Array) => void"
+)]
+pub fn start_sleep_sort(
+  env: &Env,
+  values: Unknown,
+  options: Option<Unknown>,
+  on_batch: Function<Float64Array, UnknownReturnValue>,
+) -> napi::Result<SleepSortRun> {
   guard(env, "sort.startSleepSort", || {
     let (ctl, slot) = start(env, values, options, Some(&on_batch))?;
     Ok(SleepSortRun { ctl, slot })
@@ -240,7 +272,10 @@ pub fn capabilities(env: &Env) -> napi::Result<Capabilities> {
     Ok(Capabilities {
       cpus: c.cpus as u32,
       os: std::env::consts::OS.to_string(),
-      realtime: RealtimeCapability { allowed: c.realtime_allowed, reason: c.realtime_reason },
+      realtime: RealtimeCapability {
+        allowed: c.realtime_allowed,
+        reason: c.realtime_reason,
+      },
       timer_slack_ns: c.timer_slack_ns as f64,
     })
   })
@@ -262,10 +297,17 @@ pub fn bare_sleep_sort<'e>(env: &'e Env, values: Float64Array, unit_ms: f64) -> 
     for (i, &x) in v.iter().enumerate() {
       check(env, sleep_sort::check_value(i, x))?;
     }
-    if !(unit_ms > 0.0 && unit_ms.is_finite()) || v.iter().cloned().fold(0.0, f64::max) * unit_ms > 60_000.0 || v.len() > 50_000 {
-      return Err(js_error(env, &EngineError::new(Code::BadOption, "bareSleepSort: values or unitMs out of range")));
+    if !(unit_ms > 0.0 && unit_ms.is_finite())
+      || v.iter().cloned().fold(0.0, f64::max) * unit_ms > 60_000.0
+      || v.len() > 50_000
+    {
+      return Err(js_error(
+        env,
+        &EngineError::new(Code::BadOption, "bareSleepSort: values or unitMs out of range"),
+      ));
     }
-    let (d, promise) = env.create_deferred::<BareSleepSortResult, Box<dyn FnOnce(Env) -> napi::Result<BareSleepSortResult> + Send>>()?;
+    let (d, promise) =
+      env.create_deferred::<BareSleepSortResult, Box<dyn FnOnce(Env) -> napi::Result<BareSleepSortResult> + Send>>()?;
     std::thread::Builder::new()
       .stack_size(256 * 1024)
       .spawn(move || {
@@ -290,20 +332,34 @@ pub struct StreamBenchmarkResult {
 /// Benchmark (not for apps): pushes `events` synthetic events through the same batching and
 /// ThreadsafeFunction path as a run, as fast as possible, from a native thread. Resolves after
 /// `onBatch` has handled the last batch.
-#[napi(namespace = "sort", ts_args_type = "events: number, onBatch: (batch: Float64Array) => void", ts_return_type = "Promise<StreamBenchmarkResult>")]
-pub fn stream_benchmark<'e>(env: &'e Env, events: f64, on_batch: Function<Float64Array, UnknownReturnValue>) -> napi::Result<Object<'e>> {
+#[napi(
+  namespace = "sort",
+  ts_args_type = "events: number, onBatch: (batch: Float64Array) => void",
+  ts_return_type = "Promise<StreamBenchmarkResult>"
+)]
+pub fn stream_benchmark<'e>(
+  env: &'e Env,
+  events: f64,
+  on_batch: Function<Float64Array, UnknownReturnValue>,
+) -> napi::Result<Object<'e>> {
   guard(env, "sort.streamBenchmark", || {
     let total = check(env, as_count(events, "events", Code::BadOption))? as u64;
     let ctl = RunCtl::new(registry::next_run_id());
     let sink = TsfnSink::new(batch_tsfn(&on_batch)?, Arc::clone(&ctl));
-    let (d, promise) = env.create_deferred::<StreamBenchmarkResult, Box<dyn FnOnce(Env) -> napi::Result<StreamBenchmarkResult> + Send>>()?;
+    let (d, promise) = env
+      .create_deferred::<StreamBenchmarkResult, Box<dyn FnOnce(Env) -> napi::Result<StreamBenchmarkResult> + Send>>()?;
     let id = ctl.id;
     std::thread::Builder::new()
       .stack_size(256 * 1024)
       .spawn(move || {
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine::events::stream_synthetic(id, total, Box::new(sink))));
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+          engine::events::stream_synthetic(id, total, Box::new(sink))
+        }));
         d.resolve(Box::new(move |env: Env| match r {
-          Ok((events, batches)) => Ok(StreamBenchmarkResult { events: events as f64, batches: batches as f64 }),
+          Ok((events, batches)) => Ok(StreamBenchmarkResult {
+            events: events as f64,
+            batches: batches as f64,
+          }),
           Err(p) => Err(js_error(&env, &EngineError::from_panic(p, "streamBenchmark"))),
         }));
       })
@@ -352,6 +408,9 @@ pub fn sleep_accuracy_benchmark(env: &Env, samples: f64, sleep_us: f64) -> napi:
       f.extend(engine::timing::sleep_lateness(n.div_ceil(10), ns, true));
       c.extend(engine::timing::sleep_lateness(n.div_ceil(10), ns, false));
     }
-    Ok(SleepAccuracy { futex: pct(stats::percentiles(&f)), nanosleep: pct(stats::percentiles(&c)) })
+    Ok(SleepAccuracy {
+      futex: pct(stats::percentiles(&f)),
+      nanosleep: pct(stats::percentiles(&c)),
+    })
   })
 }

@@ -104,24 +104,37 @@ type SumSlot = ResultSlot<SumOutcome, ParallelSumResult>;
 fn parse_options(options: Option<Unknown>) -> std::result::Result<SumOptions, EngineError> {
   let o = options_object(options)?;
   let mut opts = SumOptions::default();
-  if let Some(t) = opt_number(&o, "threads", |m| EngineError::new(Code::BadThreads, format!("threads: {m}")))? {
+  if let Some(t) = opt_number(&o, "threads", |m| {
+    EngineError::new(Code::BadThreads, format!("threads: {m}"))
+  })? {
     opts.threads = as_count(t, "threads", Code::BadThreads)?;
   }
-  if let Some(u) = opt_number(&o, "unitMs", |m| EngineError::new(Code::BadUnit, format!("unitMs: {m}")))? {
+  if let Some(u) = opt_number(&o, "unitMs", |m| {
+    EngineError::new(Code::BadUnit, format!("unitMs: {m}"))
+  })? {
     opts.unit_ms = u;
   }
-  if let Some(p) = opt_number(&o, "progressEvery", |m| EngineError::new(Code::BadOption, format!("progressEvery: {m}")))? {
+  if let Some(p) = opt_number(&o, "progressEvery", |m| {
+    EngineError::new(Code::BadOption, format!("progressEvery: {m}"))
+  })? {
     opts.progress_every = Some(as_count(p, "progressEvery", Code::BadOption)?);
   }
   if let Some(r) = opt_bool(&o, "recordEvents")? {
     opts.record_events = r;
   }
-  if let Some(m) = opt_number(&o, "maxValues", |m| EngineError::new(Code::BadOption, format!("maxValues: {m}")))? {
+  if let Some(m) = opt_number(&o, "maxValues", |m| {
+    EngineError::new(Code::BadOption, format!("maxValues: {m}"))
+  })? {
     opts.max_values = as_count(m, "maxValues", Code::BadOption)?;
   }
-  if let Some(m) = opt_number(&o, "maxDurationMs", |m| EngineError::new(Code::BadOption, format!("maxDurationMs: {m}")))? {
+  if let Some(m) = opt_number(&o, "maxDurationMs", |m| {
+    EngineError::new(Code::BadOption, format!("maxDurationMs: {m}"))
+  })? {
     if !(m.is_finite() && m > 0.0) {
-      return Err(EngineError::new(Code::BadOption, "maxDurationMs must be a positive finite number"));
+      return Err(EngineError::new(
+        Code::BadOption,
+        "maxDurationMs must be a positive finite number",
+      ));
     }
     opts.max_duration_ms = m;
   }
@@ -129,10 +142,18 @@ fn parse_options(options: Option<Unknown>) -> std::result::Result<SumOptions, En
 }
 
 fn read_sum_values(env: &Env, values: &Unknown, opts: &SumOptions) -> std::result::Result<SumValues, EngineError> {
-  Ok(match read_values(env, values, true, |n| parallel_sum::check_count(n, opts.max_values), parallel_sum::check_value)? {
-    JsValues::F64(v) => SumValues::F64(v),
-    JsValues::I64(v) => SumValues::I64(v),
-  })
+  Ok(
+    match read_values(
+      env,
+      values,
+      true,
+      |n| parallel_sum::check_count(n, opts.max_values),
+      parallel_sum::check_value,
+    )? {
+      JsValues::F64(v) => SumValues::F64(v),
+      JsValues::I64(v) => SumValues::I64(v),
+    },
+  )
 }
 
 fn start(
@@ -152,7 +173,10 @@ fn start(
   let slot2 = Arc::clone(&slot);
   let ctl = RunCtl::new(registry::next_run_id());
   let sink = tsfn.map(|t| Box::new(TsfnSink::new(t, Arc::clone(&ctl))) as Box<dyn engine::events::EventSink>);
-  check(env, engine::start_sum(values, opts, Arc::clone(&ctl), sink, move |r| slot2.complete(r)))?;
+  check(
+    env,
+    engine::start_sum(values, opts, Arc::clone(&ctl), sink, move |r| slot2.complete(r)),
+  )?;
   Ok((ctl, slot))
 }
 
@@ -161,12 +185,17 @@ fn start(
 /// E_NOT_A_NUMBER, E_NOT_FINITE, E_TOO_MANY, E_BAD_THREADS, E_BAD_UNIT, E_BAD_OPTION,
 /// E_BAD_INPUT, E_DURATION_CAP, E_OVERFLOW, E_RESOURCE, E_INTERNAL (`position` when one value is
 /// at fault). An empty list sums to 0.
-#[napi(namespace = "parallel", ts_args_type = "values: Array<unknown> | Float64Array | BigInt64Array, options?: ParallelSumOptions", ts_return_type = "Promise<ParallelSumResult>")]
+#[napi(
+  namespace = "parallel",
+  ts_args_type = "values: Array<unknown> | Float64Array | BigInt64Array, options?: ParallelSumOptions",
+  ts_return_type = "Promise<ParallelSumResult>"
+)]
 pub fn sum<'e>(env: &'e Env, values: Unknown, options: Option<Unknown>) -> napi::Result<Object<'e>> {
   guard(env, "parallel.sum", || match start(env, values, options, None) {
     Ok((_ctl, slot)) => slot.promise(env),
     Err(e) => {
-      let (d, promise) = env.create_deferred::<ParallelSumResult, Box<dyn FnOnce(Env) -> napi::Result<ParallelSumResult> + Send>>()?;
+      let (d, promise) =
+        env.create_deferred::<ParallelSumResult, Box<dyn FnOnce(Env) -> napi::Result<ParallelSumResult> + Send>>()?;
       d.reject(e);
       Ok(promise)
     }
@@ -205,8 +234,16 @@ impl SumRun {
 /// Starts a parallel sum and streams chunk-start / chunk-progress / chunk-done / combined events
 /// to `onBatch` in packed Float64Array batches (src/shared/events.ts). Validation errors are
 /// thrown synchronously.
-#[napi(namespace = "parallel", ts_args_type = "values: Array<unknown> | Float64Array | BigInt64Array, options: ParallelSumOptions | undefined | null, onBatch: (batch: Float64Array) => void")]
-pub fn start_sum(env: &Env, values: Unknown, options: Option<Unknown>, on_batch: Function<Float64Array, UnknownReturnValue>) -> napi::Result<SumRun> {
+#[napi(
+  namespace = "parallel",
+  ts_args_type = "values: Array<unknown> | Float64Array | BigInt64Array, options: ParallelSumOptions | undefined | null, onBatch: (batch: Float64Array) => void"
+)]
+pub fn start_sum(
+  env: &Env,
+  values: Unknown,
+  options: Option<Unknown>,
+  on_batch: Function<Float64Array, UnknownReturnValue>,
+) -> napi::Result<SumRun> {
   guard(env, "parallel.startSum", || {
     let (ctl, slot) = start(env, values, options, Some(&on_batch))?;
     Ok(SumRun { ctl, slot })
@@ -226,11 +263,18 @@ pub struct SequentialSumResult {
 #[napi(namespace = "parallel")]
 pub fn sequential_sum_baseline(env: &Env, values: Float64Array) -> napi::Result<SequentialSumResult> {
   guard(env, "parallel.sequentialSumBaseline", || {
-    let opts = SumOptions { threads: 1, max_values: parallel_sum::MAX_VALUES_CEILING, ..Default::default() };
+    let opts = SumOptions {
+      threads: 1,
+      max_values: parallel_sum::MAX_VALUES_CEILING,
+      ..Default::default()
+    };
     let p = check(env, parallel_sum::prepare(SumValues::F64(values.to_vec()), &opts))?;
     let t0 = std::time::Instant::now();
     let s = check(env, parallel_sum::sequential_sum(&p))?;
     let wall_ms = t0.elapsed().as_secs_f64() * 1e3;
-    Ok(SequentialSumResult { sum_text: s.text(), wall_ms })
+    Ok(SequentialSumResult {
+      sum_text: s.text(),
+      wall_ms,
+    })
   })
 }

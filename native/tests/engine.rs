@@ -20,7 +20,11 @@ fn serial() -> MutexGuard<'static, ()> {
 }
 
 fn opts(mode: Mode, unit_ms: f64) -> SortOptions {
-  SortOptions { mode, unit_ms, ..Default::default() }
+  SortOptions {
+    mode,
+    unit_ms,
+    ..Default::default()
+  }
 }
 
 /// Runs the seed with up to 3 attempts (a VM stall can spoil one run in unprivileged modes).
@@ -80,7 +84,16 @@ fn decode(batches: &[Vec<f64>], run_id: u32) -> Vec<(u8, usize, f64, f64)> {
   ev
 }
 
-const FULL: [Kind; 8] = [Kind::Spawned, Kind::SleepStart, Kind::Woke, Kind::LockWait, Kind::LockAcquired, Kind::Pushed, Kind::LockReleased, Kind::Exited];
+const FULL: [Kind; 8] = [
+  Kind::Spawned,
+  Kind::SleepStart,
+  Kind::Woke,
+  Kind::LockWait,
+  Kind::LockAcquired,
+  Kind::Pushed,
+  Kind::LockReleased,
+  Kind::Exited,
+];
 
 fn check_worker_order(kinds: &[u8]) -> bool {
   let full: Vec<u8> = FULL.iter().map(|k| *k as u8).collect();
@@ -96,7 +109,12 @@ fn check_worker_order(kinds: &[u8]) -> bool {
     && n - 2 <= 5
 }
 
-fn run_with_events(values: &[f64], mode: Mode, unit_ms: f64, cancel_after: Option<Duration>) -> (sleep_sort::SortOutcome, Vec<(u8, usize, f64, f64)>) {
+fn run_with_events(
+  values: &[f64],
+  mode: Mode,
+  unit_ms: f64,
+  cancel_after: Option<Duration>,
+) -> (sleep_sort::SortOutcome, Vec<(u8, usize, f64, f64)>) {
   let sink = VecSink::default();
   let store = sink.0.clone();
   let o = opts(mode, unit_ms);
@@ -199,7 +217,10 @@ fn negative_values_are_shifted() {
 
 #[test]
 fn validation_errors_carry_code_and_position() {
-  let o = SortOptions { unit_ms: 1.0, ..Default::default() };
+  let o = SortOptions {
+    unit_ms: 1.0,
+    ..Default::default()
+  };
   let e = |v: &[f64], o: &SortOptions| sleep_sort::plan(v, o).unwrap_err();
   assert_eq!(e(&[], &o).code, Code::Empty);
   let x = e(&[1.0, f64::NAN], &o);
@@ -221,9 +242,29 @@ fn validation_errors_carry_code_and_position() {
   let x = e(&[-40_000.0, 30_000.0], &o);
   assert_eq!((x.code, x.position), (Code::DurationCap, Some(1)));
   for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
-    assert_eq!(e(&[1.0], &SortOptions { unit_ms: bad, ..Default::default() }).code, Code::BadUnit);
+    assert_eq!(
+      e(
+        &[1.0],
+        &SortOptions {
+          unit_ms: bad,
+          ..Default::default()
+        }
+      )
+      .code,
+      Code::BadUnit
+    );
   }
-  assert_eq!(e(&[1.0], &SortOptions { max_values: 50_001, ..Default::default() }).code, Code::BadOption);
+  assert_eq!(
+    e(
+      &[1.0],
+      &SortOptions {
+        max_values: 50_001,
+        ..Default::default()
+      }
+    )
+    .code,
+    Code::BadOption
+  );
   assert_eq!(Mode::parse("fast").unwrap_err().code, Code::BadMode);
   assert_eq!(Code::DurationCap.as_str(), "E_DURATION_CAP");
 }
@@ -233,14 +274,28 @@ fn spawn_coordinator_registers_and_unregisters() {
   let _g = serial();
   let (tx, rx) = std::sync::mpsc::channel();
   let ctl = RunCtl::new(registry::next_run_id());
-  engine::start_sleep_sort(vec![1.0, 2.0], opts(Mode::Scheduled, 1.0), Arc::clone(&ctl), None, move |r| tx.send(r).unwrap()).unwrap();
+  engine::start_sleep_sort(
+    vec![1.0, 2.0],
+    opts(Mode::Scheduled, 1.0),
+    Arc::clone(&ctl),
+    None,
+    move |r| tx.send(r).unwrap(),
+  )
+  .unwrap();
   let r = rx.recv_timeout(Duration::from_secs(5)).unwrap().unwrap();
   assert_eq!(r.output, vec![1.0, 2.0]);
   assert!(ctl.is_done());
   // shutdown with a long run in flight
   let (tx, rx) = std::sync::mpsc::channel();
   let ctl = RunCtl::new(registry::next_run_id());
-  engine::start_sleep_sort(vec![10_000.0; 50], opts(Mode::Scheduled, 1.0), Arc::clone(&ctl), None, move |r| tx.send(r).unwrap()).unwrap();
+  engine::start_sleep_sort(
+    vec![10_000.0; 50],
+    opts(Mode::Scheduled, 1.0),
+    Arc::clone(&ctl),
+    None,
+    move |r| tx.send(r).unwrap(),
+  )
+  .unwrap();
   std::thread::sleep(Duration::from_millis(50));
   let t0 = Instant::now();
   assert_eq!(registry::shutdown(Duration::from_secs(5)), 0);
@@ -255,11 +310,21 @@ fn finished_coordinators_are_reaped_and_shutdown_joins_them() {
     let (tx, rx) = std::sync::mpsc::channel();
     let ctl = RunCtl::new(registry::next_run_id());
     let mode = if i % 2 == 0 { Mode::Classic } else { Mode::Scheduled };
-    engine::start_sleep_sort(vec![1.0, 0.0], opts(mode, 0.01), ctl, None, move |r| tx.send(r).unwrap()).unwrap();
-    assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap().unwrap().output.len(), 2);
+    engine::start_sleep_sort(vec![1.0, 0.0], opts(mode, 0.01), ctl, None, move |r| {
+      tx.send(r).unwrap()
+    })
+    .unwrap();
+    assert_eq!(
+      rx.recv_timeout(Duration::from_secs(5)).unwrap().unwrap().output.len(),
+      2
+    );
     // starting a run joins every earlier coordinator that has returned: only this run's and at
     // most one or two still returning from their report remain (no growth with the run count)
-    assert!(registry::unjoined_coordinators() <= 3, "run {i}: {} coordinators unjoined", registry::unjoined_coordinators());
+    assert!(
+      registry::unjoined_coordinators() <= 3,
+      "run {i}: {} coordinators unjoined",
+      registry::unjoined_coordinators()
+    );
   }
   assert_eq!(registry::shutdown(Duration::from_secs(5)), 0);
   assert_eq!(registry::unjoined_coordinators(), 0);
@@ -270,7 +335,10 @@ fn finished_coordinators_are_reaped_and_shutdown_joins_them() {
 // parallel sum
 
 fn sum_of(values: SumValues, threads: usize) -> parallel_sum::SumOutcome {
-  let o = SumOptions { threads, ..Default::default() };
+  let o = SumOptions {
+    threads,
+    ..Default::default()
+  };
   let p = parallel_sum::prepare(values, &o).unwrap();
   let ctl = RunCtl::new(registry::next_run_id());
   parallel_sum::run(ctl.id, &p, &o, &ctl, None).unwrap()
@@ -334,12 +402,33 @@ fn sum_errors() {
   let e = parallel_sum::prepare(SumValues::F64(vec![f64::INFINITY]), &o).unwrap_err();
   assert_eq!((e.code, e.position), (Code::NotFinite, Some(0)));
   for t in [0, 65] {
-    let e = parallel_sum::prepare(SumValues::F64(vec![1.0]), &SumOptions { threads: t, ..Default::default() }).unwrap_err();
+    let e = parallel_sum::prepare(
+      SumValues::F64(vec![1.0]),
+      &SumOptions {
+        threads: t,
+        ..Default::default()
+      },
+    )
+    .unwrap_err();
     assert_eq!(e.code, Code::BadThreads);
   }
-  let e = parallel_sum::prepare(SumValues::F64(vec![1.0; 11]), &SumOptions { max_values: 10, ..Default::default() }).unwrap_err();
+  let e = parallel_sum::prepare(
+    SumValues::F64(vec![1.0; 11]),
+    &SumOptions {
+      max_values: 10,
+      ..Default::default()
+    },
+  )
+  .unwrap_err();
   assert_eq!((e.code, e.position), (Code::TooMany, Some(10)));
-  let e = parallel_sum::prepare(SumValues::F64(vec![1.0]), &SumOptions { unit_ms: -1.0, ..Default::default() }).unwrap_err();
+  let e = parallel_sum::prepare(
+    SumValues::F64(vec![1.0]),
+    &SumOptions {
+      unit_ms: -1.0,
+      ..Default::default()
+    },
+  )
+  .unwrap_err();
   assert_eq!(e.code, Code::BadUnit);
 }
 
@@ -347,7 +436,12 @@ fn sum_errors() {
 fn sum_cancel_mid_way_and_events() {
   let sink = VecSink::default();
   let store = sink.0.clone();
-  let o = SumOptions { threads: 2, unit_ms: 1.0, progress_every: Some(10), ..Default::default() };
+  let o = SumOptions {
+    threads: 2,
+    unit_ms: 1.0,
+    progress_every: Some(10),
+    ..Default::default()
+  };
   let p = parallel_sum::prepare(SumValues::F64((0..2000).map(|i| i as f64).collect()), &o).unwrap();
   let ctl = RunCtl::new(registry::next_run_id());
   let c2 = Arc::clone(&ctl);
@@ -371,7 +465,11 @@ fn sum_cancel_mid_way_and_events() {
 fn sum_full_run_events() {
   let sink = VecSink::default();
   let store = sink.0.clone();
-  let o = SumOptions { threads: 4, progress_every: Some(100), ..Default::default() };
+  let o = SumOptions {
+    threads: 4,
+    progress_every: Some(100),
+    ..Default::default()
+  };
   let p = parallel_sum::prepare(SumValues::F64((0..1000).map(|i| i as f64).collect()), &o).unwrap();
   let ctl = RunCtl::new(registry::next_run_id());
   let r = parallel_sum::run(ctl.id, &p, &o, &ctl, Some(Box::new(sink))).unwrap();
@@ -442,13 +540,21 @@ fn every_thread_is_asleep_before_its_deadline() {
         assert!(!seen[w], "{mode:?}: worker {w} started sleeping twice");
         seen[w] = true;
         // the deadline is the epoch plus value × unit
-        assert!((arg - values[w] * 10_000.0).abs() <= 1.0, "{mode:?}: worker {w} deadline {arg}");
+        assert!(
+          (arg - values[w] * 10_000.0).abs() <= 1.0,
+          "{mode:?}: worker {w} deadline {arg}"
+        );
         if t > arg {
           late.push((w, t - arg));
         }
       }
     }
     assert!(seen.iter().all(|&s| s), "{mode:?}: a worker recorded no SleepStart");
-    assert!(late.is_empty(), "{mode:?}: {} workers started sleeping after their deadline (worker, ns late): {:?}", late.len(), &late[..late.len().min(10)]);
+    assert!(
+      late.is_empty(),
+      "{mode:?}: {} workers started sleeping after their deadline (worker, ns late): {:?}",
+      late.len(),
+      &late[..late.len().min(10)]
+    );
   }
 }

@@ -10,7 +10,10 @@ import { parseDuration } from './units'
 
 export class UsageError extends Error {
   /** the subcommand whose usage to point at */
-  constructor(message: string, readonly command?: CommandName) {
+  constructor(
+    message: string,
+    readonly command?: CommandName,
+  ) {
     super(message)
   }
 }
@@ -33,7 +36,15 @@ export interface InputSpec {
 export type Command =
   | { kind: 'help'; topic?: CommandName }
   | { kind: 'version' }
-  | ({ kind: 'sort'; input: InputSpec; mode: TimingMode; unitMs: number; repeat: number; maxValues?: number; record: boolean } & Outputs)
+  | ({
+      kind: 'sort'
+      input: InputSpec
+      mode: TimingMode
+      unitMs: number
+      repeat: number
+      maxValues?: number
+      record: boolean
+    } & Outputs)
   | ({ kind: 'sum'; input: InputSpec; threads?: number; unitMs: number } & Outputs)
   | ({ kind: 'open'; file: string } & Outputs)
 
@@ -46,8 +57,21 @@ const COMMON = {
 } as const
 
 const OPTIONS = {
-  sort: { ...COMMON, mode: { type: 'string', short: 'm' }, unit: { type: 'string', short: 'u' }, file: { type: 'string', short: 'f' }, repeat: { type: 'string', short: 'n' }, 'max-values': { type: 'string' }, 'no-events': { type: 'boolean' } },
-  sum: { ...COMMON, threads: { type: 'string', short: 't' }, unit: { type: 'string', short: 'u' }, file: { type: 'string', short: 'f' } },
+  sort: {
+    ...COMMON,
+    mode: { type: 'string', short: 'm' },
+    unit: { type: 'string', short: 'u' },
+    file: { type: 'string', short: 'f' },
+    repeat: { type: 'string', short: 'n' },
+    'max-values': { type: 'string' },
+    'no-events': { type: 'boolean' },
+  },
+  sum: {
+    ...COMMON,
+    threads: { type: 'string', short: 't' },
+    unit: { type: 'string', short: 'u' },
+    file: { type: 'string', short: 'f' },
+  },
   open: { help: COMMON.help, json: COMMON.json, trace: COMMON.trace, csv: COMMON.csv },
 } satisfies Record<CommandName, ParseArgsConfig['options']>
 
@@ -65,7 +89,8 @@ export function parseCli(argv: readonly string[]): Command {
   }
   if (first === '--version' || first === '-V' || first === 'version') return { kind: 'version' }
   if (!isCommandName(first)) {
-    if (first.startsWith('-')) throw new UsageError(`unknown option "${first}" (give a command first: sort, sum or open)`)
+    if (first.startsWith('-'))
+      throw new UsageError(`unknown option "${first}" (give a command first: sort, sum or open)`)
     throw new UsageError(`unknown command "${first}" (commands: sort, sum, open)`)
   }
   const command = first
@@ -91,21 +116,38 @@ export function parseCli(argv: readonly string[]): Command {
   for (const [k, v] of Object.entries(values)) if (typeof v === 'string' && hidden.has(v)) values[k] = hidden.get(v)
 
   if (values.help) return { kind: 'help', topic: command }
-  const outputs: Outputs = { json: values.json === true, trace: str(values.trace), csv: str(values.csv), save: str(values.save) }
-  for (const [flag, path] of [['--trace', outputs.trace], ['--csv', outputs.csv], ['--save', outputs.save]] as const) {
+  const outputs: Outputs = {
+    json: values.json === true,
+    trace: str(values.trace),
+    csv: str(values.csv),
+    save: str(values.save),
+  }
+  for (const [flag, path] of [
+    ['--trace', outputs.trace],
+    ['--csv', outputs.csv],
+    ['--save', outputs.save],
+  ] as const) {
     if (path === '') throw new UsageError(`${flag} needs a file name`, command)
   }
 
   if (command === 'open') {
     if (positionals.length !== 1) {
-      throw new UsageError(positionals.length === 0 ? 'open needs a run file (threadlab open run.threadlab)' : `open takes one file, got ${positionals.length}: ${positionals.join(' ')}`, 'open')
+      throw new UsageError(
+        positionals.length === 0
+          ? 'open needs a run file (threadlab open run.threadlab)'
+          : `open takes one file, got ${positionals.length}: ${positionals.join(' ')}`,
+        'open',
+      )
     }
     return { kind: 'open', file: positionals[0], ...outputs }
   }
 
   const input: InputSpec = { args: positionals, file: str(values.file) }
   if (input.file !== undefined && positionals.length > 0) {
-    throw new UsageError(`give the values either as arguments or with --file, not both (got --file ${input.file} and "${positionals[0]}")`, command)
+    throw new UsageError(
+      `give the values either as arguments or with --file, not both (got --file ${input.file} and "${positionals[0]}")`,
+      command,
+    )
   }
   if (positionals.includes('-') && positionals.length > 1) {
     throw new UsageError('"-" (read stdin) cannot be mixed with values on the command line', command)
@@ -125,13 +167,15 @@ export function parseCli(argv: readonly string[]): Command {
   }
 
   const mode = (str(values.mode) ?? DEFAULT_MODE) as TimingMode
-  if (!TIMING_MODES.includes(mode)) throw new UsageError(`--mode "${mode}" is not a timing mode (use ${TIMING_MODES.join(', ')})`, command)
+  if (!TIMING_MODES.includes(mode))
+    throw new UsageError(`--mode "${mode}" is not a timing mode (use ${TIMING_MODES.join(', ')})`, command)
   const unitMs = values.unit === undefined ? DEFAULT_SORT_UNIT_MS : unit(str(values.unit)!, LIMITS.minUnitMs, command)
   let repeat = 1
   if (values.repeat !== undefined) {
     const r = str(values.repeat)!
     repeat = Number(r)
-    if (!/^\d+$/.test(r) || repeat < 1 || repeat > 10_000) throw new UsageError(`--repeat "${r}" must be a whole number from 1 to 10000`, command)
+    if (!/^\d+$/.test(r) || repeat < 1 || repeat > 10_000)
+      throw new UsageError(`--repeat "${r}" must be a whole number from 1 to 10000`, command)
   }
   let maxValues: number | undefined
   if (values['max-values'] !== undefined) {

@@ -27,7 +27,10 @@ const err = (text: string) => process.stderr.write(text)
 export async function sortCommand(c: Extract<Command, { kind: 'sort' }>): Promise<number> {
   const text = await readInputText(c.input)
   const { values } = parseSortInput(text, c.maxValues)
-  const checked = validateRunRequest({ experiment: 'sleep-sort', values, mode: c.mode, unitMs: c.unitMs, recordEvents: c.record }, { maxValues: c.maxValues })
+  const checked = validateRunRequest(
+    { experiment: 'sleep-sort', values, mode: c.mode, unitMs: c.unitMs, recordEvents: c.record },
+    { maxValues: c.maxValues },
+  )
   if (!checked.ok) throw new Failure(`${checked.error.message}${hint(checked.error.code)}`, EXIT.usage)
   const request = checked.value as SleepSortRequest
   return withEngine(async (engine, interrupt) => {
@@ -64,16 +67,38 @@ export async function sortCommand(c: Extract<Command, { kind: 'sort' }>): Promis
 export async function sumCommand(c: Extract<Command, { kind: 'sum' }>): Promise<number> {
   const text = await readInputText(c.input)
   const input = parseSumInput(text)
-  const checked = validateRunRequest({ experiment: 'parallel-sum', values: input.numbers, unitMs: c.unitMs, ...(c.threads ? { threads: c.threads } : {}) }, { cpus: availableParallelism() })
+  const checked = validateRunRequest(
+    {
+      experiment: 'parallel-sum',
+      values: input.numbers,
+      unitMs: c.unitMs,
+      ...(c.threads ? { threads: c.threads } : {}),
+    },
+    { cpus: availableParallelism() },
+  )
   if (!checked.ok) throw new Failure(checked.error.message, EXIT.usage)
   const request = checked.value as ParallelSumRequest
   return withEngine(async (engine, interrupt) => {
-    const run = await runSum(engine, input.values, { threads: c.threads, unitMs: c.unitMs }, interrupt, terminalProgress(process.stderr))
+    const run = await runSum(
+      engine,
+      input.values,
+      { threads: c.threads, unitMs: c.unitMs },
+      interrupt,
+      terminalProgress(process.stderr),
+    )
     if (run.signal) return cancelled('sum', run.signal)
     const result = toSumResult(run.result)
     const report = sumReport(request, result)
-    const options = input.values instanceof BigInt64Array ? { exactValues: Array.from(input.values, String) } : undefined
-    writeOutputs(c, { request, result, events: run.cols, machine: machineFacts(engine), appVersion: appVersion(), options })
+    const options =
+      input.values instanceof BigInt64Array ? { exactValues: Array.from(input.values, String) } : undefined
+    writeOutputs(c, {
+      request,
+      result,
+      events: run.cols,
+      machine: machineFacts(engine),
+      appVersion: appVersion(),
+      options,
+    })
     out(c.json ? JSON.stringify(report) + '\n' : formatSumReport(report))
     return EXIT.ok
   })
@@ -87,13 +112,24 @@ export function openCommand(c: Extract<Command, { kind: 'open' }>): number {
     bytes = readFileSync(c.file)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    throw new Failure(code === 'ENOENT' ? `cannot open ${c.file}: no such file` : `cannot open ${c.file}: ${(e as Error).message}`, EXIT.usage)
+    throw new Failure(
+      code === 'ENOENT' ? `cannot open ${c.file}: no such file` : `cannot open ${c.file}: ${(e as Error).message}`,
+      EXIT.usage,
+    )
   }
   const decoded = decodeRunFile(bytes)
   if (!decoded.ok) throw new Failure(`${c.file}: ${decoded.error.code}: ${decoded.error.message}`, EXIT.usage)
   const run = decoded.value
-  if (!run.result) throw new Failure(`${c.file}: the saved run never finished, so it has no result to show`, EXIT.failed)
-  writeOutputs(c, { request: run.request, result: run.result, events: run.events, machine: run.machine, appVersion: run.appVersion, options: run.options })
+  if (!run.result)
+    throw new Failure(`${c.file}: the saved run never finished, so it has no result to show`, EXIT.failed)
+  writeOutputs(c, {
+    request: run.request,
+    result: run.result,
+    events: run.events,
+    machine: run.machine,
+    appVersion: run.appVersion,
+    options: run.options,
+  })
   if (run.request.experiment === 'sleep-sort' && run.result.experiment === 'sleep-sort') {
     const report = sortReport(run.request, run.result, run.events)
     out(c.json ? JSON.stringify(report) + '\n' : formatSortReport(report))
@@ -129,8 +165,14 @@ async function withEngine(body: (engine: Engine, interrupt: Interrupt) => Promis
   } catch (e) {
     const ae = e as AddonError
     if (typeof ae?.code === 'string' && ae.code.startsWith('E_')) {
-      const where = ae.position !== undefined && !ae.message.includes(`value ${ae.position + 1}`) ? ` (value ${ae.position + 1})` : ''
-      throw new Failure(`${ae.code}: ${ae.message}${where}${hint(ae.code)}`, INPUT_CODES.has(ae.code) ? EXIT.usage : EXIT.failed)
+      const where =
+        ae.position !== undefined && !ae.message.includes(`value ${ae.position + 1}`)
+          ? ` (value ${ae.position + 1})`
+          : ''
+      throw new Failure(
+        `${ae.code}: ${ae.message}${where}${hint(ae.code)}`,
+        INPUT_CODES.has(ae.code) ? EXIT.usage : EXIT.failed,
+      )
     }
     throw e
   } finally {
@@ -144,8 +186,11 @@ async function withEngine(body: (engine: Engine, interrupt: Interrupt) => Promis
         await new Promise((r) => setTimeout(r, 5))
         now = engine.threadCount()
       }
-      const settle = now === immediately ? '' : `, ${immediately} right after shutdown, settled in ${Date.now() - t0} ms`
-      err(`threadlab: debug: threads after shutdown ${now} (active runs ${engine.activeRuns()}${settle}) [${threadNames()}]\n`)
+      const settle =
+        now === immediately ? '' : `, ${immediately} right after shutdown, settled in ${Date.now() - t0} ms`
+      err(
+        `threadlab: debug: threads after shutdown ${now} (active runs ${engine.activeRuns()}${settle}) [${threadNames()}]\n`,
+      )
     }
     interrupt.uninstall()
   }
@@ -182,4 +227,3 @@ function hint(code: string): string {
   if (code === 'E_TOO_MANY') return ' (raise the cap with --max-values, up to 50000)'
   return ''
 }
-

@@ -30,7 +30,8 @@ export function formatSortReport(r: SortReport): string {
   lines.push(`${label('lock wait')}${percentileLine(r.lockWaitNs)}`)
   lines.push(`${label('wall')}${formatMs(r.wallMs)}`)
   lines.push(`${label('threads')}${r.threads} (mode ${r.mode}, unit ${formatUnitMs(r.unitMs)})`)
-  if (r.shift !== 0) lines.push(`${label('shift')}+${formatNumber(r.shift)}: negative values were shifted so the smallest sleeps 0`)
+  if (r.shift !== 0)
+    lines.push(`${label('shift')}+${formatNumber(r.shift)}: negative values were shifted so the smallest sleeps 0`)
   if (r.explanation) lines.push(`${label('why')}${r.explanation}`)
   return lines.join('\n') + '\n'
 }

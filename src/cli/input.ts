@@ -10,7 +10,10 @@ import type { InputSpec } from './args'
 import { UsageError } from './args'
 
 export class InputError extends Error {
-  constructor(message: string, readonly errors: TokenError[] = []) {
+  constructor(
+    message: string,
+    readonly errors: TokenError[] = [],
+  ) {
     super(message)
   }
 }
@@ -34,7 +37,11 @@ export async function readInputText(spec: InputSpec, stdin: StdinLike = process.
       return { text: await readFile(spec.file, 'utf8'), source: `file ${spec.file}` }
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code
-      throw new InputError(code === 'ENOENT' ? `cannot read ${spec.file}: no such file` : `cannot read ${spec.file}: ${(e as Error).message}`)
+      throw new InputError(
+        code === 'ENOENT'
+          ? `cannot read ${spec.file}: no such file`
+          : `cannot read ${spec.file}: ${(e as Error).message}`,
+      )
     }
   }
   if (spec.args.length === 1 && spec.args[0] === '-') return { text: await readAll(stdin), source: 'stdin' }
@@ -85,12 +92,15 @@ export function parseSumInput(input: InputText): SumInput {
   if (numbers.every((v) => Number.isSafeInteger(v))) return { numbers, values: numbers }
   // Some value is beyond 2^53 or fractional: exact only if every token is an integer within i64.
   const tokens = input.text.split(SEPARATOR).filter((t) => t !== '')
-  if (tokens.length !== numbers.length || !tokens.every((t) => INTEGER_TOKEN.test(t))) return { numbers, values: numbers }
+  if (tokens.length !== numbers.length || !tokens.every((t) => INTEGER_TOKEN.test(t)))
+    return { numbers, values: numbers }
   const big = new BigInt64Array(tokens.length)
   for (let i = 0; i < tokens.length; i++) {
     const b = BigInt(tokens[i])
     if (b < I64_MIN || b > I64_MAX) {
-      throw new InputError(`bad input (${input.source}): value ${i + 1}: ${tokens[i]} does not fit in 64 bits (the exact sum takes integers from -2^63 to 2^63-1)`)
+      throw new InputError(
+        `bad input (${input.source}): value ${i + 1}: ${tokens[i]} does not fit in 64 bits (the exact sum takes integers from -2^63 to 2^63-1)`,
+      )
     }
     big[i] = b
   }
@@ -108,6 +118,7 @@ export function badInputMessage(input: InputText, errors: TokenError[]): string 
   if (lineEnd < 0) lineEnd = input.text.length
   if (lineEnd - lineStart > 120) return head
   const line = input.text.slice(lineStart, lineEnd)
-  const caret = ' '.repeat(first.start - lineStart) + '^'.repeat(Math.max(1, Math.min(first.end, lineEnd) - first.start))
+  const caret =
+    ' '.repeat(first.start - lineStart) + '^'.repeat(Math.max(1, Math.min(first.end, lineEnd) - first.start))
   return `${head}\n  ${line}\n  ${caret}`
 }

@@ -18,7 +18,6 @@ export interface RunForFiles {
   options?: Record<string, unknown>
 }
 
-
 export function writeOutputs(o: Partial<Outputs>, run: RunForFiles): void {
   if (o.save) {
     const saved: SavedRun = {

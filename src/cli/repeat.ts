@@ -19,7 +19,14 @@ export interface RepeatSummary {
   causes: Record<Cause, number> | null
 }
 
-export function summarizeRepeat(misplaced: number[], sortedFlags: boolean[], values: number, mode: string, unitMs: number, causes: Record<Cause, number> | null): RepeatSummary {
+export function summarizeRepeat(
+  misplaced: number[],
+  sortedFlags: boolean[],
+  values: number,
+  mode: string,
+  unitMs: number,
+  causes: Record<Cause, number> | null,
+): RepeatSummary {
   const runs = misplaced.length
   const sortedRuns = sortedFlags.filter(Boolean).length
   const min = Math.min(...misplaced)

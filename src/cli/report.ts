@@ -2,7 +2,13 @@
  * What the CLI says about a run, built the same way from a live run and from a run file, so
  * `sort --save` and `open` print identical stats.
  */
-import type { ParallelSumRequest, ParallelSumResult, SleepSortRequest, SleepSortResult, TimingMode } from '../shared/api'
+import type {
+  ParallelSumRequest,
+  ParallelSumResult,
+  SleepSortRequest,
+  SleepSortResult,
+  TimingMode,
+} from '../shared/api'
 import { attributeCauses, causeCounts, explainRun, type Cause } from '../shared/attribution'
 import type { EventColumns } from '../shared/columns'
 import { buildThreadTable } from '../shared/threads'
@@ -39,7 +45,14 @@ export function sortReport(request: SleepSortRequest, result: SleepSortResult, e
     explanation = `${result.misplaced} of ${result.output.length} values out of place (no events were recorded, so the causes are unknown).`
   } else if (!result.sorted) {
     const table = buildThreadTable(events, Math.max(result.threads, request.values.length))
-    const input = { values: request.values, shift: result.shift, unitMs: result.unitMs, mode: result.mode, output: result.output, table }
+    const input = {
+      values: request.values,
+      shift: result.shift,
+      unitMs: result.unitMs,
+      mode: result.mode,
+      output: result.output,
+      table,
+    }
     const attributions = attributeCauses(input)
     explanation = explainRun(input, attributions)
     causes = causeCounts(attributions)
@@ -82,7 +95,6 @@ export interface SumReport {
   eventCount: number
   runId: number
 }
-
 
 export function sumReport(request: ParallelSumRequest, result: ParallelSumResult): SumReport {
   return {

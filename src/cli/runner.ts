@@ -101,10 +101,26 @@ export interface SortRunOptions {
   maxValues?: number
 }
 
-export function runSleepSort(engine: Engine, values: number[], options: SortRunOptions, interrupt: Interrupt, progress: Progress | null): Promise<Finished<EngineSleepSortResult>> {
+export function runSleepSort(
+  engine: Engine,
+  values: number[],
+  options: SortRunOptions,
+  interrupt: Interrupt,
+  progress: Progress | null,
+): Promise<Finished<EngineSleepSortResult>> {
   progress?.start('sorting', values.length, 'pushed')
-  const engineOptions = { unitMs: options.unitMs, mode: options.mode, recordEvents: options.recordEvents, ...(options.maxValues ? { maxValues: options.maxValues } : {}) }
-  return collect((onBatch) => engine.startSleepSort(values, engineOptions, onBatch), EventKind.Pushed, interrupt, progress)
+  const engineOptions = {
+    unitMs: options.unitMs,
+    mode: options.mode,
+    recordEvents: options.recordEvents,
+    ...(options.maxValues ? { maxValues: options.maxValues } : {}),
+  }
+  return collect(
+    (onBatch) => engine.startSleepSort(values, engineOptions, onBatch),
+    EventKind.Pushed,
+    interrupt,
+    progress,
+  )
 }
 
 export interface SumRunOptions {
@@ -112,10 +128,21 @@ export interface SumRunOptions {
   unitMs: number
 }
 
-export function runSum(engine: Engine, values: number[] | BigInt64Array, options: SumRunOptions, interrupt: Interrupt, progress: Progress | null): Promise<Finished<EngineSumResult>> {
+export function runSum(
+  engine: Engine,
+  values: number[] | BigInt64Array,
+  options: SumRunOptions,
+  interrupt: Interrupt,
+  progress: Progress | null,
+): Promise<Finished<EngineSumResult>> {
   progress?.start('summing', options.threads ?? null, 'chunks done')
   const engineOptions = { unitMs: options.unitMs, ...(options.threads ? { threads: options.threads } : {}) }
-  return collect((onBatch) => engine.startSum(values as number[], engineOptions, onBatch), EventKind.ChunkDone, interrupt, progress)
+  return collect(
+    (onBatch) => engine.startSum(values as number[], engineOptions, onBatch),
+    EventKind.ChunkDone,
+    interrupt,
+    progress,
+  )
 }
 
 /**
@@ -137,7 +164,10 @@ export function terminalProgress(stream: NodeJS.WriteStream, delayMs = 300): Pro
     shown = true
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
     const of = total === null ? `${done}` : `${done}/${total}`
-    const what = events === 0 && total !== null ? `starting ${total} threads` : `${events.toLocaleString('en-US')} events · ${of} ${doneWord}`
+    const what =
+      events === 0 && total !== null
+        ? `starting ${total} threads`
+        : `${events.toLocaleString('en-US')} events · ${of} ${doneWord}`
     stream.write(`\r\x1b[K${label}: ${what} · ${seconds} s`)
   }
   return {

@@ -5,8 +5,8 @@
 const UNIT_MS: Record<string, number> = {
   ns: 1e-6,
   us: 1e-3,
-  'µs': 1e-3,
-  'μs': 1e-3, // Greek mu, as some keyboards type it
+  µs: 1e-3,
+  μs: 1e-3, // Greek mu, as some keyboards type it
   ms: 1,
   s: 1000,
 }
@@ -19,7 +19,8 @@ export function parseDuration(text: string): DurationParse {
   if (!m) return { ok: false, reason: `"${text}" is not a duration (try 10ms, 50us, 1s, or a number of ms)` }
   const unit = m[2] === '' ? 'ms' : m[2].toLowerCase().replace('μ', 'µ')
   const scale = UNIT_MS[unit]
-  if (scale === undefined) return { ok: false, reason: `"${m[2]}" in "${text}" is not a time unit (use ns, us, µs, ms or s)` }
+  if (scale === undefined)
+    return { ok: false, reason: `"${m[2]}" in "${text}" is not a time unit (use ns, us, µs, ms or s)` }
   const ms = Number(m[1]) * scale
   if (!Number.isFinite(ms)) return { ok: false, reason: `"${text}" is not a finite duration` }
   return { ok: true, ms }

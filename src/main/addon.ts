@@ -38,7 +38,11 @@ export type EngineSumResult = Addon.parallel.ParallelSumResult
 export type EngineCapabilities = Addon.sort.Capabilities
 
 export interface Engine {
-  startSleepSort(values: number[], options: EngineSleepSortOptions, onBatch: BatchSink): EngineRun<EngineSleepSortResult>
+  startSleepSort(
+    values: number[],
+    options: EngineSleepSortOptions,
+    onBatch: BatchSink,
+  ): EngineRun<EngineSleepSortResult>
   startSum(values: number[], options: EngineSumOptions, onBatch: BatchSink): EngineRun<EngineSumResult>
   capabilities(): EngineCapabilities
   /** runs whose threads are not all joined yet */
@@ -75,7 +79,9 @@ export function loadEngine(): Engine {
   try {
     addon = createRequire(__filename)(path) as AddonModule
   } catch (e) {
-    throw new Error(`The native addon could not be loaded from ${path} (${(e as Error).message}). Build it with \`npm run build:native\`.`)
+    throw new Error(
+      `The native addon could not be loaded from ${path} (${(e as Error).message}). Build it with \`npm run build:native\`.`,
+    )
   }
   engine = {
     startSleepSort: (values, options, onBatch) => addon.sort.startSleepSort(values, options, onBatch),

@@ -6,7 +6,17 @@
  * preload once (IPC.port), port1 carries one postMessage per batch and per status, in engine
  * order. A reload or crash disposes the page's service: its run is cancelled and joined.
  */
-import { BrowserWindow, MessageChannelMain, app, dialog, ipcMain, session, type IpcMainInvokeEvent, type MessagePortMain, type WebContents } from 'electron'
+import {
+  BrowserWindow,
+  MessageChannelMain,
+  app,
+  dialog,
+  ipcMain,
+  session,
+  type IpcMainInvokeEvent,
+  type MessagePortMain,
+  type WebContents,
+} from 'electron'
 import { open } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -57,7 +67,13 @@ async function readFileArgument(path: string): Promise<Outcome<FileArgument>> {
     const st = await handle.stat()
     if (!st.isFile()) return { ok: false, error: { code: 'E_NOT_A_FILE', message: `${path} is not a regular file` } }
     if (st.size > MAX_FILE_ARGUMENT_BYTES) {
-      return { ok: false, error: { code: 'E_TOO_LARGE', message: `${path} is ${Math.round(st.size / 2 ** 20)} MiB, more than the ${MAX_FILE_ARGUMENT_BYTES / 2 ** 20} MiB Threadlab opens` } }
+      return {
+        ok: false,
+        error: {
+          code: 'E_TOO_LARGE',
+          message: `${path} is ${Math.round(st.size / 2 ** 20)} MiB, more than the ${MAX_FILE_ARGUMENT_BYTES / 2 ** 20} MiB Threadlab opens`,
+        },
+      }
     }
     const bytes = new Uint8Array(st.size)
     let read = 0
@@ -130,11 +146,21 @@ function disconnect(contentsId: number): void {
   void client.service.dispose().finally(() => client.port.close())
 }
 
-const forbidden: Outcome<never> = { ok: false, error: { code: 'E_FORBIDDEN', message: 'this frame may not use Threadlab' } }
-const badArguments: Outcome<never> = { ok: false, error: { code: 'E_BAD_REQUEST', message: 'wrong number of arguments' } }
+const forbidden: Outcome<never> = {
+  ok: false,
+  error: { code: 'E_FORBIDDEN', message: 'this frame may not use Threadlab' },
+}
+const badArguments: Outcome<never> = {
+  ok: false,
+  error: { code: 'E_BAD_REQUEST', message: 'wrong number of arguments' },
+}
 
 /** Registers one invoke handler: sender checked, argument count checked, payload left to the service's validation. */
-function handle(channel: string, arity: 0 | 1, run: (client: Client, payload: unknown) => Outcome<unknown> | Promise<Outcome<unknown>>): void {
+function handle(
+  channel: string,
+  arity: 0 | 1,
+  run: (client: Client, payload: unknown) => Outcome<unknown> | Promise<Outcome<unknown>>,
+): void {
   ipcMain.handle(channel, async (event, ...args: unknown[]) => {
     if (!trustedSender(event)) return forbidden
     if (args.length !== arity) return badArguments
@@ -161,7 +187,8 @@ function harden(): void {
   ses.setDevicePermissionHandler(() => false)
   ses.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...details.responseHeaders }
-    if (details.resourceType === 'mainFrame' || details.resourceType === 'subFrame') headers['Content-Security-Policy'] = [CSP]
+    if (details.resourceType === 'mainFrame' || details.resourceType === 'subFrame')
+      headers['Content-Security-Policy'] = [CSP]
     callback({ responseHeaders: headers })
   })
   app.on('web-contents-created', (_event, contents) => {

@@ -100,7 +100,10 @@ export class RunService {
   capabilities(): Capabilities {
     const c = this.engine.capabilities()
     this.cpus = c.cpus
-    const realtime = c.realtime.reason === undefined ? { allowed: c.realtime.allowed } : { allowed: c.realtime.allowed, reason: c.realtime.reason }
+    const realtime =
+      c.realtime.reason === undefined
+        ? { allowed: c.realtime.allowed }
+        : { allowed: c.realtime.allowed, reason: c.realtime.reason }
     return { cpus: c.cpus, os: c.os, realtime, timerSlackNs: c.timerSlackNs, limits: LIMITS }
   }
 
@@ -141,7 +144,8 @@ export class RunService {
       return err('E_BAD_REQUEST', 'runId must be a non-negative whole number')
     }
     const record = [this.active, this.last].find((r) => r?.runId === runId)
-    if (!record) return err('E_NO_SUCH_RUN', `run ${runId} is neither the current nor the last finished run of this client`)
+    if (!record)
+      return err('E_NO_SUCH_RUN', `run ${runId} is neither the current nor the last finished run of this client`)
     try {
       return ok(EventColumns.fromBatches(record.batches).toBatch(runId))
     } catch (e) {
@@ -157,7 +161,8 @@ export class RunService {
   measureMachine(): Promise<Outcome<MachineFigures>> {
     return this.serially(async () => {
       if (this.disposed) return err('E_DISPOSED', 'this client has disconnected')
-      if (this.active) return err('E_BUSY', `run ${this.active.runId} is still going: measure the machine when it has finished`)
+      if (this.active)
+        return err('E_BUSY', `run ${this.active.runId} is still going: measure the machine when it has finished`)
       const abort = new AbortController()
       this.measuring = abort
       try {
@@ -316,4 +321,3 @@ export function toErrorInfo(e: unknown): ThreadlabErrorInfo {
   if (typeof o.position === 'number' && Number.isSafeInteger(o.position) && o.position >= 0) info.position = o.position
   return info
 }
-

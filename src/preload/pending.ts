@@ -22,7 +22,8 @@ export function parseOpenFileMessage(data: unknown): OpenFileMessage | null {
     if (!isRecord(data)) return null
     const keys = Object.keys(data)
     const name = data.name
-    if (typeof name !== 'string' || name.length === 0 || name.length > MAX_OPEN_FILE_NAME || /[/\0]/.test(name)) return null
+    if (typeof name !== 'string' || name.length === 0 || name.length > MAX_OPEN_FILE_NAME || /[/\0]/.test(name))
+      return null
     if (keys.length !== 2 || !keys.includes('name')) return null
     if (keys.includes('bytes')) {
       // the tag, not instanceof: the array may come from another realm (IPC, contextBridge)
@@ -46,7 +47,10 @@ function parseError(x: unknown): ThreadlabErrorInfo | null {
   const { code, message, position } = x
   if (typeof code !== 'string' || !CODE.test(code)) return null
   if (typeof message !== 'string') return null
-  const out: ThreadlabErrorInfo = { code, message: message.length > MAX_OPEN_FILE_MESSAGE ? `${message.slice(0, MAX_OPEN_FILE_MESSAGE - 1)}…` : message }
+  const out: ThreadlabErrorInfo = {
+    code,
+    message: message.length > MAX_OPEN_FILE_MESSAGE ? `${message.slice(0, MAX_OPEN_FILE_MESSAGE - 1)}…` : message,
+  }
   if (position !== undefined) {
     if (typeof position !== 'number' || !Number.isSafeInteger(position) || position < 0) return null
     out.position = position

@@ -37,11 +37,23 @@ export function App() {
         return
       }
       const target = e.target as HTMLElement | null
-      const typing = target && (target.tagName === 'TEXTAREA' || target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.isContentEditable)
+      const typing =
+        target &&
+        (target.tagName === 'TEXTAREA' ||
+          target.tagName === 'INPUT' ||
+          target.tagName === 'SELECT' ||
+          target.isContentEditable)
       if (typing || e.ctrlKey || e.metaKey || e.altKey) return
-      if (e.key === '.' ) { e.preventDefault(); stepPlayback(services, 1) }
-      else if (e.key === ',') { e.preventDefault(); stepPlayback(services, -1) }
-      else if (e.key === ' ' && target?.tagName !== 'BUTTON') { e.preventDefault(); togglePlay(services) }
+      if (e.key === '.') {
+        e.preventDefault()
+        stepPlayback(services, 1)
+      } else if (e.key === ',') {
+        e.preventDefault()
+        stepPlayback(services, -1)
+      } else if (e.key === ' ' && target?.tagName !== 'BUTTON') {
+        e.preventDefault()
+        togglePlay(services)
+      }
     }
     document.addEventListener('keydown', onKey)
     return () => document.removeEventListener('keydown', onKey)
@@ -51,7 +63,13 @@ export function App() {
     <div className="app">
       <Header />
       <ViewTabs view={view} onChange={setView} />
-      <div className="body" role="tabpanel" id={viewPanelId('run')} aria-labelledby={viewTabId('run')} hidden={view !== 'run'}>
+      <div
+        className="body"
+        role="tabpanel"
+        id={viewPanelId('run')}
+        aria-labelledby={viewTabId('run')}
+        hidden={view !== 'run'}
+      >
         <aside className="left" aria-label="Input">
           <InputPanel modKey={mac ? '⌘' : 'Ctrl'} />
         </aside>

@@ -19,7 +19,11 @@ const raf = new RafScheduler()
 const playhead = createPlayhead()
 const api = bench === 'replay' ? createOfflineApi() : deferredApi(getApi())
 const controller = new RunController(api, store, (cb) => raf.nextFrame(cb))
-const sweep = new SweepController(api, () => store.getState().caps, (cb) => raf.nextFrame(cb))
+const sweep = new SweepController(
+  api,
+  () => store.getState().caps,
+  (cb) => raf.nextFrame(cb),
+)
 const services: AppServices = { store, controller, playhead, raf, sweep }
 if (bench === 'replay') installBenchHook({ store, raf, playhead, controller: () => controller })
 installPlaybackLoop(services)

@@ -43,7 +43,12 @@ export interface RunSummary {
 export function summarizeRequest(request: RunRequest): RunSummary {
   return request.experiment === 'sleep-sort'
     ? { experiment: request.experiment, values: request.values.length, mode: request.mode, unitMs: request.unitMs }
-    : { experiment: request.experiment, values: request.values.length, threads: request.threads, unitMs: request.unitMs }
+    : {
+        experiment: request.experiment,
+        values: request.values.length,
+        threads: request.threads,
+        unitMs: request.unitMs,
+      }
 }
 
 export interface Percentiles {

@@ -29,7 +29,14 @@ import { formatDurationNs } from './stats'
 import type { ThreadTable } from './threads'
 
 export type Cause = 'spawn-offset' | 'timer-lateness' | 'lock-handoff' | 'tie' | 'cancelled' | 'unknown'
-export const CAUSES: readonly Cause[] = ['spawn-offset', 'timer-lateness', 'lock-handoff', 'tie', 'cancelled', 'unknown']
+export const CAUSES: readonly Cause[] = [
+  'spawn-offset',
+  'timer-lateness',
+  'lock-handoff',
+  'tie',
+  'cancelled',
+  'unknown',
+]
 
 export interface AttributionInput {
   /** input values by worker, in the same units as `output` */
@@ -112,10 +119,12 @@ export function attributeCauses(input: AttributionInput): CauseAttribution[] {
   }
 
   const classify = (a: number, b: number, va: number, vb: number): { cause: Cause; deltaNs: number } => {
-    const wa = table.woke[a], wb = table.woke[b]
+    const wa = table.woke[a],
+      wb = table.woke[b]
     if (Number.isNaN(wa) || Number.isNaN(wb)) return { cause: 'unknown', deltaNs: NaN }
     if (wb < wa) {
-      const da = deadlineOf(a, va), db = deadlineOf(b, vb)
+      const da = deadlineOf(a, va),
+        db = deadlineOf(b, vb)
       if (Number.isNaN(da) || Number.isNaN(db)) return { cause: 'unknown', deltaNs: NaN }
       if (db < da) {
         const start = Number.isFinite(table.sleepStart[a]) ? table.sleepStart[a] : da - nominal(va)
@@ -167,7 +176,18 @@ export function attributeCauses(input: AttributionInput): CauseAttribution[] {
       deltaNs = 0
     }
     const workers = [w, partner].filter((x, n, all) => x >= 0 && all.indexOf(x) === n)
-    out.push({ outputIndex: i, value: v, expected: i < sorted.length ? sorted[i] : NaN, worker: w, cause, direction, partner, culprit, deltaNs, workers })
+    out.push({
+      outputIndex: i,
+      value: v,
+      expected: i < sorted.length ? sorted[i] : NaN,
+      worker: w,
+      cause,
+      direction,
+      partner,
+      culprit,
+      deltaNs,
+      workers,
+    })
   }
   return out
 }
@@ -218,7 +238,10 @@ export function errorCount(attributions: readonly CauseAttribution[]): number {
  * One plain sentence for the stats panel, e.g. "5 of 12 values out of place: 3 threads woke up to
  * 12 ms (1.2 units) late; classic mode started 2 threads up to 24 ms after the first."
  */
-export function explainRun(input: AttributionInput, attributions: readonly CauseAttribution[] = attributeCauses(input)): string {
+export function explainRun(
+  input: AttributionInput,
+  attributions: readonly CauseAttribution[] = attributeCauses(input),
+): string {
   const n = input.values.length
   const m = input.output.length
   const unitNs = input.unitMs * 1e6
@@ -228,7 +251,9 @@ export function explainRun(input: AttributionInput, attributions: readonly Cause
   if (n === 0) return 'No values to sort.'
   if (m === 0) return cancelled ? `The run stopped before any of the ${n} values was pushed.` : 'No value was pushed.'
   if (errors === 0 && ties === 0) {
-    return cancelled ? `Cancelled after ${m} of ${n} values; those came out in order.` : `Sorted exactly: all ${plural(n, 'value')} came out in order.`
+    return cancelled
+      ? `Cancelled after ${m} of ${n} values; those came out in order.`
+      : `Sorted exactly: all ${plural(n, 'value')} came out in order.`
   }
   if (errors === 0) {
     const head = cancelled ? `Cancelled after ${m} of ${n} values, in order` : 'In order'
@@ -243,7 +268,10 @@ function describeCause(s: CauseSummary, mode: TimingMode, unitNs: number): strin
   const upTo = Number.isNaN(s.maxDeltaNs) ? '' : ` up to ${formatDurationNs(s.maxDeltaNs)}`
   switch (s.cause) {
     case 'timer-lateness': {
-      const units = unitNs > 0 && s.maxDeltaNs >= unitNs / 10 ? ` (${trim(s.maxDeltaNs / unitNs)} ${s.maxDeltaNs / unitNs === 1 ? 'unit' : 'units'})` : ''
+      const units =
+        unitNs > 0 && s.maxDeltaNs >= unitNs / 10
+          ? ` (${trim(s.maxDeltaNs / unitNs)} ${s.maxDeltaNs / unitNs === 1 ? 'unit' : 'units'})`
+          : ''
       return `${who} woke${upTo}${units} late and ${s.culprits === 1 ? 'was' : 'were'} overtaken`
     }
     case 'spawn-offset':

@@ -70,20 +70,37 @@ export const MAX_WORKER = 0xffff_ffff
 
 export function readBatchHeader(batch: Float64Array): BatchHeader | BatchDecodeError {
   if (!(batch instanceof Float64Array)) return { code: 'E_BATCH', message: 'batch is not a Float64Array' }
-  if (batch.length < BATCH_HEADER) return { code: 'E_BATCH', message: `batch has ${batch.length} numbers, fewer than the ${BATCH_HEADER}-number header` }
-  if (batch[0] !== BATCH_FORMAT) return { code: 'E_BATCH', message: `batch format ${batch[0]} is not the supported ${BATCH_FORMAT}` }
-  const runId = batch[1], seq = batch[2], count = batch[3]
-  for (const [name, v] of [['runId', runId], ['seq', seq], ['eventCount', count]] as const) {
-    if (!Number.isSafeInteger(v) || v < 0) return { code: 'E_BATCH', message: `batch ${name} ${v} is not a non-negative integer` }
+  if (batch.length < BATCH_HEADER)
+    return {
+      code: 'E_BATCH',
+      message: `batch has ${batch.length} numbers, fewer than the ${BATCH_HEADER}-number header`,
+    }
+  if (batch[0] !== BATCH_FORMAT)
+    return { code: 'E_BATCH', message: `batch format ${batch[0]} is not the supported ${BATCH_FORMAT}` }
+  const runId = batch[1],
+    seq = batch[2],
+    count = batch[3]
+  for (const [name, v] of [
+    ['runId', runId],
+    ['seq', seq],
+    ['eventCount', count],
+  ] as const) {
+    if (!Number.isSafeInteger(v) || v < 0)
+      return { code: 'E_BATCH', message: `batch ${name} ${v} is not a non-negative integer` }
   }
   if (batch.length !== BATCH_HEADER + count * EVENT_WIDTH) {
-    return { code: 'E_BATCH', message: `batch says ${count} events but holds ${(batch.length - BATCH_HEADER) / EVENT_WIDTH}` }
+    return {
+      code: 'E_BATCH',
+      message: `batch says ${count} events but holds ${(batch.length - BATCH_HEADER) / EVENT_WIDTH}`,
+    }
   }
   for (let i = 0; i < count; i++) {
     const o = BATCH_HEADER + i * EVENT_WIDTH
     const kind = batch[o]
-    if (!Number.isInteger(kind) || kind < 0 || kind > MAX_EVENT_KIND) return { code: 'E_BATCH', message: `event ${i} has unknown kind ${kind}` }
-    if (!Number.isInteger(batch[o + 1]) || batch[o + 1] < 0 || batch[o + 1] > MAX_WORKER) return { code: 'E_BATCH', message: `event ${i} has bad worker ${batch[o + 1]}` }
+    if (!Number.isInteger(kind) || kind < 0 || kind > MAX_EVENT_KIND)
+      return { code: 'E_BATCH', message: `event ${i} has unknown kind ${kind}` }
+    if (!Number.isInteger(batch[o + 1]) || batch[o + 1] < 0 || batch[o + 1] > MAX_WORKER)
+      return { code: 'E_BATCH', message: `event ${i} has bad worker ${batch[o + 1]}` }
     if (!Number.isFinite(batch[o + 2])) return { code: 'E_BATCH', message: `event ${i} has a non-finite time` }
   }
   return { runId, seq, count }

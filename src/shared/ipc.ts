@@ -79,7 +79,9 @@ export interface HealthReport {
  * Reads one text frame as a request. Never throws. On failure, `id` is the request's id when it
  * could be read (so the error can answer that request), else null.
  */
-export function parseClientRequest(text: string): { ok: true; request: ClientRequest } | { ok: false; id: number | null; error: ThreadlabErrorInfo } {
+export function parseClientRequest(
+  text: string,
+): { ok: true; request: ClientRequest } | { ok: false; id: number | null; error: ThreadlabErrorInfo } {
   let data: unknown
   try {
     data = JSON.parse(text)
@@ -87,21 +89,41 @@ export function parseClientRequest(text: string): { ok: true; request: ClientReq
     return { ok: false, id: null, error: { code: 'E_BAD_JSON', message: 'the message is not valid JSON' } }
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return { ok: false, id: null, error: { code: 'E_BAD_REQUEST', message: 'a request must be an object { id, method, params }' } }
+    return {
+      ok: false,
+      id: null,
+      error: { code: 'E_BAD_REQUEST', message: 'a request must be an object { id, method, params }' },
+    }
   }
   const o = data as Record<string, unknown>
   const id = typeof o.id === 'number' && Number.isSafeInteger(o.id) && o.id >= 0 ? o.id : null
-  if (id === null) return { ok: false, id: null, error: { code: 'E_BAD_REQUEST', message: 'the request id must be a non-negative whole number' } }
+  if (id === null)
+    return {
+      ok: false,
+      id: null,
+      error: { code: 'E_BAD_REQUEST', message: 'the request id must be a non-negative whole number' },
+    }
   for (const key of Object.keys(o)) {
     if (key !== 'id' && key !== 'method' && key !== 'params') {
-      return { ok: false, id, error: { code: 'E_BAD_REQUEST', message: `unknown field ${JSON.stringify(key.slice(0, 40))} in the request (allowed: id, method, params)` } }
+      return {
+        ok: false,
+        id,
+        error: {
+          code: 'E_BAD_REQUEST',
+          message: `unknown field ${JSON.stringify(key.slice(0, 40))} in the request (allowed: id, method, params)`,
+        },
+      }
     }
   }
   if (typeof o.method !== 'string' || !(METHODS as readonly string[]).includes(o.method)) {
     return { ok: false, id, error: { code: 'E_BAD_REQUEST', message: `method must be one of ${METHODS.join(', ')}` } }
   }
   const method = o.method as Method
-  if ((method === 'capabilities' || method === 'cancelRun' || method === 'measureMachine') && o.params !== undefined && o.params !== null) {
+  if (
+    (method === 'capabilities' || method === 'cancelRun' || method === 'measureMachine') &&
+    o.params !== undefined &&
+    o.params !== null
+  ) {
     return { ok: false, id, error: { code: 'E_BAD_REQUEST', message: `${method} takes no params` } }
   }
   return { ok: true, request: o.params === undefined ? { id, method } : { id, method, params: o.params } }

@@ -51,7 +51,11 @@ export function parseNumberList(text: string, options: ParseOptions = {}): Parse
     return { values, errors: [wholeInput('E_NOT_A_NUMBER', 'the input is not text')], hasNegatives }
   }
   if (text.length > maxChars) {
-    return { values, errors: [wholeInput('E_TOO_LONG', `the input has ${text.length} characters, more than the ${maxChars} allowed`)], hasNegatives }
+    return {
+      values,
+      errors: [wholeInput('E_TOO_LONG', `the input has ${text.length} characters, more than the ${maxChars} allowed`)],
+      hasNegatives,
+    }
   }
   let position = 0
   let i = 0
@@ -63,12 +67,20 @@ export function parseNumberList(text: string, options: ParseOptions = {}): Parse
     const token = text.slice(start, i)
     const here = position++
     if (here >= maxValues) {
-      errors.push({ code: 'E_TOO_MANY', token, position: here, start, end: i, reason: `more than ${maxValues} values (value ${here + 1} onwards)` })
+      errors.push({
+        code: 'E_TOO_MANY',
+        token,
+        position: here,
+        start,
+        end: i,
+        reason: `more than ${maxValues} values (value ${here + 1} onwards)`,
+      })
       break
     }
     const error = checkToken(token, maxMagnitude)
     if (error) {
-      if (errors.length < maxErrors) errors.push({ code: error.code, token, position: here, start, end: i, reason: error.reason })
+      if (errors.length < maxErrors)
+        errors.push({ code: error.code, token, position: here, start, end: i, reason: error.reason })
       continue
     }
     const v = Number(token)
@@ -81,12 +93,14 @@ export function parseNumberList(text: string, options: ParseOptions = {}): Parse
 
 function checkToken(token: string, maxMagnitude: number): { code: TokenErrorCode; reason: string } | null {
   const lower = token.toLowerCase().replace(/^[+-]/, '')
-  if (lower === 'infinity' || lower === 'inf' || lower === '∞') return { code: 'E_NOT_FINITE', reason: `"${token}" is not finite` }
+  if (lower === 'infinity' || lower === 'inf' || lower === '∞')
+    return { code: 'E_NOT_FINITE', reason: `"${token}" is not finite` }
   if (lower === 'nan') return { code: 'E_NOT_A_NUMBER', reason: `"${token}" is not a number` }
   if (!NUMBER_RE.test(token)) return { code: 'E_NOT_A_NUMBER', reason: `"${clip(token)}" is not a number` }
   const v = Number(token)
   if (!Number.isFinite(v)) return { code: 'E_NOT_FINITE', reason: `"${clip(token)}" is too large to be finite` }
-  if (Math.abs(v) > maxMagnitude) return { code: 'E_TOO_LARGE', reason: `${clip(token)} is larger than ${maxMagnitude}` }
+  if (Math.abs(v) > maxMagnitude)
+    return { code: 'E_TOO_LARGE', reason: `${clip(token)} is larger than ${maxMagnitude}` }
   return null
 }
 

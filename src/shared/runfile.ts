@@ -89,7 +89,8 @@ export type RunFileErrorCode = 'E_NOT_A_RUN' | 'E_NEWER_FORMAT' | 'E_TRUNCATED' 
  */
 export function encodeRunFile(run: SavedRun): Uint8Array {
   const n = run.events.length
-  if (n > RUN_FILE_LIMITS.maxEvents) throw new RangeError(`a run file holds at most ${RUN_FILE_LIMITS.maxEvents} events, this run has ${n}`)
+  if (n > RUN_FILE_LIMITS.maxEvents)
+    throw new RangeError(`a run file holds at most ${RUN_FILE_LIMITS.maxEvents} events, this run has ${n}`)
   const header: RunFileHeader = {
     format: 'threadlab-run',
     appVersion: run.appVersion,
@@ -102,7 +103,9 @@ export function encodeRunFile(run: SavedRun): Uint8Array {
   }
   const headerBytes = strToU8(canonicalJson(header))
   if (headerBytes.length > RUN_FILE_LIMITS.maxHeaderBytes) {
-    throw new RangeError(`the run's header is ${headerBytes.length} bytes, more than the ${RUN_FILE_LIMITS.maxHeaderBytes} a run file holds`)
+    throw new RangeError(
+      `the run's header is ${headerBytes.length} bytes, more than the ${RUN_FILE_LIMITS.maxHeaderBytes} a run file holds`,
+    )
   }
   const payload = deflateSync(packColumns(run.events), { level: DEFLATE_LEVEL })
   const total = PREAMBLE + headerBytes.length + 4 + payload.length + 4
@@ -130,36 +133,47 @@ export function decodeRunFile(bytes: Uint8Array): Outcome<SavedRun> {
 }
 
 function decode(bytes: Uint8Array): Outcome<SavedRun> {
-  if (!(bytes instanceof Uint8Array) || bytes.length === 0) return fail('E_NOT_A_RUN', 'the file is empty, not a Threadlab run')
+  if (!(bytes instanceof Uint8Array) || bytes.length === 0)
+    return fail('E_NOT_A_RUN', 'the file is empty, not a Threadlab run')
   const len = bytes.length
   const magicSeen = Math.min(len, MAGIC.length)
   for (let i = 0; i < magicSeen; i++) {
-    if (bytes[i] !== MAGIC[i]) return fail('E_NOT_A_RUN', 'this is not a Threadlab run file (it does not start with "THREADLAB")')
+    if (bytes[i] !== MAGIC[i])
+      return fail('E_NOT_A_RUN', 'this is not a Threadlab run file (it does not start with "THREADLAB")')
   }
-  if (len < PREAMBLE) return fail('E_TRUNCATED', `the file ends after ${len} bytes, inside its ${PREAMBLE}-byte preamble`)
+  if (len < PREAMBLE)
+    return fail('E_TRUNCATED', `the file ends after ${len} bytes, inside its ${PREAMBLE}-byte preamble`)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const version = view.getUint16(MAGIC.length, true)
   if (version > RUN_FILE_VERSION) {
-    return fail('E_NEWER_FORMAT', `this run file is format version ${version}; this version of Threadlab reads format version ${RUN_FILE_VERSION} and older — update Threadlab to open it`)
+    return fail(
+      'E_NEWER_FORMAT',
+      `this run file is format version ${version}; this version of Threadlab reads format version ${RUN_FILE_VERSION} and older — update Threadlab to open it`,
+    )
   }
   if (version < 1) return fail('E_CORRUPT', `format version ${version} does not exist`)
   const headerLength = view.getUint32(MAGIC.length + 2, true)
-  if (headerLength > RUN_FILE_LIMITS.maxHeaderBytes) return fail('E_CORRUPT', `the header length ${headerLength} exceeds the ${RUN_FILE_LIMITS.maxHeaderBytes}-byte cap`)
+  if (headerLength > RUN_FILE_LIMITS.maxHeaderBytes)
+    return fail('E_CORRUPT', `the header length ${headerLength} exceeds the ${RUN_FILE_LIMITS.maxHeaderBytes}-byte cap`)
   const payloadLengthAt = PREAMBLE + headerLength
-  if (len < payloadLengthAt + 4) return fail('E_TRUNCATED', `the file ends after ${len} bytes, inside its ${headerLength}-byte header`)
+  if (len < payloadLengthAt + 4)
+    return fail('E_TRUNCATED', `the file ends after ${len} bytes, inside its ${headerLength}-byte header`)
   const payloadLength = view.getUint32(payloadLengthAt, true)
   const crcAt = payloadLengthAt + 4 + payloadLength
   if (len < crcAt + 4) return fail('E_TRUNCATED', `the file ends after ${len} bytes; its event data needs ${crcAt + 4}`)
   if (len > crcAt + 4) return fail('E_CORRUPT', `the file has ${len - crcAt - 4} unexpected bytes after its checksum`)
   const stored = view.getUint32(crcAt, true)
   const actual = crc32(bytes.subarray(0, crcAt))
-  if (stored !== actual) return fail('E_CORRUPT', `checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): the file was damaged`)
+  if (stored !== actual)
+    return fail('E_CORRUPT', `checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): the file was damaged`)
 
   let headerText: string
   try {
     // fatal: invalid bytes are refused, not replaced by U+FFFD (which would change the text on
     // re-save); ignoreBOM: a leading BOM stays in the text (and is then not valid JSON)
-    headerText = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(PREAMBLE, payloadLengthAt))
+    headerText = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(
+      bytes.subarray(PREAMBLE, payloadLengthAt),
+    )
   } catch {
     return fail('E_CORRUPT', 'the header is not valid UTF-8')
   }
@@ -180,7 +194,10 @@ function decode(bytes: Uint8Array): Outcome<SavedRun> {
   // deflate cannot expand more than ~1032:1, so a tiny payload claiming many events is a lie: refuse
   // it before allocating the columns it claims
   if (rawLength > payloadLength * MAX_DEFLATE_RATIO + 1024) {
-    return fail('E_CORRUPT', `the header declares ${n} events (${rawLength} bytes) but the file holds only ${payloadLength} compressed bytes`)
+    return fail(
+      'E_CORRUPT',
+      `the header declares ${n} events (${rawLength} bytes) but the file holds only ${payloadLength} compressed bytes`,
+    )
   }
   const raw = new Uint8Array(rawLength)
   const inflated = inflateBounded(bytes.subarray(payloadLengthAt + 4, crcAt), raw)
@@ -223,7 +240,7 @@ function inflateBounded(payload: Uint8Array, out: Uint8Array): number | string {
   })
   try {
     if (payload.length === 0) inflater.push(payload, true)
-    for (let at = 0; at < payload.length && !over; ) {
+    for (let at = 0; at < payload.length && !over;) {
       const budget = Math.ceil((limit - written) / MAX_DEFLATE_RATIO) + INFLATE_CHUNK_MIN
       const end = Math.min(payload.length, at + Math.min(INFLATE_CHUNK_MAX, budget))
       inflater.push(payload.subarray(at, end), end === payload.length)
@@ -287,7 +304,8 @@ function checkHeader(h: unknown): string | null {
   if (typeof h.appVersion !== 'string') return 'appVersion is not a string'
   if (typeof h.created !== 'string' || Number.isNaN(Date.parse(h.created))) return 'created is not a date'
   if (!Number.isSafeInteger(h.eventCount) || (h.eventCount as number) < 0) return 'eventCount is not a count'
-  if ((h.eventCount as number) > RUN_FILE_LIMITS.maxEvents) return `eventCount ${h.eventCount} exceeds the ${RUN_FILE_LIMITS.maxEvents}-event cap`
+  if ((h.eventCount as number) > RUN_FILE_LIMITS.maxEvents)
+    return `eventCount ${h.eventCount} exceeds the ${RUN_FILE_LIMITS.maxEvents}-event cap`
   const m = h.machine
   if (!isObj(m)) return 'machine is missing'
   if (!Number.isSafeInteger(m.cpus) || (m.cpus as number) < 0) return 'machine.cpus is not a count'
@@ -311,18 +329,22 @@ function checkHeader(h: unknown): string | null {
   if (res === null) return null
   if (!isObj(res)) return 'result is neither an object nor null'
   if (res.experiment !== r.experiment) return 'result.experiment does not match request.experiment'
-  if (!isNum(res.runId) || typeof res.cancelled !== 'boolean' || !isNum(res.threads) || !isNum(res.wallMs)) return 'result lacks runId, threads, wallMs or cancelled'
+  if (!isNum(res.runId) || typeof res.cancelled !== 'boolean' || !isNum(res.threads) || !isNum(res.wallMs))
+    return 'result lacks runId, threads, wallMs or cancelled'
   if (res.experiment === 'sleep-sort') {
     if (!isNumArray(res.output)) return 'result.output is not a list of finite numbers'
     if (!TIMING_MODES.includes(res.mode as never)) return 'result.mode is not a timing mode'
-    if (!isNum(res.unitMs) || !isNum(res.shift) || !isNum(res.misplaced) || !isNum(res.inversions)) return 'result lacks unitMs, shift, misplaced or inversions'
+    if (!isNum(res.unitMs) || !isNum(res.shift) || !isNum(res.misplaced) || !isNum(res.inversions))
+      return 'result lacks unitMs, shift, misplaced or inversions'
     for (const key of ['latenessNs', 'lockWaitNs']) {
       const p = res[key]
-      if (!isObj(p) || !isNum(p.p50) || !isNum(p.p99) || !isNum(p.max)) return `result.${key} is not a set of percentiles`
+      if (!isObj(p) || !isNum(p.p50) || !isNum(p.p99) || !isNum(p.max))
+        return `result.${key} is not a set of percentiles`
     }
   } else {
     if (typeof res.sum !== 'string') return 'result.sum is not text'
-    if (!Array.isArray(res.partials) || !res.partials.every((p) => typeof p === 'string')) return 'result.partials is not a list of text'
+    if (!Array.isArray(res.partials) || !res.partials.every((p) => typeof p === 'string'))
+      return 'result.partials is not a list of text'
     if (!isNumArray(res.chunkSizes)) return 'result.chunkSizes is not a list of numbers'
   }
   return null

@@ -44,7 +44,9 @@ export function countInversions(values: ArrayLike<number>): number {
     for (let lo = 0; lo < n; lo += 2 * width) {
       const mid = Math.min(lo + width, n)
       const hi = Math.min(lo + 2 * width, n)
-      let i = lo, j = mid, k = lo
+      let i = lo,
+        j = mid,
+        k = lo
       while (i < mid && j < hi) {
         if (a[j] < a[i]) {
           inversions += mid - i

@@ -59,13 +59,19 @@ export const SWEEP_LIMITS = {
 /** Why a sweep request cannot be planned, or null when it can. */
 export function checkSweepInput(input: SweepPlanInput): string | null {
   const { fromMs, toMs, steps, trials, modes } = input
-  for (const [name, v] of [['fromMs', fromMs], ['toMs', toMs]] as const) {
+  for (const [name, v] of [
+    ['fromMs', fromMs],
+    ['toMs', toMs],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) return `${name} must be a finite number of ms`
-    if (v < LIMITS.minUnitMs || v > LIMITS.maxUnitMs) return `${name} ${v} is outside ${LIMITS.minUnitMs}..${LIMITS.maxUnitMs} ms`
+    if (v < LIMITS.minUnitMs || v > LIMITS.maxUnitMs)
+      return `${name} ${v} is outside ${LIMITS.minUnitMs}..${LIMITS.maxUnitMs} ms`
   }
-  if (!Number.isInteger(steps) || steps < 1 || steps > SWEEP_LIMITS.maxSteps) return `steps must be an integer in 1..${SWEEP_LIMITS.maxSteps}`
+  if (!Number.isInteger(steps) || steps < 1 || steps > SWEEP_LIMITS.maxSteps)
+    return `steps must be an integer in 1..${SWEEP_LIMITS.maxSteps}`
   if (fromMs !== toMs && steps < 2) return 'a range of units needs at least 2 steps'
-  if (!Number.isInteger(trials) || trials < 1 || trials > SWEEP_LIMITS.maxTrials) return `trials must be an integer in 1..${SWEEP_LIMITS.maxTrials}`
+  if (!Number.isInteger(trials) || trials < 1 || trials > SWEEP_LIMITS.maxTrials)
+    return `trials must be an integer in 1..${SWEEP_LIMITS.maxTrials}`
   if (!Array.isArray(modes) || modes.length === 0) return 'choose at least one mode'
   for (const m of modes) if (!TIMING_MODES.includes(m)) return `unknown mode ${String(m)}`
   return null
@@ -83,7 +89,8 @@ export function planSweep(input: SweepPlanInput): SweepPlan {
   const lo = Math.min(input.fromMs, input.toMs)
   const steps = hi === lo ? 1 : input.steps
   const units: number[] = []
-  for (let i = 0; i < steps; i++) units.push(i === 0 ? hi : i === steps - 1 ? lo : hi * Math.pow(lo / hi, i / (steps - 1)))
+  for (let i = 0; i < steps; i++)
+    units.push(i === 0 ? hi : i === steps - 1 ? lo : hi * Math.pow(lo / hi, i / (steps - 1)))
   return { units, trials: input.trials, modes: [...new Set(input.modes)] }
 }
 
@@ -91,8 +98,14 @@ export function planSweep(input: SweepPlanInput): SweepPlan {
  * Rough duration of a sweep in ms: per trial, the largest value's sleep plus a per-run overhead
  * (spawning one thread per value, ~`spawnNsPerThread` each, plus `overheadMs`).
  */
-export function estimateSweepMs(plan: SweepPlan, values: readonly number[], spawnNsPerThread = 40_000, overheadMs = 6): number {
-  let lo = Infinity, hi = -Infinity
+export function estimateSweepMs(
+  plan: SweepPlan,
+  values: readonly number[],
+  spawnNsPerThread = 40_000,
+  overheadMs = 6,
+): number {
+  let lo = Infinity,
+    hi = -Infinity
   for (const v of values) {
     if (v < lo) lo = v
     if (v > hi) hi = v
@@ -117,8 +130,16 @@ export interface SweepPresetInfo {
 
 export const SWEEP_PRESETS: readonly SweepPresetInfo[] = [
   { id: 'seed', label: "the seed's list", hint: '5 1 2 6 8 2 4 2 3 8 0 2' },
-  { id: 'random1000', label: '1,000 random values', hint: 'integers in 0..999 from a seeded generator (the same list every time)' },
-  { id: 'onesApart', label: 'values 1 apart', hint: '0..999 shuffled by a seeded generator: neighbours one unit apart' },
+  {
+    id: 'random1000',
+    label: '1,000 random values',
+    hint: 'integers in 0..999 from a seeded generator (the same list every time)',
+  },
+  {
+    id: 'onesApart',
+    label: 'values 1 apart',
+    hint: '0..999 shuffled by a seeded generator: neighbours one unit apart',
+  },
 ]
 
 export const SEED_VALUES: readonly number[] = [5, 1, 2, 6, 8, 2, 4, 2, 3, 8, 0, 2]
@@ -223,8 +244,17 @@ const zeroCauses = (): Record<Cause, number> => Object.fromEntries(CAUSES.map((c
 
 export function newPoint(mode: TimingMode, unitMs: number, planned: number): SweepPoint {
   return {
-    mode, unitMs, planned, trials: 0, sortedTrials: 0, misplacedSum: 0,
-    causeSums: zeroCauses(), pSorted: null, meanMisplaced: null, meanCauses: zeroCauses(), status: 'pending',
+    mode,
+    unitMs,
+    planned,
+    trials: 0,
+    sortedTrials: 0,
+    misplacedSum: 0,
+    causeSums: zeroCauses(),
+    pSorted: null,
+    meanMisplaced: null,
+    meanCauses: zeroCauses(),
+    status: 'pending',
   }
 }
 
@@ -247,16 +277,19 @@ export function pointIndex(plan: SweepPlan, mode: TimingMode, unitIndex: number)
 export function addTrial(point: SweepPoint, outcome: TrialOutcome): SweepPoint {
   if (outcome.cancelled) return point
   const { misplaced } = outcome
-  if (!Number.isSafeInteger(misplaced) || misplaced < 0) throw new RangeError(`misplaced ${misplaced} is not a non-negative integer`)
+  if (!Number.isSafeInteger(misplaced) || misplaced < 0)
+    throw new RangeError(`misplaced ${misplaced} is not a non-negative integer`)
   const add = zeroCauses()
   let attributed = 0
   for (const [cause, n] of Object.entries(outcome.causes ?? {}) as [Cause, number][]) {
     if (!(cause in add)) throw new RangeError(`unknown cause ${cause}`)
-    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`cause ${cause} count ${n} is not a non-negative integer`)
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new RangeError(`cause ${cause} count ${n} is not a non-negative integer`)
     add[cause] += n
     attributed += n
   }
-  if (attributed > misplaced) throw new RangeError(`causes account for ${attributed} values but only ${misplaced} are misplaced`)
+  if (attributed > misplaced)
+    throw new RangeError(`causes account for ${attributed} values but only ${misplaced} are misplaced`)
   add.unknown += misplaced - attributed
 
   const trials = point.trials + 1
@@ -299,7 +332,9 @@ export function outcomeOf(values: readonly number[], run: FinishedSort, events?:
   const outcome: TrialOutcome = { sorted: stats.sorted, misplaced: stats.misplaced, cancelled: run.cancelled }
   if (events && stats.misplaced > 0) {
     const table = buildThreadTable(events, values.length)
-    const causes = causeCounts(attributeCauses({ values, shift: run.shift, unitMs: run.unitMs, mode: run.mode, output: run.output, table }))
+    const causes = causeCounts(
+      attributeCauses({ values, shift: run.shift, unitMs: run.unitMs, mode: run.mode, output: run.output, table }),
+    )
     outcome.causes = causes
   }
   return outcome
@@ -378,8 +413,10 @@ export interface ResolutionRatio {
  */
 export function resolutionRatio(a: Resolution, b: Resolution): ResolutionRatio {
   const est = (r: Resolution) => (r.kind === 'coarser-than-tested' ? r.largestMs : r.unitMs)
-  const ea = est(a), eb = est(b)
-  if (ea === null || eb === null || a.kind === 'not-measured' || b.kind === 'not-measured') return { ratio: null, kind: 'unknown' }
+  const ea = est(a),
+    eb = est(b)
+  if (ea === null || eb === null || a.kind === 'not-measured' || b.kind === 'not-measured')
+    return { ratio: null, kind: 'unknown' }
   // direction in which the true value of each may differ from its estimate: +1 larger, −1 smaller
   const dir = (r: Resolution) => (r.kind === 'coarser-than-tested' ? 1 : r.kind === 'finer-than-tested' ? -1 : 0)
   const up = dir(a) > 0 || dir(b) < 0
@@ -391,7 +428,8 @@ export function resolutionRatio(a: Resolution, b: Resolution): ResolutionRatio {
 export function formatUnitMs(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms)
   const ns = ms * 1e6
-  const [x, unit] = ns >= 1e9 ? [ns / 1e9, 's'] : ns >= 1e6 ? [ns / 1e6, 'ms'] : ns >= 1e3 ? [ns / 1e3, 'µs'] : [ns, 'ns']
+  const [x, unit] =
+    ns >= 1e9 ? [ns / 1e9, 's'] : ns >= 1e6 ? [ns / 1e6, 'ms'] : ns >= 1e3 ? [ns / 1e3, 'µs'] : [ns, 'ns']
   return `${Number(x.toPrecision(3))} ${unit}`
 }
 
@@ -447,10 +485,16 @@ export interface SweepResult {
 }
 
 /** Which modes cannot run, and why, according to the capabilities. */
-export function modesNotAllowed(modes: readonly TimingMode[], capabilities?: Pick<Capabilities, 'realtime'>): Map<TimingMode, string> {
+export function modesNotAllowed(
+  modes: readonly TimingMode[],
+  capabilities?: Pick<Capabilities, 'realtime'>,
+): Map<TimingMode, string> {
   const out = new Map<TimingMode, string>()
   if (capabilities && !capabilities.realtime.allowed && modes.includes('realtime')) {
-    out.set('realtime', capabilities.realtime.reason ?? 'realtime scheduling (SCHED_FIFO) is not permitted for this user')
+    out.set(
+      'realtime',
+      capabilities.realtime.reason ?? 'realtime scheduling (SCHED_FIFO) is not permitted for this user',
+    )
   }
   return out
 }
@@ -463,11 +507,17 @@ export function modesNotAllowed(modes: readonly TimingMode[], capabilities?: Pic
  * point it belonged to (and any other started one) becomes 'cancelled', and untouched points stay
  * 'pending'. A trial that fails marks its point 'failed' and the sweep goes on.
  */
-export async function runSweep(plan: SweepPlan, values: readonly number[], runOne: RunOne, options: SweepOptions = {}): Promise<SweepResult> {
+export async function runSweep(
+  plan: SweepPlan,
+  values: readonly number[],
+  runOne: RunOne,
+  options: SweepOptions = {},
+): Promise<SweepResult> {
   const started = Date.now()
   const { signal, onPoint } = options
   const points = emptyPoints(plan)
-  const report = (i: number) => onPoint?.({ ...points[i], causeSums: { ...points[i].causeSums }, meanCauses: { ...points[i].meanCauses } }, i)
+  const report = (i: number) =>
+    onPoint?.({ ...points[i], causeSums: { ...points[i].causeSums }, meanCauses: { ...points[i].meanCauses } }, i)
   const set = (i: number, p: SweepPoint) => {
     points[i] = p
     report(i)
@@ -629,7 +679,9 @@ export function latenessFigures(samplesNs: ArrayLike<number>, bins = 20): Latene
     samples++
     if (samplesNs[i] < lo) lo = samplesNs[i]
   }
-  const h = samples ? histogram(samplesNs, bins, { min: lo }) : { edges: new Float64Array(0), counts: new Uint32Array(0) }
+  const h = samples
+    ? histogram(samplesNs, bins, { min: lo })
+    : { edges: new Float64Array(0), counts: new Uint32Array(0) }
   return { ...p, histogram: { edges: Array.from(h.edges), counts: Array.from(h.counts) }, samples }
 }
 
@@ -657,7 +709,12 @@ export interface SweepRecord {
   machine: MachineFigures | null
 }
 
-export function sweepRecord(result: SweepResult, values: readonly number[], machine: MachineFigures | null, options: { preset?: SweepPresetId | 'custom'; threshold?: number; savedAt?: Date } = {}): SweepRecord {
+export function sweepRecord(
+  result: SweepResult,
+  values: readonly number[],
+  machine: MachineFigures | null,
+  options: { preset?: SweepPresetId | 'custom'; threshold?: number; savedAt?: Date } = {},
+): SweepRecord {
   const threshold = options.threshold ?? 0.99
   return {
     kind: 'threadlab-sweep',

@@ -43,15 +43,35 @@ export function buildThreadTable(cols: EventColumns, threads: number): ThreadTab
     if (w >= threads) continue
     const t = cols.tNs[i]
     switch (cols.kind[i]) {
-      case EventKind.Spawned: table.spawned[w] = t; break
-      case EventKind.SleepStart: table.sleepStart[w] = t; table.deadline[w] = cols.arg[i]; break
-      case EventKind.Woke: table.woke[w] = t; break
-      case EventKind.LockWait: table.lockWait[w] = t; break
-      case EventKind.LockAcquired: table.lockAcquired[w] = t; break
-      case EventKind.Pushed: table.pushed[w] = t; table.index[w] = cols.arg[i]; break
-      case EventKind.LockReleased: table.lockReleased[w] = t; break
-      case EventKind.Exited: table.exited[w] = t; break
-      case EventKind.Cancelled: table.cancelled[w] = t; break
+      case EventKind.Spawned:
+        table.spawned[w] = t
+        break
+      case EventKind.SleepStart:
+        table.sleepStart[w] = t
+        table.deadline[w] = cols.arg[i]
+        break
+      case EventKind.Woke:
+        table.woke[w] = t
+        break
+      case EventKind.LockWait:
+        table.lockWait[w] = t
+        break
+      case EventKind.LockAcquired:
+        table.lockAcquired[w] = t
+        break
+      case EventKind.Pushed:
+        table.pushed[w] = t
+        table.index[w] = cols.arg[i]
+        break
+      case EventKind.LockReleased:
+        table.lockReleased[w] = t
+        break
+      case EventKind.Exited:
+        table.exited[w] = t
+        break
+      case EventKind.Cancelled:
+        table.cancelled[w] = t
+        break
     }
   }
   return table

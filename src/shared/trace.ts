@@ -57,7 +57,10 @@ export function exportChromeTrace(run: TraceRun): ChromeTrace {
   const events: TraceEvent[] = []
   if (run.request.experiment === 'sleep-sort') exportSleepSort(run, events)
   else exportParallelSum(run, events)
-  const otherData: Record<string, string | number | boolean> = { experiment: run.request.experiment, values: run.request.values.length }
+  const otherData: Record<string, string | number | boolean> = {
+    experiment: run.request.experiment,
+    values: run.request.values.length,
+  }
   if (run.result) {
     otherData.runId = run.result.runId
     otherData.wallMs = run.result.wallMs
@@ -84,7 +87,14 @@ function emitSequential(out: TraceEvent[], tid: number, cat: string, slices: Sli
   return placed
 }
 
-function instant(out: TraceEvent[], tid: number, cat: string, name: string, tNs: number, args?: TraceEvent['args']): void {
+function instant(
+  out: TraceEvent[],
+  tid: number,
+  cat: string,
+  name: string,
+  tNs: number,
+  args?: TraceEvent['args'],
+): void {
   if (!Number.isFinite(tNs)) return
   const ev: TraceEvent = { name, cat, ph: 'i', s: 't', ts: us(tNs), pid: PID, tid }
   if (args) ev.args = args
@@ -99,7 +109,7 @@ function meta(out: TraceEvent[], name: 'process_name' | 'thread_name', tid: numb
 function counterFromSteps(out: TraceEvent[], name: string, series: string, steps: [number, number][]): void {
   steps.sort((a, b) => a[0] - b[0])
   let level = 0
-  for (let i = 0; i < steps.length; ) {
+  for (let i = 0; i < steps.length;) {
     const t = steps[i][0]
     while (i < steps.length && steps[i][0] === t) level += steps[i++][1]
     out.push({ name, ph: 'C', ts: us(t), pid: PID, tid: 0, args: { [series]: level } })
@@ -138,17 +148,30 @@ function exportSleepSort(run: TraceRun, out: TraceEvent[]): void {
       if (finite(table.woke[w]) && finite(table.deadline[w])) args.lateness_ns = table.woke[w] - table.deadline[w]
       slices.push({ name: 'sleep', start: table.sleepStart[w], end: firstFinite(table.woke[w], cancelled), args })
     }
-    if (finite(table.lockWait[w])) slices.push({ name: 'lock-wait', start: table.lockWait[w], end: firstFinite(table.lockAcquired[w], cancelled) })
+    if (finite(table.lockWait[w]))
+      slices.push({ name: 'lock-wait', start: table.lockWait[w], end: firstFinite(table.lockAcquired[w], cancelled) })
     if (finite(table.lockAcquired[w])) {
       const args: Slice['args'] = table.index[w] >= 0 ? { index: table.index[w] } : undefined
-      slices.push({ name: 'lock-held', start: table.lockAcquired[w], end: firstFinite(table.lockReleased[w], table.pushed[w], cancelled, table.lockAcquired[w]), args })
+      slices.push({
+        name: 'lock-held',
+        start: table.lockAcquired[w],
+        end: firstFinite(table.lockReleased[w], table.pushed[w], cancelled, table.lockAcquired[w]),
+        args,
+      })
     }
     const placed = emitSequential(out, tid, 'sleep-sort', slices)
     const wait = placed.find((s) => s.name === 'lock-wait')
     if (wait) waitSteps.push([wait.start, 1], [wait.end, -1])
     held[w] = placed.find((s) => s.name === 'lock-held')
     instant(out, tid, 'sleep-sort', 'spawned', table.spawned[w])
-    instant(out, tid, 'sleep-sort', 'woke', table.woke[w], finite(table.deadline[w]) ? { deadline_ns: table.deadline[w] } : undefined)
+    instant(
+      out,
+      tid,
+      'sleep-sort',
+      'woke',
+      table.woke[w],
+      finite(table.deadline[w]) ? { deadline_ns: table.deadline[w] } : undefined,
+    )
     if (finite(table.pushed[w])) {
       const h = held[w]
       pushAt[w] = h ? Math.min(Math.max(table.pushed[w], h.start), h.end) : table.pushed[w]
@@ -169,7 +192,8 @@ function exportSleepSort(run: TraceRun, out: TraceEvent[]): void {
   holders.sort((a, b) => table.index[a] - table.index[b])
   let id = 0
   for (let k = 0; k + 1 < holders.length; k++) {
-    const from = holders[k], to = holders[k + 1]
+    const from = holders[k],
+      to = holders[k + 1]
     const start = inner(held[from]!, pushAt[from])
     const end = inner(held[to]!)
     if (end < start) continue
@@ -197,7 +221,8 @@ function sumChunkCount(run: TraceRun): number {
     const cols = run.events
     for (let i = 0; i < cols.length; i++) {
       const w = cols.worker[i]
-      if (cols.kind[i] >= EventKind.ChunkStart && cols.kind[i] <= EventKind.Combined && w < bound) chunks = Math.max(chunks, w + 1)
+      if (cols.kind[i] >= EventKind.ChunkStart && cols.kind[i] <= EventKind.Combined && w < bound)
+        chunks = Math.max(chunks, w + 1)
     }
   }
   return Math.min(chunks, bound)
@@ -207,18 +232,36 @@ function exportParallelSum(run: TraceRun, out: TraceEvent[]): void {
   const cols = run.events
   const req = run.request as Extract<RunRequest, { experiment: 'parallel-sum' }>
   const chunks = sumChunkCount(run)
-  const start = new Float64Array(chunks).fill(NaN), done = new Float64Array(chunks).fill(NaN), lastProgress = new Float64Array(chunks).fill(NaN)
-  const length = new Float64Array(chunks).fill(NaN), partial = new Float64Array(chunks).fill(NaN)
+  const start = new Float64Array(chunks).fill(NaN),
+    done = new Float64Array(chunks).fill(NaN),
+    lastProgress = new Float64Array(chunks).fill(NaN)
+  const length = new Float64Array(chunks).fill(NaN),
+    partial = new Float64Array(chunks).fill(NaN)
   const progress: [number, number, number][] = []
   const combined: [number, number, number][] = []
   for (let i = 0; i < cols.length; i++) {
-    const c = cols.worker[i], t = cols.tNs[i], a = cols.arg[i]
+    const c = cols.worker[i],
+      t = cols.tNs[i],
+      a = cols.arg[i]
     if (c >= chunks) continue // a chunk the run cannot have (a damaged or crafted file): ignored
     switch (cols.kind[i]) {
-      case EventKind.ChunkStart: start[c] = t; length[c] = a; progress.push([c, t, 0]); break
-      case EventKind.ChunkProgress: lastProgress[c] = t; progress.push([c, t, a]); break
-      case EventKind.ChunkDone: done[c] = t; partial[c] = a; if (finite(length[c])) progress.push([c, t, length[c]]); break
-      case EventKind.Combined: combined.push([c, t, a]); break
+      case EventKind.ChunkStart:
+        start[c] = t
+        length[c] = a
+        progress.push([c, t, 0])
+        break
+      case EventKind.ChunkProgress:
+        lastProgress[c] = t
+        progress.push([c, t, a])
+        break
+      case EventKind.ChunkDone:
+        done[c] = t
+        partial[c] = a
+        if (finite(length[c])) progress.push([c, t, length[c]])
+        break
+      case EventKind.Combined:
+        combined.push([c, t, a])
+        break
     }
   }
   meta(out, 'process_name', 0, `Threadlab parallel sum (${req.values.length} values, ${chunks} chunks)`)
@@ -228,17 +271,26 @@ function exportParallelSum(run: TraceRun, out: TraceEvent[]): void {
     const args: Slice['args'] = {}
     if (finite(length[c])) args.length = length[c]
     if (finite(partial[c])) args.partial = partial[c]
-    chunkSlice[c] = emitSequential(out, c + 1, 'parallel-sum', [{ name: `chunk ${c}`, start: start[c], end: firstFinite(done[c], lastProgress[c], start[c]), args }])[0]
+    chunkSlice[c] = emitSequential(out, c + 1, 'parallel-sum', [
+      { name: `chunk ${c}`, start: start[c], end: firstFinite(done[c], lastProgress[c], start[c]), args },
+    ])[0]
   }
   // progress counters, one per chunk, in time order
   progress.sort((x, y) => x[1] - y[1] || x[0] - y[0])
-  for (const [c, t, a] of progress) if (finite(t) && finite(a)) out.push({ name: `chunk ${c} progress`, ph: 'C', ts: us(t), pid: PID, tid: 0, args: { done: a } })
+  for (const [c, t, a] of progress)
+    if (finite(t) && finite(a))
+      out.push({ name: `chunk ${c} progress`, ph: 'C', ts: us(t), pid: PID, tid: 0, args: { done: a } })
 
   const combineTid = chunks + 1
   if (combined.length === 0) return
   meta(out, 'thread_name', combineTid, 'combine')
   combined.sort((x, y) => x[1] - y[1])
-  const wanted: Slice[] = combined.map(([c, t, total]) => ({ name: `fold chunk ${c}`, start: Math.min(t, firstFinite(done[c], t)), end: t, args: (finite(total) ? { chunk: c, total } : { chunk: c }) as Slice['args'] }))
+  const wanted: Slice[] = combined.map(([c, t, total]) => ({
+    name: `fold chunk ${c}`,
+    start: Math.min(t, firstFinite(done[c], t)),
+    end: t,
+    args: (finite(total) ? { chunk: c, total } : { chunk: c }) as Slice['args'],
+  }))
   const placed = emitSequential(out, combineTid, 'parallel-sum', wanted)
   let id = 0
   placed.forEach((fold, k) => {
@@ -246,7 +298,8 @@ function exportParallelSum(run: TraceRun, out: TraceEvent[]): void {
     if (finite(total)) out.push({ name: 'running total', ph: 'C', ts: us(fold.end), pid: PID, tid: 0, args: { total } })
     const from = chunkSlice[c]
     if (!from) return
-    const start = inner(from), end = inner(fold)
+    const start = inner(from),
+      end = inner(fold)
     if (end < start) return
     id++
     out.push({ name: 'partial sum', cat: 'sum', ph: 's', id, ts: us(start), pid: PID, tid: c + 1 })
@@ -278,9 +331,16 @@ export function validateChromeTrace(obj: unknown): string[] {
   const list = Array.isArray(obj) ? obj : isRecord(obj) && Array.isArray(obj.traceEvents) ? obj.traceEvents : null
   if (!list) return ['the trace is neither an array of events nor an object with a traceEvents array']
 
-  interface X { ts: number; end: number; at: number }
+  interface X {
+    ts: number
+    end: number
+    at: number
+  }
   const slices = new Map<string, X[]>()
-  const flows = new Map<string, { s: { ts: number; at: number; track: string }[]; f: { ts: number; at: number; track: string }[] }>()
+  const flows = new Map<
+    string,
+    { s: { ts: number; at: number; track: string }[]; f: { ts: number; at: number; track: string }[] }
+  >()
   list.forEach((e: unknown, at: number) => {
     if (!isRecord(e)) return report(`event ${at} is not an object`)
     const label = `event ${at} (${typeof e.ph === 'string' ? e.ph : '?'} ${JSON.stringify(typeof e.name === 'string' ? e.name : '?')})`
@@ -310,18 +370,21 @@ export function validateChromeTrace(obj: unknown): string[] {
         if (e.name === 'process_name' || e.name === 'thread_name') {
           if (!args || typeof args.name !== 'string') report(`${label}: metadata without a string args.name`)
         } else if (e.name === 'process_sort_index' || e.name === 'thread_sort_index') {
-          if (!args || typeof args.sort_index !== 'number') report(`${label}: metadata without a numeric args.sort_index`)
+          if (!args || typeof args.sort_index !== 'number')
+            report(`${label}: metadata without a numeric args.sort_index`)
         } else report(`${label}: unknown metadata name`)
         break
       case 'C': {
         const vals = args ? Object.values(args) : []
         if (vals.length === 0) report(`${label}: counter without args`)
-        else if (!vals.every((v) => typeof v === 'number' && Number.isFinite(v))) report(`${label}: counter args must all be finite numbers`)
+        else if (!vals.every((v) => typeof v === 'number' && Number.isFinite(v)))
+          report(`${label}: counter args must all be finite numbers`)
         break
       }
       case 'i':
       case 'I':
-        if (e.s !== undefined && e.s !== 't' && e.s !== 'p' && e.s !== 'g') report(`${label}: instant scope ${JSON.stringify(e.s)} is not t, p or g`)
+        if (e.s !== undefined && e.s !== 't' && e.s !== 'p' && e.s !== 'g')
+          report(`${label}: instant scope ${JSON.stringify(e.s)} is not t, p or g`)
         break
       case 's':
       case 'f': {
@@ -329,7 +392,8 @@ export function validateChromeTrace(obj: unknown): string[] {
           report(`${label}: flow event without an id`)
           break
         }
-        if (e.ph === 'f' && e.bp !== 'e') report(`${label}: flow end without bp "e" (it must bind to its enclosing slice)`)
+        if (e.ph === 'f' && e.bp !== 'e')
+          report(`${label}: flow end without bp "e" (it must bind to its enclosing slice)`)
         if (!ok) break
         const key = `${typeof e.cat === 'string' ? e.cat : ''}\u0000${e.id}`
         let f = flows.get(key)
@@ -348,22 +412,31 @@ export function validateChromeTrace(obj: unknown): string[] {
       while (stack.length && stack[stack.length - 1].end <= s.ts + eps(s.ts)) stack.pop()
       const top = stack[stack.length - 1]
       if (top && s.end > top.end + eps(top.end)) {
-        report(`slices ${top.at} and ${s.at} on track ${track} overlap without nesting ([${top.ts}, ${top.end}] and [${s.ts}, ${s.end}] µs)`)
+        report(
+          `slices ${top.at} and ${s.at} on track ${track} overlap without nesting ([${top.ts}, ${top.end}] and [${s.ts}, ${s.end}] µs)`,
+        )
         continue
       }
       stack.push(s)
     }
   }
-  const inside = (track: string, t: number) => (slices.get(track) ?? []).some((s) => s.ts - eps(s.ts) <= t && t <= s.end + eps(s.end))
+  const inside = (track: string, t: number) =>
+    (slices.get(track) ?? []).some((s) => s.ts - eps(s.ts) <= t && t <= s.end + eps(s.end))
   for (const [key, { s, f }] of flows) {
     const id = key.split('\u0000')[1]
     if (s.length !== 1 || f.length !== 1) {
-      report(`flow id ${id} has ${s.length} start${s.length === 1 ? '' : 's'} and ${f.length} end${f.length === 1 ? '' : 's'} (ids must be unique per pair)`)
+      report(
+        `flow id ${id} has ${s.length} start${s.length === 1 ? '' : 's'} and ${f.length} end${f.length === 1 ? '' : 's'} (ids must be unique per pair)`,
+      )
     }
     for (const end of [...s, ...f]) {
-      if (!inside(end.track, end.ts)) report(`event ${end.at}: flow ${id} ${s.includes(end) ? 'start' : 'end'} at ${end.ts} µs is outside every slice on track ${end.track}`)
+      if (!inside(end.track, end.ts))
+        report(
+          `event ${end.at}: flow ${id} ${s.includes(end) ? 'start' : 'end'} at ${end.ts} µs is outside every slice on track ${end.track}`,
+        )
     }
-    if (s.length === 1 && f.length === 1 && f[0].ts < s[0].ts) report(`flow id ${id} ends (${f[0].ts} µs) before it starts (${s[0].ts} µs)`)
+    if (s.length === 1 && f.length === 1 && f[0].ts < s[0].ts)
+      report(`flow id ${id} ends (${f[0].ts} µs) before it starts (${s[0].ts} µs)`)
   }
   return problems
 }
@@ -374,7 +447,18 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 
 // ---- CSV ----------------------------------------------------------------------------------------
 
-export const CSV_COLUMNS = ['worker', 'value', 'deadline_ns', 'spawned_ns', 'woke_ns', 'lateness_ns', 'lock_wait_ns', 'lock_held_ns', 'index', 'cancelled'] as const
+export const CSV_COLUMNS = [
+  'worker',
+  'value',
+  'deadline_ns',
+  'spawned_ns',
+  'woke_ns',
+  'lateness_ns',
+  'lock_wait_ns',
+  'lock_held_ns',
+  'index',
+  'cancelled',
+] as const
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, quote, CR, LF or edge spaces. */
 export function csvField(x: string | number | boolean): string {

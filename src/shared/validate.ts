@@ -78,7 +78,10 @@ function checkSleepSort(obj: Record<string, unknown>, options: ValidateOptions):
   // Negative values are shifted so the smallest sleeps 0: the longest sleep is the span.
   const longest = (min < 0 ? max - min : max) * unitMs
   if (longest > LIMITS.maxDurationMs) {
-    fail('E_DURATION_CAP', `the run would last ${formatMs(longest)} (largest value × unitMs), more than the ${formatMs(LIMITS.maxDurationMs)} allowed`)
+    fail(
+      'E_DURATION_CAP',
+      `the run would last ${formatMs(longest)} (largest value × unitMs), more than the ${formatMs(LIMITS.maxDurationMs)} allowed`,
+    )
   }
   const request: SleepSortRequest = { experiment: 'sleep-sort', values, mode: mode as TimingMode, unitMs }
   if (obj.recordEvents !== undefined) request.recordEvents = bool(obj.recordEvents, 'recordEvents')
@@ -102,7 +105,10 @@ function checkParallelSum(obj: Record<string, unknown>, options: ValidateOptions
     const threads = Math.min(request.threads ?? options.cpus ?? 1, values.length)
     const longest = Math.ceil(values.length / Math.max(1, threads)) * request.unitMs
     if (longest > LIMITS.maxDurationMs) {
-      fail('E_DURATION_CAP', `the run would last ${formatMs(longest)} (values per thread × unitMs), more than the ${formatMs(LIMITS.maxDurationMs)} allowed`)
+      fail(
+        'E_DURATION_CAP',
+        `the run would last ${formatMs(longest)} (values per thread × unitMs), more than the ${formatMs(LIMITS.maxDurationMs)} allowed`,
+      )
     }
   }
   if (obj.replace !== undefined) request.replace = bool(obj.replace, 'replace')
@@ -119,7 +125,8 @@ function plainObject(x: unknown, what: string): Record<string, unknown> {
 function onlyKeys(obj: Record<string, unknown>, allowed: Set<string>, experiment: string): void {
   for (const key of Reflect.ownKeys(obj)) {
     if (typeof key !== 'string' || !allowed.has(key)) {
-      const name = typeof key === 'string' ? JSON.stringify(key.length > 40 ? key.slice(0, 40) + '…' : key) : 'a symbol key'
+      const name =
+        typeof key === 'string' ? JSON.stringify(key.length > 40 ? key.slice(0, 40) + '…' : key) : 'a symbol key'
       fail('E_BAD_REQUEST', `unknown field ${name} in a ${experiment} request (allowed: ${[...allowed].join(', ')})`)
     }
   }
@@ -129,7 +136,8 @@ function numberArray(x: unknown, maxLength: number, maxMagnitude: number): numbe
   if (!Array.isArray(x)) fail('E_BAD_REQUEST', 'values must be an array of numbers')
   const length = x.length
   if (length === 0) fail('E_EMPTY', 'values is empty: give at least one number')
-  if (length > maxLength) fail('E_TOO_MANY', `values has ${length} numbers, more than the ${maxLength} allowed`, maxLength)
+  if (length > maxLength)
+    fail('E_TOO_MANY', `values has ${length} numbers, more than the ${maxLength} allowed`, maxLength)
   const out = new Array<number>(length)
   for (let i = 0; i < length; i++) {
     const v: unknown = x[i]
@@ -142,7 +150,8 @@ function numberArray(x: unknown, maxLength: number, maxMagnitude: number): numbe
 }
 
 function numberIn(x: unknown, field: string, min: number, max: number): number {
-  if (typeof x !== 'number' || !Number.isFinite(x)) fail('E_BAD_UNIT', `${field} must be a finite number (got ${describe(x)})`)
+  if (typeof x !== 'number' || !Number.isFinite(x))
+    fail('E_BAD_UNIT', `${field} must be a finite number (got ${describe(x)})`)
   if (x < min || x > max) fail('E_BAD_UNIT', `${field} must be from ${min} to ${max} (got ${x})`)
   return x === 0 ? 0 : x // no -0 (it would not survive a JSON round trip)
 }

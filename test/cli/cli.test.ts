@@ -104,7 +104,12 @@ describe('threadlab sort', () => {
     for (const flag of ['--file', '-f']) {
       const r = await threadlab(['sort', flag, path, '--unit', '5ms'])
       expect(r.code).toBe(0)
-      expect(field(r.stdout, 'output')!.split(' ').map(Number).sort((a, b) => a - b)).toEqual([-1, 3, 4, 5])
+      expect(
+        field(r.stdout, 'output')!
+          .split(' ')
+          .map(Number)
+          .sort((a, b) => a - b),
+      ).toEqual([-1, 3, 4, 5])
       expect(field(r.stdout, 'misplaced')).toMatch(/ of 4$/)
       expect(field(r.stdout, 'shift')).toMatch(/^\+1: negative values were shifted/)
     }
@@ -120,7 +125,12 @@ describe('threadlab sort', () => {
   })
 
   it('exits 2 on bad usage, with a pointer to --help', async () => {
-    for (const args of [['sort', '1', '--unit', '3 parsecs'], ['sort', '1', '--mode', 'fast'], ['sort', '1', '--nope'], ['nope']]) {
+    for (const args of [
+      ['sort', '1', '--unit', '3 parsecs'],
+      ['sort', '1', '--mode', 'fast'],
+      ['sort', '1', '--nope'],
+      ['nope'],
+    ]) {
       const r = await threadlab(args)
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr).toMatch(/--help/)
@@ -215,7 +225,12 @@ describe('threadlab sum', () => {
     expect(r.code).toBe(0)
     expect(field(r.stdout, 'sum')).toBe('15')
     expect(field(r.stdout, 'kind')).toBe('integer (exact)')
-    expect(field(r.stdout, 'partials')!.split(' ').map(BigInt).reduce((a, b) => a + b)).toBe(15n)
+    expect(
+      field(r.stdout, 'partials')!
+        .split(' ')
+        .map(BigInt)
+        .reduce((a, b) => a + b),
+    ).toBe(15n)
     expect(field(r.stdout, 'chunks')).toMatch(/^\d+ \d+ \(values per thread\)$/)
     expect(field(r.stdout, 'threads')).toMatch(/^2/)
     expect(field(r.stdout, 'wall')).toBeDefined()
@@ -269,7 +284,7 @@ describe('help, version, exit codes', () => {
 const canDenyRealtime = ['setpriv', 'prlimit'].every((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0)
 
 describe('run failures', () => {
-  it.skipIf(!canDenyRealtime)('exits 1 with the addon\'s advice when realtime is not allowed', async () => {
+  it.skipIf(!canDenyRealtime)("exits 1 with the addon's advice when realtime is not allowed", async () => {
     const r = await threadlab(['sort', '2', '1', '--mode', 'realtime', '--unit', '1ms'], {
       prefix: ['setpriv', '--bounding-set=-sys_nice', '--inh-caps=-sys_nice', 'prlimit', '--rtprio=0', '--'],
     })

@@ -39,7 +39,14 @@ describe('parseDuration', () => {
 describe('parseCli', () => {
   it('reads a sort with options and negative values', () => {
     const c = parseCli(['sort', '-3', '5', '-1.5', '--mode', 'classic', '-u', '50us', '--json'])
-    expect(c).toMatchObject({ kind: 'sort', input: { args: ['-3', '5', '-1.5'] }, mode: 'classic', unitMs: 0.05, json: true, repeat: 1 })
+    expect(c).toMatchObject({
+      kind: 'sort',
+      input: { args: ['-3', '5', '-1.5'] },
+      mode: 'classic',
+      unitMs: 0.05,
+      json: true,
+      repeat: 1,
+    })
   })
 
   it('defaults: scheduled, 100 ms', () => {
@@ -48,7 +55,11 @@ describe('parseCli', () => {
 
   it('reads sum, open, help and version', () => {
     expect(parseCli(['sum', '1', '2', '-t', '4', '--unit', '0'])).toMatchObject({ kind: 'sum', threads: 4, unitMs: 0 })
-    expect(parseCli(['open', 'a.threadlab', '--trace', 't.json'])).toMatchObject({ kind: 'open', file: 'a.threadlab', trace: 't.json' })
+    expect(parseCli(['open', 'a.threadlab', '--trace', 't.json'])).toMatchObject({
+      kind: 'open',
+      file: 'a.threadlab',
+      trace: 't.json',
+    })
     expect(parseCli([])).toEqual({ kind: 'help', topic: undefined })
     expect(parseCli(['--help'])).toEqual({ kind: 'help', topic: undefined })
     expect(parseCli(['sort', '--help'])).toEqual({ kind: 'help', topic: 'sort' })
@@ -81,7 +92,9 @@ describe('input parsing', () => {
   })
 
   it('draws a caret under the bad token', () => {
-    const msg = badInputMessage({ text: '1, 2, x7, 4', source: 'arguments' }, [{ code: 'E_NOT_A_NUMBER', token: 'x7', position: 2, start: 6, end: 8, reason: '"x7" is not a number' }])
+    const msg = badInputMessage({ text: '1, 2, x7, 4', source: 'arguments' }, [
+      { code: 'E_NOT_A_NUMBER', token: 'x7', position: 2, start: 6, end: 8, reason: '"x7" is not a number' },
+    ])
     expect(msg.split('\n').slice(1)).toEqual(['  1, 2, x7, 4', '        ^^'])
   })
 
@@ -96,7 +109,9 @@ describe('input parsing', () => {
   })
 
   it('refuses integers beyond 64 bits, naming them', () => {
-    expect(() => parseSumInput({ text: '1 9223372036854775808', source: 'arguments' })).toThrow(/value 2: 9223372036854775808 does not fit in 64 bits/)
+    expect(() => parseSumInput({ text: '1 9223372036854775808', source: 'arguments' })).toThrow(
+      /value 2: 9223372036854775808 does not fit in 64 bits/,
+    )
   })
 
   it('leaves decimals as f64', () => {
@@ -118,7 +133,14 @@ describe('repeat summary', () => {
   })
 
   it('gives min / median / p90 / max and the sorted share', () => {
-    const s = summarizeRepeat([0, 0, 2, 5, 9, 0, 1, 0, 3, 4], [true, true, false, false, false, true, false, true, false, false], 100, 'scheduled', 1, null)
+    const s = summarizeRepeat(
+      [0, 0, 2, 5, 9, 0, 1, 0, 3, 4],
+      [true, true, false, false, false, true, false, true, false, false],
+      100,
+      'scheduled',
+      1,
+      null,
+    )
     expect(s.misplacedStats).toMatchObject({ min: 0, median: 1, p90: 5, max: 9 })
     expect(s.sortedShare).toBe(0.4)
   })
@@ -131,7 +153,10 @@ describe('progress line', () => {
 
   it('rewrites one line in place once the run is long, and erases it', async () => {
     let written = ''
-    const p = terminalProgress({ isTTY: true, write: (s: string) => ((written += s), true) } as unknown as NodeJS.WriteStream, 50)!
+    const p = terminalProgress(
+      { isTTY: true, write: (s: string) => ((written += s), true) } as unknown as NodeJS.WriteStream,
+      50,
+    )!
     p.start('sorting', 10, 'pushed')
     p.update(40, 5)
     await new Promise((r) => setTimeout(r, 30))

@@ -10,7 +10,15 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { EventColumns } from '../../src/shared/columns'
-import { BATCH_FORMAT, BATCH_HEADER, EVENT_WIDTH, MAX_EVENT_KIND, isBatchError, iterateEvents, readBatchHeader } from '../../src/shared/events'
+import {
+  BATCH_FORMAT,
+  BATCH_HEADER,
+  EVENT_WIDTH,
+  MAX_EVENT_KIND,
+  isBatchError,
+  iterateEvents,
+  readBatchHeader,
+} from '../../src/shared/events'
 import { check, same, show } from './helpers/assert'
 import { fcParams, timeoutFor } from './helpers/budget'
 
@@ -67,7 +75,8 @@ function validity(b: Float64Array): 'valid' | 'invalid' {
 
 function rowsOf(b: Float64Array): Row[] {
   const rows: Row[] = []
-  for (let o = BATCH_HEADER; o + EVENT_WIDTH <= b.length; o += EVENT_WIDTH) rows.push({ kind: b[o], worker: b[o + 1], tNs: b[o + 2], arg: b[o + 3] })
+  for (let o = BATCH_HEADER; o + EVENT_WIDTH <= b.length; o += EVENT_WIDTH)
+    rows.push({ kind: b[o], worker: b[o + 1], tNs: b[o + 2], arg: b[o + 3] })
   return rows
 }
 
@@ -90,7 +99,13 @@ function decodeOne(cols: EventColumns, b: Float64Array): boolean {
     same(header.code, 'E_BATCH', 'error code')
     check(typeof header.message === 'string' && header.message.length > 0, 'an error without a message')
     check(valid !== 'valid', () => `a valid batch was refused: ${header.message}`)
-    check(cols.length === before.length && cols.batches === before.batches && cols.nextSeq === before.nextSeq && cols.missedBatches === before.missed, 'a refused batch changed the columns')
+    check(
+      cols.length === before.length &&
+        cols.batches === before.batches &&
+        cols.nextSeq === before.nextSeq &&
+        cols.missedBatches === before.missed,
+      'a refused batch changed the columns',
+    )
     return false
   }
   check(valid !== 'invalid', () => `an invalid batch was accepted: ${show(Array.from(b.subarray(0, 12)))}`)
@@ -105,7 +120,13 @@ function decodeOne(cols: EventColumns, b: Float64Array): boolean {
   checkRows(cols, before.length, rows)
   let i = 0
   for (const e of iterateEvents(b)) {
-    check(Object.is(e.kind, rows[i].kind) && Object.is(e.worker, rows[i].worker) && Object.is(e.tNs, rows[i].tNs) && Object.is(e.arg, rows[i].arg), `iterateEvents row ${i}`)
+    check(
+      Object.is(e.kind, rows[i].kind) &&
+        Object.is(e.worker, rows[i].worker) &&
+        Object.is(e.tNs, rows[i].tNs) &&
+        Object.is(e.arg, rows[i].arg),
+      `iterateEvents row ${i}`,
+    )
     i++
   }
   same(i, rows.length, 'iterateEvents count')
@@ -114,91 +135,144 @@ function decodeOne(cols: EventColumns, b: Float64Array): boolean {
 
 // ---- generators -------------------------------------------------------------------------------
 
-const anyDouble = fc.oneof(fc.double(), fc.constantFrom(NaN, -0, Infinity, -Infinity, 2 ** 32, 2 ** 53, 2 ** 53 + 2, Number.MAX_VALUE, 5e-324))
+const anyDouble = fc.oneof(
+  fc.double(),
+  fc.constantFrom(NaN, -0, Infinity, -Infinity, 2 ** 32, 2 ** 53, 2 ** 53 + 2, Number.MAX_VALUE, 5e-324),
+)
 const row: fc.Arbitrary<Row> = fc.record({
   kind: fc.integer({ min: 0, max: MAX_EVENT_KIND }),
-  worker: fc.oneof(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 0, max: MAX_WORKER }), fc.constant(MAX_WORKER)),
-  tNs: fc.oneof(fc.integer({ min: 0, max: 60e9 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(-0)),
+  worker: fc.oneof(
+    fc.integer({ min: 0, max: 20_000 }),
+    fc.integer({ min: 0, max: MAX_WORKER }),
+    fc.constant(MAX_WORKER),
+  ),
+  tNs: fc.oneof(
+    fc.integer({ min: 0, max: 60e9 }),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.constant(-0),
+  ),
   arg: anyDouble,
 })
 const header = { runId: fc.oneof(fc.nat(1000), fc.maxSafeNat()), seq: fc.oneof(fc.nat(20), fc.maxSafeNat()) }
-const validBatch = fc.record({ ...header, rows: fc.array(row, { maxLength: 40 }) }).map(({ runId, seq, rows }) => ({ rows, batch: batchOf(runId, seq, rows) }))
+const validBatch = fc
+  .record({ ...header, rows: fc.array(row, { maxLength: 40 }) })
+  .map(({ runId, seq, rows }) => ({ rows, batch: batchOf(runId, seq, rows) }))
 
 /** A valid batch with one number replaced by an arbitrary double (or the array cut or extended). */
-const mutatedBatch = fc.tuple(validBatch, fc.nat(), anyDouble, fc.integer({ min: 0, max: 3 })).map(([{ batch }, at, x, how]) => {
-  if (how === 0 || batch.length === 0) {
+const mutatedBatch = fc
+  .tuple(validBatch, fc.nat(), anyDouble, fc.integer({ min: 0, max: 3 }))
+  .map(([{ batch }, at, x, how]) => {
+    if (how === 0 || batch.length === 0) {
+      const b = batch.slice()
+      if (b.length) b[at % b.length] = x
+      return b
+    }
+    if (how === 1) return batch.slice(0, at % (batch.length + 1))
+    if (how === 2) {
+      const b = new Float64Array(batch.length + 1 + (at % 8))
+      b.set(batch)
+      b[batch.length] = x
+      return b
+    }
+    // the header's count, off by a little
     const b = batch.slice()
-    if (b.length) b[at % b.length] = x
+    if (b.length >= BATCH_HEADER) b[3] = Math.max(0, b[3] + ((at % 5) - 2))
     return b
-  }
-  if (how === 1) return batch.slice(0, at % (batch.length + 1))
-  if (how === 2) {
-    const b = new Float64Array(batch.length + 1 + (at % 8))
-    b.set(batch)
-    b[batch.length] = x
-    return b
-  }
-  // the header's count, off by a little
-  const b = batch.slice()
-  if (b.length >= BATCH_HEADER) b[3] = Math.max(0, b[3] + ((at % 5) - 2))
-  return b
-})
+  })
 
 describe('batch decoder (fuzz)', () => {
-  it('valid batches decode to exactly their rows', () => {
-    fc.assert(
-      fc.property(validBatch, ({ rows, batch }) => {
-        const cols = new EventColumns(1 + (rows.length % 3)) // small capacity: growth is exercised
-        check(decodeOne(cols, batch), 'a valid batch was refused')
-        checkRows(cols, 0, rows)
-      }),
-      fcParams(2000),
-    )
-  }, timeoutFor(2000))
+  it(
+    'valid batches decode to exactly their rows',
+    () => {
+      fc.assert(
+        fc.property(validBatch, ({ rows, batch }) => {
+          const cols = new EventColumns(1 + (rows.length % 3)) // small capacity: growth is exercised
+          check(decodeOne(cols, batch), 'a valid batch was refused')
+          checkRows(cols, 0, rows)
+        }),
+        fcParams(2000),
+      )
+    },
+    timeoutFor(2000),
+  )
 
-  it('a sequence of batches appends in order; seq gaps are counted as missed', () => {
-    fc.assert(
-      fc.property(fc.array(fc.record({ seq: fc.nat(12), rows: fc.array(row, { maxLength: 300 }) }), { maxLength: 12 }), (parts) => {
-        const cols = new EventColumns(0 + (parts.length % 2))
-        const all: Row[] = []
-        for (const { seq, rows } of parts) {
-          check(decodeOne(cols, batchOf(7, seq, rows)), 'refused')
-          all.push(...rows)
-        }
-        same(cols.length, all.length, 'total length')
-        checkRows(cols, 0, all)
-        const rebuilt = EventColumns.fromBatches([cols.toBatch(7)])
-        checkRows(rebuilt, 0, all)
-      }),
-      fcParams(500, 5),
-    )
-  }, timeoutFor(500, 5, 5))
+  it(
+    'a sequence of batches appends in order; seq gaps are counted as missed',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.record({ seq: fc.nat(12), rows: fc.array(row, { maxLength: 300 }) }), { maxLength: 12 }),
+          (parts) => {
+            const cols = new EventColumns(0 + (parts.length % 2))
+            const all: Row[] = []
+            for (const { seq, rows } of parts) {
+              check(decodeOne(cols, batchOf(7, seq, rows)), 'refused')
+              all.push(...rows)
+            }
+            same(cols.length, all.length, 'total length')
+            checkRows(cols, 0, all)
+            const rebuilt = EventColumns.fromBatches([cols.toBatch(7)])
+            checkRows(rebuilt, 0, all)
+          },
+        ),
+        fcParams(500, 5),
+      )
+    },
+    timeoutFor(500, 5, 5),
+  )
 
-  it('arbitrary Float64Arrays never throw; E_BATCH or an exact decode', () => {
-    const arbitrary = fc.oneof(
-      fc.float64Array({ maxLength: 40 }),
-      // plausible headers over arbitrary rows
-      fc.tuple(fc.constantFrom(1, 1, 1, 0, 2, NaN), anyDouble, anyDouble, fc.nat(10), fc.float64Array({ maxLength: 40 })).map(([f, r, s, c, rest]) => Float64Array.from([f, Math.abs(Math.trunc(r)) || 0, Math.abs(Math.trunc(s)) || 0, c, ...rest])),
-    )
-    fc.assert(
-      fc.property(arbitrary, (b) => {
-        decodeOne(new EventColumns(), b)
-      }),
-      fcParams(3000),
-    )
-  }, timeoutFor(3000))
+  it(
+    'arbitrary Float64Arrays never throw; E_BATCH or an exact decode',
+    () => {
+      const arbitrary = fc.oneof(
+        fc.float64Array({ maxLength: 40 }),
+        // plausible headers over arbitrary rows
+        fc
+          .tuple(
+            fc.constantFrom(1, 1, 1, 0, 2, NaN),
+            anyDouble,
+            anyDouble,
+            fc.nat(10),
+            fc.float64Array({ maxLength: 40 }),
+          )
+          .map(([f, r, s, c, rest]) =>
+            Float64Array.from([f, Math.abs(Math.trunc(r)) || 0, Math.abs(Math.trunc(s)) || 0, c, ...rest]),
+          ),
+      )
+      fc.assert(
+        fc.property(arbitrary, (b) => {
+          decodeOne(new EventColumns(), b)
+        }),
+        fcParams(3000),
+      )
+    },
+    timeoutFor(3000),
+  )
 
-  it('valid batches with one number changed never throw; E_BATCH or an exact decode', () => {
-    fc.assert(
-      fc.property(mutatedBatch, (b) => {
-        decodeOne(new EventColumns(), b)
-      }),
-      fcParams(3000),
-    )
-  }, timeoutFor(3000))
+  it(
+    'valid batches with one number changed never throw; E_BATCH or an exact decode',
+    () => {
+      fc.assert(
+        fc.property(mutatedBatch, (b) => {
+          decodeOne(new EventColumns(), b)
+        }),
+        fcParams(3000),
+      )
+    },
+    timeoutFor(3000),
+  )
 
   it('refuses what is not a Float64Array, and huge declared counts without allocating', () => {
-    for (const x of [null, undefined, [1, 0, 0, 0], new Float32Array(4), new DataView(new ArrayBuffer(32)), new Uint8Array(32), { length: 4, 0: 1 }, 'batch']) {
+    for (const x of [
+      null,
+      undefined,
+      [1, 0, 0, 0],
+      new Float32Array(4),
+      new DataView(new ArrayBuffer(32)),
+      new Uint8Array(32),
+      { length: 4, 0: 1 },
+      'batch',
+    ]) {
       const cols = new EventColumns()
       expect(readBatchHeader(x as never)).toMatchObject({ code: 'E_BATCH' })
       expect(cols.appendBatch(x as never)).toMatchObject({ code: 'E_BATCH' })
@@ -222,7 +296,12 @@ describe('batch decoder (fuzz)', () => {
     expect(cols.appendBatch(b)).toBeNull()
     expect(performance.now() - t0).toBeLessThan(2000)
     expect(cols.length).toBe(n)
-    expect([cols.kind[n - 1], cols.worker[n - 1], cols.tNs[n - 1], cols.arg[n - 1]]).toEqual([(n - 1) % 13, n - 1, (n - 1) * 10, -(n - 1)])
+    expect([cols.kind[n - 1], cols.worker[n - 1], cols.tNs[n - 1], cols.arg[n - 1]]).toEqual([
+      (n - 1) % 13,
+      n - 1,
+      (n - 1) * 10,
+      -(n - 1),
+    ])
     expect(cols.capacity).toBeLessThan(2 * n + 1024)
   })
 })

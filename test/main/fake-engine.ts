@@ -1,6 +1,15 @@
 // A scripted Engine for the tests that need exact control (throttling, backpressure, ordering).
 // The real addon is tested through the same interface in run-service.test.ts and webhost.test.ts.
-import type { BatchSink, Engine, EngineCapabilities, EngineRun, EngineSleepSortOptions, EngineSleepSortResult, EngineSumOptions, EngineSumResult } from '../../src/main/addon'
+import type {
+  BatchSink,
+  Engine,
+  EngineCapabilities,
+  EngineRun,
+  EngineSleepSortOptions,
+  EngineSleepSortResult,
+  EngineSumOptions,
+  EngineSumResult,
+} from '../../src/main/addon'
 import { BATCH_FORMAT, BATCH_HEADER, EVENT_WIDTH, EventKind } from '../../src/shared/events'
 
 export interface FakeScript {
@@ -36,7 +45,11 @@ export class FakeEngine implements Engine {
   private nextRunId = 1
   shutdowns = 0
 
-  startSleepSort(values: number[], options: EngineSleepSortOptions, onBatch: BatchSink): EngineRun<EngineSleepSortResult> {
+  startSleepSort(
+    values: number[],
+    options: EngineSleepSortOptions,
+    onBatch: BatchSink,
+  ): EngineRun<EngineSleepSortResult> {
     const bad = values.findIndex((v) => v === 13)
     if (bad >= 0) throw Object.assign(new Error(`value ${bad + 1} is unlucky`), { code: 'E_UNLUCKY', position: bad })
     return this.run(onBatch, (runId, cancelled, eventCount) => ({

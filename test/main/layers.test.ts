@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest'
 
 const ROOT = resolve(__dirname, '../..')
 const SRC = join(ROOT, 'src')
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"`]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;(=])import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s[^'"`]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;(=])import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g
 const NODE = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)])
 
 function files(dir: string): string[] {
@@ -22,14 +23,18 @@ function files(dir: string): string[] {
 }
 
 function imports(file: string): string[] {
-  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
+  const text = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '')
   return [...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4])
 }
 
 /** Where an import points: 'src/<layer>/…' for relative ones, else the package name. */
 function target(file: string, spec: string): string {
   if (!spec.startsWith('.')) return spec
-  return relative(ROOT, resolve(dirname(file), spec)).split('\\').join('/')
+  return relative(ROOT, resolve(dirname(file), spec))
+    .split('\\')
+    .join('/')
 }
 
 function violations(layer: string, allowed: (target: string, file: string) => boolean): string[] {
@@ -54,7 +59,11 @@ describe('import layers', () => {
   })
 
   it('src/shared depends on no other layer, no Electron, no Node (pure packages are fine)', () => {
-    const bad = violations('shared', (to) => (to.startsWith('src/') ? inside(to, 'shared') : to !== 'electron' && !NODE.has(to) && !/^react(-dom)?(\/|$)/.test(to)))
+    const bad = violations('shared', (to) =>
+      to.startsWith('src/')
+        ? inside(to, 'shared')
+        : to !== 'electron' && !NODE.has(to) && !/^react(-dom)?(\/|$)/.test(to),
+    )
     expect(bad).toEqual([])
   })
 

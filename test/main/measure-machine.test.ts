@@ -13,7 +13,8 @@ const QUICK = { threads: 100, repeats: 2, sleeps: 12, bins: 6 }
 describe('RunService.measureMachine (real addon)', () => {
   let engine: Engine
   beforeAll(() => {
-    if (!existsSync(addonPath())) throw new Error(`the native addon is not built (${addonPath()}): run \`npm run build:native\``)
+    if (!existsSync(addonPath()))
+      throw new Error(`the native addon is not built (${addonPath()}): run \`npm run build:native\``)
     engine = loadEngine()
   })
 
@@ -72,7 +73,9 @@ describe('RunService.measureMachine (real addon)', () => {
       measuredAt = performance.now()
       return o
     })
-    const starting = service.start({ experiment: 'sleep-sort', values: [1, 0], mode: 'scheduled', unitMs: 1 }).then((o) => ({ o, at: performance.now() }))
+    const starting = service
+      .start({ experiment: 'sleep-sort', values: [1, 0], mode: 'scheduled', unitMs: 1 })
+      .then((o) => ({ o, at: performance.now() }))
     const [m, s] = await Promise.all([measuring, starting])
     expect(m.ok).toBe(true)
     expect(s.o.ok).toBe(true)

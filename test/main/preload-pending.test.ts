@@ -5,7 +5,13 @@ import { resolve } from 'node:path'
 import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import type { OpenFileMessage } from '../../src/shared/api'
-import { createOpenFileInbox, MAX_OPEN_FILE_MESSAGE, MAX_OPEN_FILE_NAME, parseOpenFileMessage, type Deliver } from '../../src/preload/pending'
+import {
+  createOpenFileInbox,
+  MAX_OPEN_FILE_MESSAGE,
+  MAX_OPEN_FILE_NAME,
+  parseOpenFileMessage,
+  type Deliver,
+} from '../../src/preload/pending'
 
 const bytes = new Uint8Array([0x54, 0x48, 0x52])
 const error = { code: 'E_TOO_LARGE', message: 'run.threadlab is 300 MiB, more than the 256 MiB Threadlab opens' }
@@ -43,9 +49,15 @@ describe('parseOpenFileMessage', () => {
     expect(pa && 'bytes' in pa && pa.bytes).toBe(bytes) // not copied
     const b = { name: 'missing.txt', error }
     expect(parseOpenFileMessage(b)).toEqual(b)
-    expect(parseOpenFileMessage({ name: 'x', error: { ...error, position: 3 } })).toEqual({ name: 'x', error: { ...error, position: 3 } })
+    expect(parseOpenFileMessage({ name: 'x', error: { ...error, position: 3 } })).toEqual({
+      name: 'x',
+      error: { ...error, position: 3 },
+    })
     // an empty file is still a file
-    expect(parseOpenFileMessage({ name: 'empty.txt', bytes: new Uint8Array(0) })).toEqual({ name: 'empty.txt', bytes: new Uint8Array(0) })
+    expect(parseOpenFileMessage({ name: 'empty.txt', bytes: new Uint8Array(0) })).toEqual({
+      name: 'empty.txt',
+      bytes: new Uint8Array(0),
+    })
   })
 
   it('accepts a Uint8Array from another realm (IPC and contextBridge build their own)', () => {
@@ -82,7 +94,15 @@ describe('parseOpenFileMessage', () => {
     ['an error without a message', { name: 'a', error: { code: 'E_READ' } }],
     ['an error as a string', { name: 'a', error: 'E_READ' }],
     ['a fractional error position', { name: 'a', error: { ...error, position: 1.5 } }],
-    ['a throwing getter', Object.defineProperty({ bytes }, 'name', { enumerable: true, get() { throw new Error('boom') } })],
+    [
+      'a throwing getter',
+      Object.defineProperty({ bytes }, 'name', {
+        enumerable: true,
+        get() {
+          throw new Error('boom')
+        },
+      }),
+    ],
   ]
   for (const [what, data] of bad) {
     it(`refuses ${what}`, () => {
@@ -157,7 +177,11 @@ describe('createOpenFileInbox', () => {
     const inbox = createOpenFileInbox(deliver)
     inbox.push({ name: 'early', bytes })
     // the throwing first subscriber claimed it: the file is delivered once, not retried
-    expect(() => inbox.subscribe(() => { throw new Error('listener bug') })).not.toThrow()
+    expect(() =>
+      inbox.subscribe(() => {
+        throw new Error('listener bug')
+      }),
+    ).not.toThrow()
     expect(thrown).toHaveLength(1)
     const seen: string[] = []
     inbox.subscribe((f) => seen.push(f.name))

@@ -9,7 +9,13 @@ import { LIMITS } from '../../src/shared/limits'
 import { FakeEngine } from './fake-engine'
 
 const seed = [5, 1, 2, 6, 8, 2, 4, 2, 3, 8, 0, 2]
-const sortRequest = (values = seed, unitMs = 10, extra: object = {}) => ({ experiment: 'sleep-sort', values, mode: 'scheduled', unitMs, ...extra })
+const sortRequest = (values = seed, unitMs = 10, extra: object = {}) => ({
+  experiment: 'sleep-sort',
+  values,
+  mode: 'scheduled',
+  unitMs,
+  ...extra,
+})
 
 /** Collects what a service emits; `until` waits for a status matching the predicate. */
 function observe(service: RunService) {
@@ -19,16 +25,20 @@ function observe(service: RunService) {
   service.onBatch((b) => batches.push(b))
   service.onStatus((s) => {
     statuses.push(s)
-    for (const w of [...waiters]) if (w.test(s)) {
-      waiters.splice(waiters.indexOf(w), 1)
-      w.done(s)
-    }
+    for (const w of [...waiters])
+      if (w.test(s)) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.done(s)
+      }
   })
   const until = (test: (s: RunStatus) => boolean, timeoutMs = 20_000) =>
     new Promise<RunStatus>((done, fail) => {
       const hit = statuses.find(test)
       if (hit) return done(hit)
-      const timer = setTimeout(() => fail(new Error(`no such status within ${timeoutMs} ms; got ${statuses.map((s) => s.type).join(', ')}`)), timeoutMs)
+      const timer = setTimeout(
+        () => fail(new Error(`no such status within ${timeoutMs} ms; got ${statuses.map((s) => s.type).join(', ')}`)),
+        timeoutMs,
+      )
       waiters.push({ test, done: (s) => (clearTimeout(timer), done(s)) })
     })
   const finished = (runId: number) => until((s) => (s.type === 'finished' || s.type === 'failed') && s.runId === runId)
@@ -55,11 +65,18 @@ describe('RunService (scripted engine)', () => {
     const service = new RunService(engine)
     const seen = observe(service)
     const runId = runIdOf(await service.start(sortRequest()))
-    expect(seen.statuses[0]).toMatchObject({ type: 'started', runId, summary: { experiment: 'sleep-sort', values: seed.length } })
+    expect(seen.statuses[0]).toMatchObject({
+      type: 'started',
+      runId,
+      summary: { experiment: 'sleep-sort', values: seed.length },
+    })
     const fin = await seen.finished(runId)
     expect(seen.batches).toHaveLength(20)
     engine.sent.get(runId)!.forEach((b, i) => expect(seen.batches[i]).toBe(b)) // the same objects
-    expect(fin).toMatchObject({ type: 'finished', result: { experiment: 'sleep-sort', runId, output: [...seed].sort((a, b) => a - b), cancelled: false } })
+    expect(fin).toMatchObject({
+      type: 'finished',
+      result: { experiment: 'sleep-sort', runId, output: [...seed].sort((a, b) => a - b), cancelled: false },
+    })
     expect(seen.statuses.indexOf(fin)).toBe(seen.statuses.length - 1)
   })
 
@@ -115,15 +132,24 @@ describe('RunService (scripted engine)', () => {
     }
     expect(service.fetchRunEvents(a)).toMatchObject({ ok: false, error: { code: 'E_NO_SUCH_RUN' } })
     expect(service.fetchRunEvents(-1)).toMatchObject({ ok: false, error: { code: 'E_BAD_REQUEST' } })
-    expect(service.fetchRunEvents('1' as unknown as number)).toMatchObject({ ok: false, error: { code: 'E_BAD_REQUEST' } })
+    expect(service.fetchRunEvents('1' as unknown as number)).toMatchObject({
+      ok: false,
+      error: { code: 'E_BAD_REQUEST' },
+    })
   })
 
   it('maps engine errors to the API shape', async () => {
     const service = new RunService(new FakeEngine())
-    expect(await service.start(sortRequest([1, 13, 2]))).toEqual({ ok: false, error: { code: 'E_UNLUCKY', message: 'value 2 is unlucky', position: 1 } })
+    expect(await service.start(sortRequest([1, 13, 2]))).toEqual({
+      ok: false,
+      error: { code: 'E_UNLUCKY', message: 'value 2 is unlucky', position: 1 },
+    })
     expect(toErrorInfo(new Error('plain'))).toEqual({ code: 'E_INTERNAL', message: 'plain' })
     expect(toErrorInfo('text')).toEqual({ code: 'E_INTERNAL', message: 'text' })
-    expect(toErrorInfo({ code: 'InvalidArg', message: 'napi', position: -1 })).toEqual({ code: 'E_INTERNAL', message: 'napi' })
+    expect(toErrorInfo({ code: 'InvalidArg', message: 'napi', position: -1 })).toEqual({
+      code: 'E_INTERNAL',
+      message: 'napi',
+    })
   })
 
   it('converts a parallel sum: exact decimal text, no bigint', async () => {
@@ -134,7 +160,12 @@ describe('RunService (scripted engine)', () => {
     const runId = runIdOf(await service.start({ experiment: 'parallel-sum', values: [1, 2, 3], threads: 2 }))
     const fin = await seen.finished(runId)
     const result = (fin as { result: ParallelSumResult }).result
-    expect(result).toMatchObject({ experiment: 'parallel-sum', sum: '1180591620717411303424', partials: ['590295810358705651712', '590295810358705651712'], kind: 'integer' })
+    expect(result).toMatchObject({
+      experiment: 'parallel-sum',
+      sum: '1180591620717411303424',
+      partials: ['590295810358705651712', '590295810358705651712'],
+      kind: 'integer',
+    })
     expect(() => JSON.stringify(result)).not.toThrow()
   })
 
@@ -166,7 +197,8 @@ describe('RunService (scripted engine)', () => {
 describe('RunService (real addon)', () => {
   let engine: Engine
   beforeAll(async () => {
-    if (!existsSync(addonPath())) throw new Error(`the native addon is not built (${addonPath()}): run \`npm run build:native\``)
+    if (!existsSync(addonPath()))
+      throw new Error(`the native addon is not built (${addonPath()}): run \`npm run build:native\``)
     engine = loadEngine()
     // threadCount() counts the whole process: start libuv's pool now so it does not appear mid-test
     await readFile(__filename)
@@ -189,10 +221,12 @@ describe('RunService (real addon)', () => {
   /** The addon, with every batch it hands out recorded (to check the service forwards the same objects). */
   function spied(): { engine: Engine; given: Float64Array[] } {
     const given: Float64Array[] = []
-    const wrap = (sink: BatchSink): BatchSink => (b) => {
-      given.push(b)
-      sink(b)
-    }
+    const wrap =
+      (sink: BatchSink): BatchSink =>
+      (b) => {
+        given.push(b)
+        sink(b)
+      }
     return {
       given,
       engine: {
@@ -219,7 +253,13 @@ describe('RunService (real addon)', () => {
     const fin = await seen.finished(runId)
     expect(fin.type).toBe('finished')
     const result = (fin as { result: SleepSortResult }).result
-    expect(result).toMatchObject({ experiment: 'sleep-sort', runId, threads: seed.length, mode: 'scheduled', cancelled: false })
+    expect(result).toMatchObject({
+      experiment: 'sleep-sort',
+      runId,
+      threads: seed.length,
+      mode: 'scheduled',
+      cancelled: false,
+    })
     expect([...result.output].sort((a, b) => a - b)).toEqual([...seed].sort((a, b) => a - b))
     expect(seen.batches.length).toBeGreaterThan(0)
     expect(seen.batches).toEqual(spy.given)
@@ -238,7 +278,10 @@ describe('RunService (real addon)', () => {
     const values = [2 ** 53, 2 ** 53, 2 ** 53, 1, 2, 3]
     const runId = runIdOf(await service.start({ experiment: 'parallel-sum', values, threads: 3 }))
     const fin = await seen.finished(runId)
-    expect(fin).toMatchObject({ type: 'finished', result: { experiment: 'parallel-sum', sum: (3n * 2n ** 53n + 6n).toString(), kind: 'integer', threads: 3 } })
+    expect(fin).toMatchObject({
+      type: 'finished',
+      result: { experiment: 'parallel-sum', sum: (3n * 2n ** 53n + 6n).toString(), kind: 'integer', threads: 3 },
+    })
     await service.dispose()
   })
 
@@ -248,7 +291,9 @@ describe('RunService (real addon)', () => {
     const first = runIdOf(await service.start(sortRequest([5000, 1, 2], 10)))
     expect(await service.start(sortRequest())).toMatchObject({ ok: false, error: { code: 'E_BUSY' } })
     const second = runIdOf(await service.start(sortRequest(seed, 1, { replace: true })))
-    expect(seen.statuses.find((s) => s.type === 'finished' && s.runId === first)).toMatchObject({ result: { cancelled: true } })
+    expect(seen.statuses.find((s) => s.type === 'finished' && s.runId === first)).toMatchObject({
+      result: { cancelled: true },
+    })
     await seen.finished(second)
     expect(engine.activeRuns()).toBe(0)
     await service.dispose()

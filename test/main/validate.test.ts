@@ -26,7 +26,9 @@ describe('validateRunRequest', () => {
   it('accepts the optional fields of both experiments', () => {
     expect(validateRunRequest({ ...good, recordEvents: false, replace: true }).ok).toBe(true)
     expect(validateRunRequest({ experiment: 'parallel-sum', values: [1, 2, 3] }).ok).toBe(true)
-    expect(validateRunRequest({ experiment: 'parallel-sum', values: [1.5, -2], threads: 4, unitMs: 0, replace: false }).ok).toBe(true)
+    expect(
+      validateRunRequest({ experiment: 'parallel-sum', values: [1.5, -2], threads: 4, unitMs: 0, replace: false }).ok,
+    ).toBe(true)
   })
 
   it.each([
@@ -56,7 +58,11 @@ describe('validateRunRequest', () => {
     [{ experiment: 'parallel-sum', values: [1], threads: 1.5 }, 'E_BAD_THREADS', /threads/],
     [{ experiment: 'parallel-sum', values: [1], threads: 65 }, 'E_BAD_THREADS', /threads/],
     [{ experiment: 'parallel-sum', values: [1], mode: 'classic' }, 'E_BAD_REQUEST', /unknown field "mode"/],
-    [{ experiment: 'parallel-sum', values: new Array(70_000).fill(1), unitMs: 1, threads: 1 }, 'E_DURATION_CAP', /values per thread/],
+    [
+      { experiment: 'parallel-sum', values: new Array(70_000).fill(1), unitMs: 1, threads: 1 },
+      'E_DURATION_CAP',
+      /values per thread/,
+    ],
   ])('refuses %#: %j', (input, code, message) => {
     const e = error(input)
     expect(e.code).toBe(code)
@@ -71,7 +77,9 @@ describe('validateRunRequest', () => {
 
   it('refuses arrays over the caps before reading them', () => {
     expect(error({ ...good, values: new Array(LIMITS.maxValues + 1).fill(0) })).toMatchObject({ code: 'E_TOO_MANY' })
-    expect(error({ experiment: 'parallel-sum', values: new Array(LIMITS.maxSumValues + 1).fill(0) })).toMatchObject({ code: 'E_TOO_MANY' })
+    expect(error({ experiment: 'parallel-sum', values: new Array(LIMITS.maxSumValues + 1).fill(0) })).toMatchObject({
+      code: 'E_TOO_MANY',
+    })
     // a sparse array claiming a huge length is refused without touching its elements
     const sparse: number[] = []
     sparse.length = 2 ** 32 - 1
@@ -79,7 +87,9 @@ describe('validateRunRequest', () => {
     // raising maxValues works up to the ceiling only
     const many = { ...good, values: new Array(LIMITS.maxValues + 1).fill(0) }
     expect(validateRunRequest(many, { maxValues: LIMITS.maxValuesCeiling }).ok).toBe(true)
-    expect(validateRunRequest({ ...good, values: new Array(LIMITS.maxValuesCeiling + 1).fill(0) }, { maxValues: 1e9 }).ok).toBe(false)
+    expect(
+      validateRunRequest({ ...good, values: new Array(LIMITS.maxValuesCeiling + 1).fill(0) }, { maxValues: 1e9 }).ok,
+    ).toBe(false)
   })
 
   it('counts the default thread count for parallel-sum duration', () => {
@@ -89,14 +99,37 @@ describe('validateRunRequest', () => {
   })
 
   it('refuses hostile objects without throwing', () => {
-    const getter = Object.defineProperty({ ...good }, 'values', { get() { throw new Error('boom') }, enumerable: true })
+    const getter = Object.defineProperty({ ...good }, 'values', {
+      get() {
+        throw new Error('boom')
+      },
+      enumerable: true,
+    })
     expect(error(getter).code).toBe('E_BAD_REQUEST')
-    const proxy = new Proxy({}, { ownKeys() { throw new Error('boom') }, get() { throw new Error('boom') } })
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('boom')
+        },
+        get() {
+          throw new Error('boom')
+        },
+      },
+    )
     expect(error(proxy).code).toBe('E_BAD_REQUEST')
-    class Request { experiment = 'sleep-sort'; values = [1]; mode = 'classic'; unitMs = 1 }
+    class Request {
+      experiment = 'sleep-sort'
+      values = [1]
+      mode = 'classic'
+      unitMs = 1
+    }
     expect(error(new Request()).message).toMatch(/plain object/)
     expect(error({ ...good, [Symbol('x')]: 1 }).message).toMatch(/symbol/)
-    expect(error(JSON.parse('{"experiment":"sleep-sort","values":[1],"mode":"classic","unitMs":1,"__proto__":{"x":1}}')).message).toMatch(/unknown field "__proto__"/)
+    expect(
+      error(JSON.parse('{"experiment":"sleep-sort","values":[1],"mode":"classic","unitMs":1,"__proto__":{"x":1}}'))
+        .message,
+    ).toMatch(/unknown field "__proto__"/)
   })
 
   it('never throws on arbitrary JSON, and what it accepts is a valid request', () => {
@@ -114,11 +147,20 @@ describe('validateRunRequest', () => {
   })
 
   it('never throws on request-shaped arbitrary input, and what it accepts is a valid request', () => {
-    const anything = fc.oneof(fc.anything(), fc.double(), fc.integer(), fc.constantFrom(...TIMING_MODES, ...EXPERIMENTS))
+    const anything = fc.oneof(
+      fc.anything(),
+      fc.double(),
+      fc.integer(),
+      fc.constantFrom(...TIMING_MODES, ...EXPERIMENTS),
+    )
     const request = fc.record(
       {
         experiment: fc.oneof(fc.constantFrom(...EXPERIMENTS), anything),
-        values: fc.oneof(fc.array(fc.double(), { maxLength: 50 }), fc.array(fc.integer({ min: -100, max: 100 }), { maxLength: 50 }), anything),
+        values: fc.oneof(
+          fc.array(fc.double(), { maxLength: 50 }),
+          fc.array(fc.integer({ min: -100, max: 100 }), { maxLength: 50 }),
+          anything,
+        ),
         mode: fc.oneof(fc.constantFrom(...TIMING_MODES), anything),
         unitMs: fc.oneof(fc.double({ min: 0, max: 2000 }), anything),
         threads: fc.oneof(fc.integer({ min: -2, max: 70 }), anything),
@@ -145,7 +187,9 @@ function expectValid(r: RunRequest): void {
   expect(r.values.length).toBeGreaterThan(0)
   for (const v of r.values) expect(Number.isFinite(v)).toBe(true)
   if (r.experiment === 'sleep-sort') {
-    expect(Object.keys(r).every((k) => ['experiment', 'values', 'mode', 'unitMs', 'recordEvents', 'replace'].includes(k))).toBe(true)
+    expect(
+      Object.keys(r).every((k) => ['experiment', 'values', 'mode', 'unitMs', 'recordEvents', 'replace'].includes(k)),
+    ).toBe(true)
     expect(TIMING_MODES).toContain(r.mode)
     expect(r.unitMs).toBeGreaterThanOrEqual(LIMITS.minUnitMs)
     expect(r.unitMs).toBeLessThanOrEqual(LIMITS.maxUnitMs)
@@ -154,6 +198,7 @@ function expectValid(r: RunRequest): void {
     expect((min < 0 ? max - min : max) * r.unitMs).toBeLessThanOrEqual(LIMITS.maxDurationMs)
   } else {
     expect(Object.keys(r).every((k) => ['experiment', 'values', 'threads', 'unitMs', 'replace'].includes(k))).toBe(true)
-    if (r.threads !== undefined) expect(Number.isInteger(r.threads) && r.threads >= 1 && r.threads <= LIMITS.maxThreads).toBe(true)
+    if (r.threads !== undefined)
+      expect(Number.isInteger(r.threads) && r.threads >= 1 && r.threads <= LIMITS.maxThreads).toBe(true)
   }
 }

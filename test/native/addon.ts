@@ -25,8 +25,14 @@ export function decodeBatches(batches: Float64Array[], runId: number): DecodedEv
 }
 
 const FULL: number[] = [
-  EventKind.Spawned, EventKind.SleepStart, EventKind.Woke, EventKind.LockWait,
-  EventKind.LockAcquired, EventKind.Pushed, EventKind.LockReleased, EventKind.Exited,
+  EventKind.Spawned,
+  EventKind.SleepStart,
+  EventKind.Woke,
+  EventKind.LockWait,
+  EventKind.LockAcquired,
+  EventKind.Pushed,
+  EventKind.LockReleased,
+  EventKind.Exited,
 ]
 
 /** A worker's kinds are legal: the full life, or a prefix (before the push) then cancelled, exited. */
@@ -59,7 +65,9 @@ export function randomInts(n: number, max: number, seed = 1): number[] {
   return out
 }
 
-export async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<{ code?: string; position?: number; message: string }> {
+export async function codeOf(
+  p: Promise<unknown> | (() => unknown),
+): Promise<{ code?: string; position?: number; message: string }> {
   try {
     if (typeof p === 'function') p()
     else await p

@@ -3,7 +3,18 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { EventKind, type DecodedEvent } from '../../src/shared/events'
-import { SEED, codeOf, decodeBatches, legalOrder, native, parallel, randomInts, sleep, sort, threadsBackTo } from './addon'
+import {
+  SEED,
+  codeOf,
+  decodeBatches,
+  legalOrder,
+  native,
+  parallel,
+  randomInts,
+  sleep,
+  sort,
+  threadsBackTo,
+} from './addon'
 
 const addonPath = fileURLToPath(new URL('../../native/index.js', import.meta.url))
 
@@ -57,7 +68,11 @@ describe('cancellation and resources', () => {
     const base = await baseline()
     const rss0 = process.memoryUsage().rss
     for (let i = 0; i < 50; i++) {
-      const run = sort.startSleepSort(randomInts(200, 1000, i), { unitMs: 10, mode: i % 2 ? 'classic' : 'scheduled' }, () => {})
+      const run = sort.startSleepSort(
+        randomInts(200, 1000, i),
+        { unitMs: 10, mode: i % 2 ? 'classic' : 'scheduled' },
+        () => {},
+      )
       if (i % 3) await sleep(2)
       run.cancel()
       const r = await run.result()
@@ -130,17 +145,24 @@ describe('bad input', () => {
   it('errors are real Error objects and the addon still works after them', async () => {
     const e = await sort.sleepSort(['x']).catch((x: unknown) => x)
     expect(e).toBeInstanceOf(Error)
-    const r = await sort.sleepSort(SEED, { unitMs: 2, mode: 'realtime' }).catch(() => sort.sleepSort(SEED, { unitMs: 2 }))
+    const r = await sort
+      .sleepSort(SEED, { unitMs: 2, mode: 'realtime' })
+      .catch(() => sort.sleepSort(SEED, { unitMs: 2 }))
     expect(r.output.length).toBe(SEED.length)
   })
 })
 
-const tool = (name: string) => ['/usr/bin/', '/usr/sbin/', '/bin/', '/sbin/'].map((d) => d + name).find((p) => existsSync(p))
+const tool = (name: string) =>
+  ['/usr/bin/', '/usr/sbin/', '/bin/', '/sbin/'].map((d) => d + name).find((p) => existsSync(p))
 
 describe('child processes', () => {
   const child = (script: string, wrap: string[] = []) => {
     const args = [...wrap, process.execPath, '-e', script]
-    const r = spawnSync(args[0], args.slice(1), { encoding: 'utf8', timeout: 20_000, env: { ...process.env, ADDON: addonPath } })
+    const r = spawnSync(args[0], args.slice(1), {
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: { ...process.env, ADDON: addonPath },
+    })
     return { status: r.status, out: r.stdout.trim(), err: r.stderr }
   }
 
@@ -153,24 +175,27 @@ describe('child processes', () => {
     return undefined
   })()
 
-  it.runIf(denyRealtime)('without CAP_SYS_NICE and rtprio, realtime fails at once with E_REALTIME_DENIED and scheduled still runs', () => {
-    const r = child(
-      `const { sort } = require(process.env.ADDON)
+  it.runIf(denyRealtime)(
+    'without CAP_SYS_NICE and rtprio, realtime fails at once with E_REALTIME_DENIED and scheduled still runs',
+    () => {
+      const r = child(
+        `const { sort } = require(process.env.ADDON)
        const caps = sort.capabilities()
        sort.sleepSort([2, 1], { unitMs: 1, mode: 'realtime' })
          .then(() => console.log(JSON.stringify({ caps, realtime: 'ran' })),
                (e) => sort.sleepSort([2, 1], { unitMs: 1 }).then((s) =>
                  console.log(JSON.stringify({ caps, code: e.code, message: e.message, scheduled: s.output }))))`,
-      denyRealtime,
-    )
-    expect(r.status, r.err).toBe(0)
-    const out = JSON.parse(r.out)
-    expect(out.caps.realtime.allowed).toBe(false)
-    expect(out.caps.realtime.reason).toMatch(/CAP_SYS_NICE/)
-    expect(out.code).toBe('E_REALTIME_DENIED')
-    expect(out.message).toMatch(/rtprio|CAP_SYS_NICE/)
-    expect(out.scheduled).toEqual([1, 2])
-  })
+        denyRealtime,
+      )
+      expect(r.status, r.err).toBe(0)
+      const out = JSON.parse(r.out)
+      expect(out.caps.realtime.allowed).toBe(false)
+      expect(out.caps.realtime.reason).toMatch(/CAP_SYS_NICE/)
+      expect(out.code).toBe('E_REALTIME_DENIED')
+      expect(out.message).toMatch(/rtprio|CAP_SYS_NICE/)
+      expect(out.scheduled).toEqual([1, 2])
+    },
+  )
 
   it('a run keeps Node alive until its result, then the process exits on its own', () => {
     const t0 = Date.now()
@@ -189,7 +214,9 @@ describe('child processes', () => {
   })
 
   it('a process that never awaits still exits once its run ends', () => {
-    const r = child(`const { sort } = require(process.env.ADDON); sort.startSleepSort([5, 1], { unitMs: 10 }, () => {})`)
+    const r = child(
+      `const { sort } = require(process.env.ADDON); sort.startSleepSort([5, 1], { unitMs: 10 }, () => {})`,
+    )
     expect(r.status, r.err).toBe(0)
   })
 })

@@ -26,17 +26,21 @@ const ulpScaled = (x: number) => {
 describe('parallel.sum', () => {
   it('matches a BigInt reference on random safe integers', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.maxSafeInteger(), { maxLength: 300 }), fc.integer({ min: 1, max: 8 }), async (values, threads) => {
-        const r = await parallel.sum(values, { threads })
-        const expected = values.reduce((a, v) => a + BigInt(v), 0n)
-        expect(r.kind).toBe('integer')
-        expect(r.exact).toBe(true)
-        expect(r.sumText).toBe(expected.toString())
-        expect(BigInt(r.sum)).toBe(expected)
-        expect(r.partialTexts.reduce((a, p) => a + BigInt(p), 0n)).toBe(expected)
-        expect(r.chunkSizes.reduce((a, c) => a + c, 0)).toBe(values.length)
-        expect(r.threads).toBe(Math.min(threads, Math.max(values.length, 1)))
-      }),
+      fc.asyncProperty(
+        fc.array(fc.maxSafeInteger(), { maxLength: 300 }),
+        fc.integer({ min: 1, max: 8 }),
+        async (values, threads) => {
+          const r = await parallel.sum(values, { threads })
+          const expected = values.reduce((a, v) => a + BigInt(v), 0n)
+          expect(r.kind).toBe('integer')
+          expect(r.exact).toBe(true)
+          expect(r.sumText).toBe(expected.toString())
+          expect(BigInt(r.sum)).toBe(expected)
+          expect(r.partialTexts.reduce((a, p) => a + BigInt(p), 0n)).toBe(expected)
+          expect(r.chunkSizes.reduce((a, c) => a + c, 0)).toBe(values.length)
+          expect(r.threads).toBe(Math.min(threads, Math.max(values.length, 1)))
+        },
+      ),
       { numRuns: 60 },
     )
   })
@@ -66,7 +70,10 @@ describe('parallel.sum', () => {
   it('sums decimals close to an exact rational reference', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }), { minLength: 1, maxLength: 200 }),
+        fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }), {
+          minLength: 1,
+          maxLength: 200,
+        }),
         fc.integer({ min: 1, max: 4 }),
         async (values, threads) => {
           const arr = new Float64Array(values.map((v) => (Number.isInteger(v) ? v + 0.5 : v)))
@@ -103,7 +110,12 @@ describe('parallel.sum', () => {
     const r = await run.result()
     const ev = decodeBatches(batches, run.runId)
     expect(r.eventCount).toBe(ev.length)
-    expect(ev.filter((e) => e.kind === EventKind.ChunkStart).map((e) => e.arg).sort()).toEqual(r.chunkSizes.slice().sort())
+    expect(
+      ev
+        .filter((e) => e.kind === EventKind.ChunkStart)
+        .map((e) => e.arg)
+        .sort(),
+    ).toEqual(r.chunkSizes.slice().sort())
     const done = ev.filter((e) => e.kind === EventKind.ChunkDone)
     expect(done.map((e) => e.arg)).toEqual(expect.arrayContaining(r.partials as number[]))
     expect(ev.filter((e) => e.kind === EventKind.ChunkProgress).length).toBe(4 * (2500 / 500 - 1))

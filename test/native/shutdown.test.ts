@@ -31,11 +31,15 @@ describe('shutdown() joins every coordinator', () => {
     native.shutdown()
     const base = native.threadCount()
     let batches = 0
-    const run = sort.startSleepSort([3, 1, 2], { unitMs: 0.01 }, () => { batches++ })
+    const run = sort.startSleepSort([3, 1, 2], { unitMs: 0.01 }, () => {
+      batches++
+    })
     // keep the JS thread busy until the run is over natively: its batches are queued, and the
     // coordinator waits for their acknowledgement, which only this (blocked) thread can give
     const end = Date.now() + 500
-    while (Date.now() < end) { /* spin */ }
+    while (Date.now() < end) {
+      /* spin */
+    }
     expect(batches).toBe(0)
     const t0 = performance.now()
     native.shutdown()

@@ -12,7 +12,17 @@ describe('sort.sleepSort', () => {
     let r = await sort.sleepSort(SEED, { unitMs: 10, mode })
     if (!r.sorted && mode !== 'realtime') r = await sort.sleepSort(SEED, { unitMs: 10, mode })
     expect(r.output).toEqual(sorted(SEED))
-    expect(r).toMatchObject({ sorted: true, misplaced: 0, inversions: 0, threads: 12, mode, unitMs: 10, shift: 0, cancelled: false, eventCount: 0 })
+    expect(r).toMatchObject({
+      sorted: true,
+      misplaced: 0,
+      inversions: 0,
+      threads: 12,
+      mode,
+      unitMs: 10,
+      shift: 0,
+      cancelled: false,
+      eventCount: 0,
+    })
     expect(r.latenessNs.p50).toBeGreaterThanOrEqual(0)
     expect(r.latenessNs.max).toBeGreaterThanOrEqual(r.latenessNs.p99)
     expect(r.wallMs).toBeGreaterThanOrEqual(80)
@@ -29,7 +39,8 @@ describe('sort.sleepSort', () => {
     const values = Array.from({ length: 200 }, (_, i) => 200 - i)
     const r = await sort.sleepSort(values, { unitMs: 0.001, mode: 'classic' })
     let inv = 0
-    for (let i = 0; i < r.output.length; i++) for (let j = i + 1; j < r.output.length; j++) if (r.output[i] > r.output[j]) inv++
+    for (let i = 0; i < r.output.length; i++)
+      for (let j = i + 1; j < r.output.length; j++) if (r.output[i] > r.output[j]) inv++
     const s = sorted(values)
     expect(r.inversions).toBe(inv)
     expect(r.misplaced).toBe(r.output.filter((v, i) => v !== s[i]).length)
@@ -110,38 +121,46 @@ describe('timing modes on 1,000 random values', () => {
     else expect(classic.misplaced).toBeGreaterThanOrEqual(10 * best)
   }, 30_000)
 
-  it.each(['scheduled', 'realtime'] as const)('every thread is asleep before its deadline (%s, 10 µs units)', async (mode) => {
-    if (mode === 'realtime' && !realtimeAllowed) return
-    // The epoch is published only after every sorting thread has reported asleep, so each
-    // worker's SleepStart (ns since the epoch) is at or before its deadline (its argument). This
-    // holds by construction, so there is no retry even on a loaded machine.
-    const values = randomInts(1000, 1000, 11)
-    const batches: Float64Array[] = []
-    const run = sort.startSleepSort(values, { unitMs: 0.01, mode }, (b) => batches.push(b))
-    const r = await run.result()
-    expect(r.cancelled).toBe(false)
-    expect(r.output).toHaveLength(values.length)
-    const sleepStart = new Map<number, DecodedEvent>()
-    for (const e of decodeBatches(batches, run.runId)) {
-      if (e.kind !== EventKind.SleepStart) continue
-      expect(sleepStart.has(e.worker)).toBe(false)
-      sleepStart.set(e.worker, e)
-    }
-    expect(sleepStart.size).toBe(values.length)
-    const late: string[] = []
-    for (const [w, e] of sleepStart) {
-      expect(Math.abs(e.arg - values[w] * 1e4)).toBeLessThanOrEqual(1)
-      if (e.tNs > e.arg) late.push(`worker ${w}: asleep ${((e.tNs - e.arg) / 1e6).toFixed(3)} ms after its deadline`)
-    }
-    expect(late).toEqual([])
-  }, 30_000)
+  it.each(['scheduled', 'realtime'] as const)(
+    'every thread is asleep before its deadline (%s, 10 µs units)',
+    async (mode) => {
+      if (mode === 'realtime' && !realtimeAllowed) return
+      // The epoch is published only after every sorting thread has reported asleep, so each
+      // worker's SleepStart (ns since the epoch) is at or before its deadline (its argument). This
+      // holds by construction, so there is no retry even on a loaded machine.
+      const values = randomInts(1000, 1000, 11)
+      const batches: Float64Array[] = []
+      const run = sort.startSleepSort(values, { unitMs: 0.01, mode }, (b) => batches.push(b))
+      const r = await run.result()
+      expect(r.cancelled).toBe(false)
+      expect(r.output).toHaveLength(values.length)
+      const sleepStart = new Map<number, DecodedEvent>()
+      for (const e of decodeBatches(batches, run.runId)) {
+        if (e.kind !== EventKind.SleepStart) continue
+        expect(sleepStart.has(e.worker)).toBe(false)
+        sleepStart.set(e.worker, e)
+      }
+      expect(sleepStart.size).toBe(values.length)
+      const late: string[] = []
+      for (const [w, e] of sleepStart) {
+        expect(Math.abs(e.arg - values[w] * 1e4)).toBeLessThanOrEqual(1)
+        if (e.tNs > e.arg) late.push(`worker ${w}: asleep ${((e.tNs - e.arg) / 1e6).toFixed(3)} ms after its deadline`)
+      }
+      expect(late).toEqual([])
+    },
+    30_000,
+  )
 
-  it.runIf(realtimeAllowed)('realtime sorts exactly at 50 µs in each of 5 runs', async () => {
-    for (let i = 0; i < 5; i++) {
-      const values = randomInts(1000, 1000, 100 + i)
-      const r = await sort.sleepSort(values, { unitMs: 0.05, mode: 'realtime' })
-      expect(r.misplaced, `run ${i}`).toBe(0)
-      expect(r.sorted).toBe(true)
-    }
-  }, 30_000)
+  it.runIf(realtimeAllowed)(
+    'realtime sorts exactly at 50 µs in each of 5 runs',
+    async () => {
+      for (let i = 0; i < 5; i++) {
+        const values = randomInts(1000, 1000, 100 + i)
+        const r = await sort.sleepSort(values, { unitMs: 0.05, mode: 'realtime' })
+        expect(r.misplaced, `run ${i}`).toBe(0)
+        expect(r.sorted).toBe(true)
+      }
+    },
+    30_000,
+  )
 })

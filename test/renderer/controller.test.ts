@@ -19,7 +19,13 @@ class FakeHost implements ThreadlabApi {
   full = new Map<number, Float64Array>()
   cancels = 0
   async capabilities() {
-    return { cpus: 2, os: 'test', realtime: { allowed: this.realtime, reason: this.realtime ? undefined : 'no CAP_SYS_NICE' }, timerSlackNs: 1, limits: LIMITS }
+    return {
+      cpus: 2,
+      os: 'test',
+      realtime: { allowed: this.realtime, reason: this.realtime ? undefined : 'no CAP_SYS_NICE' },
+      timerSlackNs: 1,
+      limits: LIMITS,
+    }
   }
   async startRun(r: RunRequest) {
     this.requests.push(r)
@@ -39,11 +45,23 @@ class FakeHost implements ThreadlabApi {
   async measureMachine() {
     return { ok: false as const, error: { code: 'E_UNSUPPORTED', message: 'not measured in this test' } }
   }
-  onBatch(l: (b: Float64Array) => void) { this.batchL.add(l); return () => this.batchL.delete(l) }
-  onStatus(l: (s: RunStatus) => void) { this.statusL.add(l); return () => this.statusL.delete(l) }
-  onOpenFile() { return () => {} }
-  batch(b: Float64Array) { for (const l of this.batchL) l(b) }
-  status(s: RunStatus) { for (const l of this.statusL) l(s) }
+  onBatch(l: (b: Float64Array) => void) {
+    this.batchL.add(l)
+    return () => this.batchL.delete(l)
+  }
+  onStatus(l: (s: RunStatus) => void) {
+    this.statusL.add(l)
+    return () => this.statusL.delete(l)
+  }
+  onOpenFile() {
+    return () => {}
+  }
+  batch(b: Float64Array) {
+    for (const l of this.batchL) l(b)
+  }
+  status(s: RunStatus) {
+    for (const l of this.statusL) l(s)
+  }
   /** streams a synthetic run in `parts` batches, then its finished status */
   play(runId: number, r: RunRequest, parts = 3, skip: number[] = []): SleepSortResult {
     if (r.experiment !== 'sleep-sort') throw new Error('sleep sort only')
@@ -52,7 +70,8 @@ class FakeHost implements ThreadlabApi {
     this.full.set(runId, full)
     const per = Math.ceil(cols.length / parts)
     for (let p = 0; p < parts; p++) {
-      const from = p * per, n = Math.max(0, Math.min(per, cols.length - from))
+      const from = p * per,
+        n = Math.max(0, Math.min(per, cols.length - from))
       const b = new Float64Array(4 + n * 4)
       b.set([1, runId, p, n])
       b.set(full.subarray(4 + from * 4, 4 + (from + n) * 4), 4)
@@ -76,7 +95,12 @@ describe('RunController', () => {
   it('runs the list: request, batches into columns, finished result into the store', async () => {
     const { host, store, controller } = setup()
     expect(await controller.run()).toBe(true)
-    expect(host.requests[0]).toEqual({ experiment: 'sleep-sort', values: [5, 1, 2, 6, 8, 2, 4, 2, 3, 8, 0, 2], mode: 'scheduled', unitMs: 10 })
+    expect(host.requests[0]).toEqual({
+      experiment: 'sleep-sort',
+      values: [5, 1, 2, 6, 8, 2, 4, 2, 3, 8, 0, 2],
+      mode: 'scheduled',
+      unitMs: 10,
+    })
     expect(store.getState().phase).toBe('running')
     const result = host.play(1, host.requests[0])
     await tick()
@@ -175,17 +199,22 @@ describe('RunController', () => {
     expect(host.requests.map((r) => (r.experiment === 'sleep-sort' ? r.mode : ''))).toEqual(['classic', 'scheduled'])
     const c = store.getState().compare!
     expect(c.active).toBe(false)
-    expect(c.entries.map((e) => [e.mode, e.status])).toEqual([['classic', 'done'], ['scheduled', 'done'], ['realtime', 'skipped']])
+    expect(c.entries.map((e) => [e.mode, e.status])).toEqual([
+      ['classic', 'done'],
+      ['scheduled', 'done'],
+      ['realtime', 'skipped'],
+    ])
     expect(c.entries[0].result?.mode).toBe('classic')
   })
 
   it('a cancel stops the comparison after the current run', async () => {
     const { host, store, controller } = setup()
-    host.onRequest = (runId, r) => setTimeout(() => {
-      void controller.cancel()
-      const { result } = synthesizeRun(r.experiment === 'sleep-sort' ? r.values : [], 'classic', 1, runId)
-      host.status({ type: 'finished', runId, result: { ...result, runId, cancelled: true } })
-    }, 1)
+    host.onRequest = (runId, r) =>
+      setTimeout(() => {
+        void controller.cancel()
+        const { result } = synthesizeRun(r.experiment === 'sleep-sort' ? r.values : [], 'classic', 1, runId)
+        host.status({ type: 'finished', runId, result: { ...result, runId, cancelled: true } })
+      }, 1)
     await controller.compareModes()
     expect(host.requests).toHaveLength(1)
     expect(store.getState().compare!.entries.map((e) => e.status)).toEqual(['cancelled', 'cancelled', 'cancelled'])

@@ -1,13 +1,31 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { aggregateLanes, laneOrder, laneSegments, laneStateAt, LANE_STATE_COUNT, LaneState } from '../../src/renderer/model/lanes'
+import {
+  aggregateLanes,
+  laneOrder,
+  laneSegments,
+  laneStateAt,
+  LANE_STATE_COUNT,
+  LaneState,
+} from '../../src/renderer/model/lanes'
 import { emptyTable } from '../../src/renderer/model/runData'
 import type { ThreadTable } from '../../src/shared/threads'
 
 /** A thread that went through every step, at the given instants (ns). */
-function fullThread(t: ThreadTable, w: number, at: { s: number; a: number; d: number; k: number; q: number; r: number; x: number }) {
-  t.spawned[w] = at.s; t.sleepStart[w] = at.a; t.deadline[w] = at.d; t.woke[w] = at.k
-  t.lockWait[w] = at.k + 1; t.lockAcquired[w] = at.q; t.pushed[w] = at.q + 1; t.lockReleased[w] = at.r; t.exited[w] = at.x
+function fullThread(
+  t: ThreadTable,
+  w: number,
+  at: { s: number; a: number; d: number; k: number; q: number; r: number; x: number },
+) {
+  t.spawned[w] = at.s
+  t.sleepStart[w] = at.a
+  t.deadline[w] = at.d
+  t.woke[w] = at.k
+  t.lockWait[w] = at.k + 1
+  t.lockAcquired[w] = at.q
+  t.pushed[w] = at.q + 1
+  t.lockReleased[w] = at.r
+  t.exited[w] = at.x
 }
 
 describe('lane segments', () => {
@@ -33,7 +51,9 @@ describe('lane segments', () => {
 
   it('ends open steps at the live edge', () => {
     const t = emptyTable(1)
-    t.spawned[0] = 0; t.sleepStart[0] = 5; t.deadline[0] = 50
+    t.spawned[0] = 0
+    t.sleepStart[0] = 5
+    t.deadline[0] = 50
     expect(laneStateAt(t, 0, 40, 60)).toBe(LaneState.Sleeping)
     // past its deadline and not yet awake: late
     expect(laneStateAt(t, 0, 55, 60)).toBe(LaneState.Overslept)
@@ -42,7 +62,11 @@ describe('lane segments', () => {
 
   it('a cancelled thread is cancelled from then on', () => {
     const t = emptyTable(1)
-    t.spawned[0] = 0; t.sleepStart[0] = 5; t.deadline[0] = 500; t.cancelled[0] = 100; t.exited[0] = 101
+    t.spawned[0] = 0
+    t.sleepStart[0] = 5
+    t.deadline[0] = 500
+    t.cancelled[0] = 100
+    t.exited[0] = 101
     expect(laneStateAt(t, 0, 50, 200)).toBe(LaneState.Sleeping)
     expect(laneStateAt(t, 0, 150, 200)).toBe(LaneState.Cancelled)
   })
@@ -55,26 +79,41 @@ describe('lane segments', () => {
 })
 
 /** The slow, obvious aggregation: per pixel, count each lane's state at the pixel's instants. */
-function naiveAggregate(t: ThreadTable, order: Uint32Array, rows: number, cols: number, t0: number, t1: number, end: number) {
+function naiveAggregate(
+  t: ThreadTable,
+  order: Uint32Array,
+  rows: number,
+  cols: number,
+  t0: number,
+  t1: number,
+  end: number,
+) {
   const lanes = order.length
   const state = new Uint8Array(rows * cols)
   const seg = new Float64Array(30)
   const scale = cols / (t1 - t0)
   for (let r = 0; r < rows; r++) {
-    const first = Math.floor((r * lanes) / rows), last = Math.floor(((r + 1) * lanes) / rows)
+    const first = Math.floor((r * lanes) / rows),
+      last = Math.floor(((r + 1) * lanes) / rows)
     for (let x = 0; x < cols; x++) {
       const counts = new Array(LANE_STATE_COUNT).fill(0)
       for (let l = first; l < last; l++) {
         const n = laneSegments(t, order[l], end, seg)
         for (let i = 0; i < n; i++) {
-          let x0 = Math.floor((seg[i * 3] - t0) * scale), x1 = Math.ceil((seg[i * 3 + 1] - t0) * scale)
+          let x0 = Math.floor((seg[i * 3] - t0) * scale),
+            x1 = Math.ceil((seg[i * 3 + 1] - t0) * scale)
           if (seg[i * 3 + 1] < t0 || seg[i * 3] > t1) continue
           if (x1 <= x0) x1 = x0 + 1
           if (x >= x0 && x < x1) counts[seg[i * 3 + 2]]++
         }
       }
-      let best = 0, bestN = 0
-      for (let s = 1; s < LANE_STATE_COUNT; s++) if (counts[s] >= bestN && counts[s] > 0) { best = s; bestN = counts[s] }
+      let best = 0,
+        bestN = 0
+      for (let s = 1; s < LANE_STATE_COUNT; s++)
+        if (counts[s] >= bestN && counts[s] > 0) {
+          best = s
+          bestN = counts[s]
+        }
       state[r * cols + x] = best
     }
   }
@@ -90,13 +129,20 @@ function randomTable(n: number, rnd: () => number, horizon = 1_000_000): ThreadT
     const a = s + rnd() * 1000
     const d = a + rnd() * horizon * 0.7
     const k = d + rnd() * horizon * 0.05
-    t.spawned[w] = s; t.sleepStart[w] = a; t.deadline[w] = d; t.woke[w] = k; t.lockWait[w] = k
+    t.spawned[w] = s
+    t.sleepStart[w] = a
+    t.deadline[w] = d
+    t.woke[w] = k
+    t.lockWait[w] = k
     wake.push(w)
   }
   wake.sort((x, y) => t.woke[x] - t.woke[y])
   for (const w of wake) {
     const q = Math.max(t.woke[w] + 10, lock)
-    t.lockAcquired[w] = q; t.pushed[w] = q + 1; t.lockReleased[w] = q + 500; lock = q + 500
+    t.lockAcquired[w] = q
+    t.pushed[w] = q + 1
+    t.lockReleased[w] = q + 500
+    lock = q + 500
     t.exited[w] = q + 600
   }
   return t
@@ -105,15 +151,24 @@ function randomTable(n: number, rnd: () => number, horizon = 1_000_000): ThreadT
 describe('lane aggregation', () => {
   it('matches the naive per-pixel count on random runs', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 40 }), fc.integer(), (n, rows, cols, seed) => {
-        let a = seed >>> 0
-        const rnd = () => ((a = (a * 1664525 + 1013904223) >>> 0) / 4294967296)
-        const t = randomTable(n, rnd)
-        const order = laneOrder(Float64Array.from({ length: n }, () => rnd()), true)
-        const p = { table: t, order, rows: Math.min(rows, n), cols, t0: -1000, t1: 1_200_000, end: 1_300_000 }
-        const agg = aggregateLanes(p)
-        expect(Array.from(agg.state)).toEqual(Array.from(naiveAggregate(t, order, p.rows, cols, p.t0, p.t1, p.end)))
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer(),
+        (n, rows, cols, seed) => {
+          let a = seed >>> 0
+          const rnd = () => (a = (a * 1664525 + 1013904223) >>> 0) / 4294967296
+          const t = randomTable(n, rnd)
+          const order = laneOrder(
+            Float64Array.from({ length: n }, () => rnd()),
+            true,
+          )
+          const p = { table: t, order, rows: Math.min(rows, n), cols, t0: -1000, t1: 1_200_000, end: 1_300_000 }
+          const agg = aggregateLanes(p)
+          expect(Array.from(agg.state)).toEqual(Array.from(naiveAggregate(t, order, p.rows, cols, p.t0, p.t1, p.end)))
+        },
+      ),
       { numRuns: 150 },
     )
   })
@@ -121,10 +176,14 @@ describe('lane aggregation', () => {
   it('draws 10,000 lanes on 500 pixel rows quickly, every row covered', () => {
     const n = 10_000
     let a = 42
-    const rnd = () => ((a = (a * 1664525 + 1013904223) >>> 0) / 4294967296)
+    const rnd = () => (a = (a * 1664525 + 1013904223) >>> 0) / 4294967296
     const t = randomTable(n, rnd, 100_000_000)
-    const order = laneOrder(Float64Array.from({ length: n }, (_, i) => t.deadline[i]), true)
-    const rows = 500, cols = 1200
+    const order = laneOrder(
+      Float64Array.from({ length: n }, (_, i) => t.deadline[i]),
+      true,
+    )
+    const rows = 500,
+      cols = 1200
     const p = { table: t, order, rows, cols, t0: 0, t1: 120_000_000, end: 130_000_000 }
     aggregateLanes(p) // warm up
     const started = performance.now()
@@ -137,7 +196,8 @@ describe('lane aggregation', () => {
     // sorted by deadline: early rows are done (parked or exited) at the end, late rows still sleep early on
     expect(agg.state[0 * cols + cols - 1]).toBe(LaneState.Exited)
     expect(agg.state[(rows - 1) * cols + Math.floor(cols * 0.3)]).toBe(LaneState.Sleeping)
-    for (let i = 0; i < agg.share.length; i++) if (agg.state[i] !== LaneState.Empty && agg.share[i] === 0) throw new Error(`pixel ${i} has a state but no share`)
+    for (let i = 0; i < agg.share.length; i++)
+      if (agg.state[i] !== LaneState.Empty && agg.share[i] === 0) throw new Error(`pixel ${i} has a state but no share`)
   })
 
   it('reuses its buffers for the same size', () => {

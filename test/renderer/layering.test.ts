@@ -15,7 +15,10 @@ function files(dir: string): string[] {
   })
 }
 
-const imports = (text: string) => [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2])
+const imports = (text: string) =>
+  [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => m[1] ?? m[2],
+  )
 
 describe('renderer layering', () => {
   const all = files(RENDERER)
@@ -37,15 +40,22 @@ describe('renderer layering', () => {
   it('touches window only in bridge.ts', () => {
     for (const file of all) {
       if (file.endsWith('bridge.ts')) continue
-      const code = readFileSync(file, 'utf8').replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '')
-      expect(/(?<![.\w])window\s*[.[]/.test(code) || /(?<![.\w])window\s+as\b/.test(code), `${relative(ROOT, file)} uses window`).toBe(false)
+      const code = readFileSync(file, 'utf8')
+        .replace(/\/\/.*$/gm, '')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+      expect(
+        /(?<![.\w])window\s*[.[]/.test(code) || /(?<![.\w])window\s+as\b/.test(code),
+        `${relative(ROOT, file)} uses window`,
+      ).toBe(false)
     }
   })
 
   it('keeps model/ free of the DOM and React', () => {
     for (const file of all.filter((f) => f.includes('/model/'))) {
       const code = readFileSync(file, 'utf8')
-      expect(code, relative(ROOT, file)).not.toMatch(/\b(document|HTMLElement|HTMLCanvasElement|CanvasRenderingContext2D|requestAnimationFrame)\b/)
+      expect(code, relative(ROOT, file)).not.toMatch(
+        /\b(document|HTMLElement|HTMLCanvasElement|CanvasRenderingContext2D|requestAnimationFrame)\b/,
+      )
       for (const spec of imports(code)) expect(spec, relative(ROOT, file)).not.toMatch(/^react/)
     }
   })

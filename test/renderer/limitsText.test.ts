@@ -21,7 +21,14 @@ describe('describeLimits', () => {
   })
 
   it('shows the host’s figures, not the defaults', () => {
-    const host = { ...LIMITS, maxValues: 20_000, maxDurationMs: 90_500, maxThreads: 8, maxRunsPerMinute: 30, maxQueuedBytesPerClient: 3 * 2 ** 19 } as unknown as Limits
+    const host = {
+      ...LIMITS,
+      maxValues: 20_000,
+      maxDurationMs: 90_500,
+      maxThreads: 8,
+      maxRunsPerMinute: 30,
+      maxQueuedBytesPerClient: 3 * 2 ** 19,
+    } as unknown as Limits
     const lines = byLabel(host)
     expect(lines['Values per sleep sort']).toBe('20,000')
     expect(lines['Longest run']).toBe('90.5 s')

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { buildLockModel, depthAt, depthColumns, episodeOf, grantsIn, holderAt, holderColumns } from '../../src/renderer/model/lock'
+import {
+  buildLockModel,
+  depthAt,
+  depthColumns,
+  episodeOf,
+  grantsIn,
+  holderAt,
+  holderColumns,
+} from '../../src/renderer/model/lock'
 import { emptyTable } from '../../src/renderer/model/runData'
 import type { ThreadTable } from '../../src/shared/threads'
 
@@ -19,12 +27,14 @@ describe('buildLockModel', () => {
   it('orders grants by acquire, ranks arrivals and finds overtakes, out-of-turn grants and handoffs', () => {
     // w0 alone (uncontended, cost 10); then w1 arrives at 100 and holds to 200 while w2 (150) and
     // w3 (160) queue; w3 gets it first (an overtake), then w2.
-    const m = buildLockModel(table([
-      [0, 10, 20],
-      [100, 110, 200],
-      [150, 260, 300],
-      [160, 210, 250],
-    ]))
+    const m = buildLockModel(
+      table([
+        [0, 10, 20],
+        [100, 110, 200],
+        [150, 260, 300],
+        [160, 210, 250],
+      ]),
+    )
     expect(m.count).toBe(4)
     expect(Array.from(m.worker)).toEqual([0, 1, 3, 2])
     expect(Array.from(m.arrivalRank)).toEqual([0, 1, 3, 2])
@@ -43,12 +53,14 @@ describe('buildLockModel', () => {
   })
 
   it('queue depth is a step function of waiting threads', () => {
-    const m = buildLockModel(table([
-      [0, 10, 20],
-      [100, 110, 200],
-      [150, 260, 300],
-      [160, 210, 250],
-    ]))
+    const m = buildLockModel(
+      table([
+        [0, 10, 20],
+        [100, 110, 200],
+        [150, 260, 300],
+        [160, 210, 250],
+      ]),
+    )
     expect(m.maxDepth).toBe(2)
     expect(depthAt(m, -1)).toBe(0)
     expect(depthAt(m, 5)).toBe(1)
@@ -67,10 +79,12 @@ describe('buildLockModel', () => {
   })
 
   it('a tie in arrival is not an overtake; a zero-length wait beside a waiter is not uncontended', () => {
-    const m = buildLockModel(table([
-      [0, 0, 10],
-      [0, 10, 20],
-    ]))
+    const m = buildLockModel(
+      table([
+        [0, 0, 10],
+        [0, 10, 20],
+      ]),
+    )
     expect(m.overtakes).toBe(0)
     expect(m.outOfTurnCount).toBe(0)
     expect(Array.from(m.uncontended)).toEqual([0, 0])

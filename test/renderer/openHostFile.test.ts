@@ -60,11 +60,18 @@ describe('a file named on the command line', () => {
     const env = await finishedSort()
     const before = env.store.getState()
     const data = env.controller.data
-    const count = data.eventCount, version = data.version
-    const file: OpenFileMessage = { name: 'huge.threadlab', error: { code: 'E_TOO_LARGE', message: 'huge.threadlab is 300 MiB, more than the 256 MiB Threadlab opens' } }
+    const count = data.eventCount,
+      version = data.version
+    const file: OpenFileMessage = {
+      name: 'huge.threadlab',
+      error: { code: 'E_TOO_LARGE', message: 'huge.threadlab is 300 MiB, more than the 256 MiB Threadlab opens' },
+    }
     env.host.openFile(file)
     const after = env.store.getState()
-    expect(after.fileError).toEqual({ code: 'E_TOO_LARGE', message: 'could not open huge.threadlab: huge.threadlab is 300 MiB, more than the 256 MiB Threadlab opens' })
+    expect(after.fileError).toEqual({
+      code: 'E_TOO_LARGE',
+      message: 'could not open huge.threadlab: huge.threadlab is 300 MiB, more than the 256 MiB Threadlab opens',
+    })
     for (const k of KEPT) expect(after[k], k).toBe(before[k])
     expect(env.controller.data).toBe(data)
     expect(data.eventCount).toBe(count)
@@ -91,7 +98,8 @@ describe('a file named on the command line', () => {
     const after = env.store.getState()
     expect(after.text).toBe('3, 1, 2\n−5')
     expect(after.fileError).toBeNull()
-    for (const k of ['phase', 'result', 'request', 'runId', 'events', 'dataVersion', 'source'] as const) expect(after[k], k).toBe(before[k])
+    for (const k of ['phase', 'result', 'request', 'runId', 'events', 'dataVersion', 'source'] as const)
+      expect(after[k], k).toBe(before[k])
   })
 
   it('refuses a list too big to be one, leaving the text as it was', () => {

@@ -1,9 +1,20 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { advance, createPlayhead, formatNs, indexAt, setPlayheadIndex, setPlayheadTime, stepBack, stepForward } from '../../src/renderer/model/playback'
+import {
+  advance,
+  createPlayhead,
+  formatNs,
+  indexAt,
+  setPlayheadIndex,
+  setPlayheadTime,
+  stepBack,
+  stepForward,
+} from '../../src/renderer/model/playback'
 import { clampWindow, fitWindow, niceStep, pan, ticks, zoom } from '../../src/renderer/model/timeAxis'
 
-const sortedTimes = fc.array(fc.integer({ min: -1000, max: 1000 }), { maxLength: 60 }).map((a) => Float64Array.from(a.sort((x, y) => x - y)))
+const sortedTimes = fc
+  .array(fc.integer({ min: -1000, max: 1000 }), { maxLength: 60 })
+  .map((a) => Float64Array.from(a.sort((x, y) => x - y)))
 
 describe('playhead index math', () => {
   it('indexAt is the last index with time ≤ t', () => {
@@ -78,13 +89,19 @@ describe('time axis', () => {
 
   it('zooms around the anchor and pans by a fraction', () => {
     fc.assert(
-      fc.property(fc.double({ min: -1e9, max: 1e9, noNaN: true }), fc.double({ min: 1e4, max: 1e9, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0.1, max: 10, noNaN: true }), (t0, span, anchor, factor) => {
-        const w = { t0, t1: t0 + span }
-        const z = zoom(w, factor, anchor)
-        const at = t0 + span * anchor
-        expect(z.t0 + (z.t1 - z.t0) * anchor).toBeCloseTo(at, -2)
-        expect(z.t1 - z.t0).toBeCloseTo(Math.max(1000, span * factor), -2)
-      }),
+      fc.property(
+        fc.double({ min: -1e9, max: 1e9, noNaN: true }),
+        fc.double({ min: 1e4, max: 1e9, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        (t0, span, anchor, factor) => {
+          const w = { t0, t1: t0 + span }
+          const z = zoom(w, factor, anchor)
+          const at = t0 + span * anchor
+          expect(z.t0 + (z.t1 - z.t0) * anchor).toBeCloseTo(at, -2)
+          expect(z.t1 - z.t0).toBeCloseTo(Math.max(1000, span * factor), -2)
+        },
+      ),
     )
     expect(pan({ t0: 0, t1: 100 }, 0.1)).toEqual({ t0: 10, t1: 110 })
   })

@@ -15,9 +15,15 @@ function batches(cols: EventColumns, runId: number, size: number): Float64Array[
   for (let from = 0, seq = 0; from < cols.length; from += size, seq++) {
     const n = Math.min(size, cols.length - from)
     const b = new Float64Array(4 + n * 4)
-    b[0] = 1; b[1] = runId; b[2] = seq; b[3] = n
+    b[0] = 1
+    b[1] = runId
+    b[2] = seq
+    b[3] = n
     for (let i = 0; i < n; i++) {
-      b[4 + i * 4] = cols.kind[from + i]; b[5 + i * 4] = cols.worker[from + i]; b[6 + i * 4] = cols.tNs[from + i]; b[7 + i * 4] = cols.arg[from + i]
+      b[4 + i * 4] = cols.kind[from + i]
+      b[5 + i * 4] = cols.worker[from + i]
+      b[6 + i * 4] = cols.tNs[from + i]
+      b[7 + i * 4] = cols.arg[from + i]
     }
     out.push(b)
   }
@@ -27,21 +33,36 @@ function batches(cols: EventColumns, runId: number, size: number): Float64Array[
 describe('RunData', () => {
   it('folds batches into the same table as shared/threads.ts, in any batch size', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 40 }), fc.constantFrom<'classic' | 'scheduled'>('classic', 'scheduled'), fc.integer({ min: 1, max: 50 }), (values, mode, size) => {
-        const { cols, result } = synthesizeRun(values, mode, 1, 9)
-        const d = new RunData()
-        d.reset(9, values, 1)
-        for (const b of batches(cols, 9, size)) expect(d.append(b)).toBe(true)
-        const reference = buildThreadTable(cols, values.length)
-        for (const k of ['spawned', 'sleepStart', 'deadline', 'woke', 'lockAcquired', 'pushed', 'lockReleased', 'exited'] as const) {
-          expect(Array.from(d.table[k])).toEqual(Array.from(reference[k]))
-        }
-        // slots in push order, with inversions matching the result's
-        expect(d.contiguous).toBe(values.length)
-        expect(Array.from(d.slotWorker, (w) => values[w])).toEqual(result.output)
-        expect(d.prefixInversions[values.length]).toBe(countInversions(result.output))
-        for (let k = 0; k <= values.length; k++) expect(d.prefixInversions[k]).toBe(countInversions(result.output.slice(0, k)))
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 40 }),
+        fc.constantFrom<'classic' | 'scheduled'>('classic', 'scheduled'),
+        fc.integer({ min: 1, max: 50 }),
+        (values, mode, size) => {
+          const { cols, result } = synthesizeRun(values, mode, 1, 9)
+          const d = new RunData()
+          d.reset(9, values, 1)
+          for (const b of batches(cols, 9, size)) expect(d.append(b)).toBe(true)
+          const reference = buildThreadTable(cols, values.length)
+          for (const k of [
+            'spawned',
+            'sleepStart',
+            'deadline',
+            'woke',
+            'lockAcquired',
+            'pushed',
+            'lockReleased',
+            'exited',
+          ] as const) {
+            expect(Array.from(d.table[k])).toEqual(Array.from(reference[k]))
+          }
+          // slots in push order, with inversions matching the result's
+          expect(d.contiguous).toBe(values.length)
+          expect(Array.from(d.slotWorker, (w) => values[w])).toEqual(result.output)
+          expect(d.prefixInversions[values.length]).toBe(countInversions(result.output))
+          for (let k = 0; k <= values.length; k++)
+            expect(d.prefixInversions[k]).toBe(countInversions(result.output.slice(0, k)))
+        },
+      ),
       { numRuns: 60 },
     )
   })
@@ -70,7 +91,8 @@ describe('RunData', () => {
     }
     // sorted event times for playback
     expect(d.sortedTimes!.length).toBe(cols.length)
-    for (let i = 1; i < d.sortedTimes!.length; i++) expect(d.sortedTimes![i]).toBeGreaterThanOrEqual(d.sortedTimes![i - 1])
+    for (let i = 1; i < d.sortedTimes!.length; i++)
+      expect(d.sortedTimes![i]).toBeGreaterThanOrEqual(d.sortedTimes![i - 1])
   })
 
   it('marks values that arrived after a larger one', () => {
@@ -79,7 +101,10 @@ describe('RunData', () => {
     const push = (w: number, slot: number, t: number) => {
       d.cols.push(EventKind.Pushed, w, t, slot)
     }
-    push(0, 0, 10); push(2, 1, 20); push(1, 2, 30); push(3, 3, 40)
+    push(0, 0, 10)
+    push(2, 1, 20)
+    push(1, 2, 30)
+    push(3, 3, 40)
     d.fold()
     expect(Array.from(d.outOfOrder)).toEqual([0, 0, 1, 1])
     // output 5, 8, 3, 1: 3 follows two larger values, 1 follows three
@@ -116,20 +141,24 @@ describe('mutex at an instant', () => {
 describe('lateness histogram', () => {
   it('counts every finite value once, on log bins', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.double({ min: -1e3, max: 1e8, noNaN: true }), fc.constant(NaN)), { maxLength: 200 }), fc.integer({ min: 1, max: 30 }), (values, bins) => {
-        const h = logHistogram(values, bins)
-        const finite = values.filter(Number.isFinite)
-        expect(h.total).toBe(finite.length)
-        expect(h.counts.reduce((a, b) => a + b, 0)).toBe(finite.length)
-        for (let i = 1; i < h.edges.length; i++) expect(h.edges[i]).toBeGreaterThanOrEqual(h.edges[i - 1])
-        let members = 0
-        for (let b = 0; b < h.counts.length; b++) {
-          const m = membersOf(values, h.edges, b)
-          expect(m.length).toBe(h.counts[b])
-          members += m.length
-        }
-        expect(members).toBe(finite.length)
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.double({ min: -1e3, max: 1e8, noNaN: true }), fc.constant(NaN)), { maxLength: 200 }),
+        fc.integer({ min: 1, max: 30 }),
+        (values, bins) => {
+          const h = logHistogram(values, bins)
+          const finite = values.filter(Number.isFinite)
+          expect(h.total).toBe(finite.length)
+          expect(h.counts.reduce((a, b) => a + b, 0)).toBe(finite.length)
+          for (let i = 1; i < h.edges.length; i++) expect(h.edges[i]).toBeGreaterThanOrEqual(h.edges[i - 1])
+          let members = 0
+          for (let b = 0; b < h.counts.length; b++) {
+            const m = membersOf(values, h.edges, b)
+            expect(m.length).toBe(h.counts[b])
+            members += m.length
+          }
+          expect(members).toBe(finite.length)
+        },
+      ),
     )
   })
 

@@ -4,13 +4,29 @@ import { describe, expect, it } from 'vitest'
 import { decodeRunFile, encodeRunFile, RUN_FILE_VERSION } from '../../src/shared/runfile'
 import { validateChromeTrace, CSV_COLUMNS } from '../../src/shared/trace'
 import { laneOrder } from '../../src/renderer/model/lanes'
-import { APP_VERSION, isRunFile, openableProblem, runFileName, sumCsv, SUM_CSV_COLUMNS } from '../../src/renderer/model/runFiles'
+import {
+  APP_VERSION,
+  isRunFile,
+  openableProblem,
+  runFileName,
+  sumCsv,
+  SUM_CSV_COLUMNS,
+} from '../../src/renderer/model/runFiles'
 import { renderRunSvg, type SvgPalette } from '../../src/renderer/model/svgExport'
 import { setup, tick } from './helpers/fakeHost'
 
 const PALETTE: SvgPalette = {
-  bg: '#111', text: '#eee', muted: '#999', grid: '#222', bad: '#f55', state: Array(9).fill('#48c'), chunk: Array(5).fill('#4af'),
-  chunkTrack: '#123', combine: Array(4).fill('#3c7'), tick: '#fff', value: () => '#5a5',
+  bg: '#111',
+  text: '#eee',
+  muted: '#999',
+  grid: '#222',
+  bad: '#f55',
+  state: Array(9).fill('#48c'),
+  chunk: Array(5).fill('#4af'),
+  chunkTrack: '#123',
+  combine: Array(4).fill('#3c7'),
+  tick: '#fff',
+  value: () => '#5a5',
 }
 
 /** JSON's view of a value (the synthetic run's shift is −0, which JSON writes as 0) */
@@ -55,13 +71,20 @@ describe('parallel sum through the controller', () => {
     expect(store.getState().unitText).toBe('1') // the sum keeps its own unit: a delay per element
     store.getState().setText('1 2 3 4 5 6 7 8 9 10 2147483647 2147483647')
     await controller.run()
-    expect(host.requests[0]).toEqual({ experiment: 'parallel-sum', values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 2147483647, 2147483647], threads: 3, unitMs: 1 })
+    expect(host.requests[0]).toEqual({
+      experiment: 'parallel-sum',
+      values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 2147483647, 2147483647],
+      threads: 3,
+      unitMs: 1,
+    })
     expect(controller.data.experiment).toBe('parallel-sum')
     expect(controller.data.sum.count).toBe(3)
     const result = host.playLast()
     await tick()
     expect(store.getState().result).toBe(result)
-    expect(store.getState().result?.experiment === 'parallel-sum' && store.getState().result).toMatchObject({ sum: '4294967349' })
+    expect(store.getState().result?.experiment === 'parallel-sum' && store.getState().result).toMatchObject({
+      sum: '4294967349',
+    })
     expect(controller.data.sum.totalAt(Infinity)).toBe(4294967349)
     expect(controller.data.finished).toBe(true)
   })
@@ -128,18 +151,25 @@ describe('saving and opening runs', () => {
     const fresh = setup()
     await fresh.controller.loadCapabilities()
     expect(fresh.controller.openRunBytes('seed.threadlab', bytes)).toBe(true)
-    const a = live.store.getState(), b = fresh.store.getState()
+    const a = live.store.getState(),
+      b = fresh.store.getState()
     expect(b.phase).toBe('finished')
     expect(b.result).toEqual(plain(a.result))
     expect(b.request).toEqual(a.request)
     expect(b.events).toBe(a.events)
     expect(b.fileError).toBeNull()
-    expect(b.source).toMatchObject({ kind: 'file', name: 'seed.threadlab', created: (a.source as { created: string }).created })
-    const da = live.controller.data, db = fresh.controller.data
+    expect(b.source).toMatchObject({
+      kind: 'file',
+      name: 'seed.threadlab',
+      created: (a.source as { created: string }).created,
+    })
+    const da = live.controller.data,
+      db = fresh.controller.data
     expect(db.finished).toBe(true)
     expect(db.contiguous).toBe(da.contiguous)
     expect(Array.from(db.sortedTimes!)).toEqual(Array.from(da.sortedTimes!))
-    for (const k of ['spawned', 'woke', 'deadline', 'lockAcquired', 'pushed'] as const) expect(Array.from(db.table[k])).toEqual(Array.from(da.table[k]))
+    for (const k of ['spawned', 'woke', 'deadline', 'lockAcquired', 'pushed'] as const)
+      expect(Array.from(db.table[k])).toEqual(Array.from(da.table[k]))
     // the opened run's request becomes the input, so Run repeats it
     expect(b.text).toBe('5 1 2 6 8 2 4 2 3 8 0 2')
     expect(b.mode).toBe('scheduled')
@@ -158,27 +188,58 @@ describe('saving and opening runs', () => {
     expect(s.result?.experiment === 'parallel-sum' && s.result.sum).toBe('4294967349')
     expect(s.experiment).toBe('parallel-sum')
     expect(s.threads).toBe(2)
-    expect(fresh.controller.data.sum.folds.map((f) => f.total)).toEqual(live.controller.data.sum.folds.map((f) => f.total))
+    expect(fresh.controller.data.sum.folds.map((f) => f.total)).toEqual(
+      live.controller.data.sum.folds.map((f) => f.total),
+    )
   })
 
   const damages: [string, (b: Uint8Array) => Uint8Array, string][] = [
-    ['a flipped byte', (b) => { const c = b.slice(); c[c.length - 20] ^= 0xff; return c }, 'E_CORRUPT'],
+    [
+      'a flipped byte',
+      (b) => {
+        const c = b.slice()
+        c[c.length - 20] ^= 0xff
+        return c
+      },
+      'E_CORRUPT',
+    ],
     ['a cut-off file', (b) => b.slice(0, b.length - 30), 'E_TRUNCATED'],
     ['a text file', () => new TextEncoder().encode('5 1 2 6 8'), 'E_NOT_A_RUN'],
     ['an empty file', () => new Uint8Array(0), 'E_NOT_A_RUN'],
-    ['a newer format', (b) => { const c = b.slice(); c[10] = RUN_FILE_VERSION + 1; return c }, 'E_NEWER_FORMAT'],
+    [
+      'a newer format',
+      (b) => {
+        const c = b.slice()
+        c[10] = RUN_FILE_VERSION + 1
+        return c
+      },
+      'E_NEWER_FORMAT',
+    ],
   ]
   for (const [what, damage, code] of damages) {
     it(`names the problem with ${what} (${code}) and keeps the current run untouched`, async () => {
       const env = await finishedSort()
       const before = env.store.getState()
       const data = env.controller.data
-      const cols = data.cols, version = data.version, count = data.eventCount
+      const cols = data.cols,
+        version = data.version,
+        count = data.eventCount
       expect(env.controller.openRunBytes('broken.threadlab', damage(saved(env)))).toBe(false)
       const after = env.store.getState()
       expect(after.fileError?.code).toBe(code)
       expect(after.fileError?.message).toMatch(/^could not open broken\.threadlab: /)
-      for (const k of ['phase', 'result', 'request', 'runId', 'events', 'dataVersion', 'source', 'text', 'error'] as const) expect(after[k], k).toBe(before[k])
+      for (const k of [
+        'phase',
+        'result',
+        'request',
+        'runId',
+        'events',
+        'dataVersion',
+        'source',
+        'text',
+        'error',
+      ] as const)
+        expect(after[k], k).toBe(before[k])
       expect(env.controller.data).toBe(data)
       expect(data.cols).toBe(cols)
       expect(data.version).toBe(version)
@@ -203,7 +264,11 @@ describe('saving and opening runs', () => {
   it('refuses a decoded run with more threads than the views can hold', () => {
     const problem = openableProblem({
       request: { experiment: 'sleep-sort', values: new Array(60_000).fill(1), mode: 'classic', unitMs: 1 },
-      result: null, machine: { cpus: 1, os: 'x', timerSlackNs: 0, realtimeAllowed: false }, created: '2024-01-01T00:00:00Z', appVersion: '0', events: setup().controller.data.cols,
+      result: null,
+      machine: { cpus: 1, os: 'x', timerSlackNs: 0, realtimeAllowed: false },
+      created: '2024-01-01T00:00:00Z',
+      appVersion: '0',
+      events: setup().controller.data.cols,
     })
     expect(problem?.code).toBe('E_TOO_MANY')
   })
@@ -253,7 +318,15 @@ describe('exports', () => {
     for (const env of [await finishedSort(), await finishedSum()]) {
       const d = env.controller.data
       const [t0, t1] = d.span()
-      const svg = renderRunSvg({ data: d, window: { t0, t1 }, order: laneOrder(d.values, true), playheadNs: t1, cancelled: false, title: 'a <b> & "c"', palette: PALETTE })
+      const svg = renderRunSvg({
+        data: d,
+        window: { t0, t1 },
+        order: laneOrder(d.values, true),
+        playheadNs: t1,
+        cancelled: false,
+        title: 'a <b> & "c"',
+        palette: PALETTE,
+      })
       expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true)
       expect(svg.trim().endsWith('</svg>')).toBe(true)
       expect(svg).not.toMatch(/NaN|undefined|Infinity/)
@@ -267,10 +340,23 @@ describe('exports', () => {
     const values = Array.from({ length: 10_000 }, (_, i) => (i * 7919) % 10_000)
     const env = setup()
     const { cols, result } = synthesizeRun(values, 'scheduled', 0.01, 1)
-    env.controller.loadRecording({ experiment: 'sleep-sort', values, mode: 'scheduled', unitMs: 0.01 }, cols.toBatch(1), result)
+    env.controller.loadRecording(
+      { experiment: 'sleep-sort', values, mode: 'scheduled', unitMs: 0.01 },
+      cols.toBatch(1),
+      result,
+    )
     const d = env.controller.data
     const [t0, t1] = d.span()
-    const svg = renderRunSvg({ data: d, window: { t0, t1 }, order: laneOrder(d.values, true), playheadNs: t1, cancelled: false, title: 'big', palette: PALETTE, lanesHeight: 400 })
+    const svg = renderRunSvg({
+      data: d,
+      window: { t0, t1 },
+      order: laneOrder(d.values, true),
+      playheadNs: t1,
+      cancelled: false,
+      title: 'big',
+      palette: PALETTE,
+      lanesHeight: 400,
+    })
     expect(svg).not.toMatch(/NaN/)
     expect(svg.length).toBeLessThan(20_000_000)
     expect(svg).toContain('fill-opacity')
@@ -279,8 +365,16 @@ describe('exports', () => {
 
 describe('run file names and kinds', () => {
   it('names downloads <experiment>-<mode>-<date>', () => {
-    expect(runFileName({ experiment: 'sleep-sort', values: [1], mode: 'classic', unitMs: 1 }, null, '2025-03-04T05:06:07.890Z')).toBe('sleep-sort-classic-2025-03-04_05-06-07.threadlab')
-    expect(runFileName({ experiment: 'parallel-sum', values: [1] }, null, 'nonsense')).toBe('parallel-sum-auto-threads-undated.threadlab')
+    expect(
+      runFileName(
+        { experiment: 'sleep-sort', values: [1], mode: 'classic', unitMs: 1 },
+        null,
+        '2025-03-04T05:06:07.890Z',
+      ),
+    ).toBe('sleep-sort-classic-2025-03-04_05-06-07.threadlab')
+    expect(runFileName({ experiment: 'parallel-sum', values: [1] }, null, 'nonsense')).toBe(
+      'parallel-sum-auto-threads-undated.threadlab',
+    )
   })
 
   it('knows a run file by its extension or its magic bytes', () => {

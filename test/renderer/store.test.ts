@@ -6,9 +6,22 @@ import { SEED_EXAMPLE } from '../../src/renderer/model/presets'
 import { alertText, checkUnit, createAppStore, durationError, isActive } from '../../src/renderer/model/store'
 
 const result = (over: Partial<SleepSortResult> = {}): SleepSortResult => ({
-  experiment: 'sleep-sort', runId: 3, output: [1, 2], sorted: true, misplaced: 0, inversions: 0,
-  latenessNs: { p50: 1, p99: 2, max: 3 }, lockWaitNs: { p50: 1, p99: 2, max: 3 }, wallMs: 5, threads: 2,
-  mode: 'scheduled', unitMs: 10, shift: 0, cancelled: false, eventCount: 16, ...over,
+  experiment: 'sleep-sort',
+  runId: 3,
+  output: [1, 2],
+  sorted: true,
+  misplaced: 0,
+  inversions: 0,
+  latenessNs: { p50: 1, p99: 2, max: 3 },
+  lockWaitNs: { p50: 1, p99: 2, max: 3 },
+  wallMs: 5,
+  threads: 2,
+  mode: 'scheduled',
+  unitMs: 10,
+  shift: 0,
+  cancelled: false,
+  eventCount: 16,
+  ...over,
 })
 
 describe('store: input slice', () => {
@@ -126,7 +139,15 @@ describe('store: run transitions', () => {
   it('switches away from realtime when the host does not allow it', () => {
     const store = createAppStore()
     store.getState().setMode('realtime')
-    store.getState().setCaps({ cpus: 2, os: 'linux', realtime: { allowed: false, reason: 'no CAP_SYS_NICE' }, timerSlackNs: 50_000, limits: LIMITS })
+    store
+      .getState()
+      .setCaps({
+        cpus: 2,
+        os: 'linux',
+        realtime: { allowed: false, reason: 'no CAP_SYS_NICE' },
+        timerSlackNs: 50_000,
+        limits: LIMITS,
+      })
     expect(store.getState().mode).toBe('scheduled')
   })
 })

@@ -2,14 +2,35 @@ import { describe, expect, it } from 'vitest'
 import { EventColumns } from '../../src/shared/columns'
 import { EventKind } from '../../src/shared/events'
 import { RunData } from '../../src/renderer/model/runData'
-import { ChunkState, CombineState, describeChunkSizes, formatTotal, MAX_CHUNKS, SumChunks, sumTiming } from '../../src/renderer/model/sumData'
+import {
+  ChunkState,
+  CombineState,
+  describeChunkSizes,
+  formatTotal,
+  MAX_CHUNKS,
+  SumChunks,
+  sumTiming,
+} from '../../src/renderer/model/sumData'
 import { synthesizeSum } from './helpers/fakeHost'
 
 /** The events of a real 2-thread sum of `1..10, 2^31−1, 2^31−1` at 1 ms per element (engine output). */
 const REAL: [number, number, number, number][] = [
-  [9, 0, 217258, 6], [9, 1, 245781, 6], [10, 0, 1305800, 1], [10, 1, 1314406, 1], [10, 1, 2302089, 2], [10, 0, 2310494, 2],
-  [10, 0, 3305561, 3], [10, 1, 3314037, 3], [10, 1, 4314654, 4], [10, 0, 4322879, 4], [10, 0, 5304591, 5], [10, 1, 5313608, 5],
-  [11, 1, 6305047, 4294967328], [11, 0, 6391409, 21], [12, 0, 6461010, 21], [12, 1, 6461341, 4294967349],
+  [9, 0, 217258, 6],
+  [9, 1, 245781, 6],
+  [10, 0, 1305800, 1],
+  [10, 1, 1314406, 1],
+  [10, 1, 2302089, 2],
+  [10, 0, 2310494, 2],
+  [10, 0, 3305561, 3],
+  [10, 1, 3314037, 3],
+  [10, 1, 4314654, 4],
+  [10, 0, 4322879, 4],
+  [10, 0, 5304591, 5],
+  [10, 1, 5313608, 5],
+  [11, 1, 6305047, 4294967328],
+  [11, 0, 6391409, 21],
+  [12, 0, 6461010, 21],
+  [12, 1, 6461341, 4294967349],
 ]
 
 function realBatch(runId = 4): Float64Array {
@@ -27,7 +48,10 @@ describe('SumChunks', () => {
     expect(s.count).toBe(2)
     expect(s.length).toEqual([6, 6])
     expect(s.partial).toEqual([21, 4294967328])
-    expect(s.folds.map((f) => [f.chunk, f.total])).toEqual([[0, 21], [1, 4294967349]])
+    expect(s.folds.map((f) => [f.chunk, f.total])).toEqual([
+      [0, 21],
+      [1, 4294967349],
+    ])
     expect(s.progN[0]).toEqual([1, 2, 3, 4, 5])
   })
 
@@ -50,7 +74,17 @@ describe('SumChunks', () => {
     expect(s.stateAt(0, 6461010, end, false)).toBe(ChunkState.Folded)
     const seg = new Float64Array(12)
     const n = s.segments(1, end, false, seg)
-    expect(Array.from(seg.subarray(0, n * 3))).toEqual([245781, 6305047, ChunkState.Summing, 6305047, 6461341, ChunkState.Done, 6461341, 6461341, ChunkState.Folded])
+    expect(Array.from(seg.subarray(0, n * 3))).toEqual([
+      245781,
+      6305047,
+      ChunkState.Summing,
+      6305047,
+      6461341,
+      ChunkState.Done,
+      6461341,
+      6461341,
+      ChunkState.Folded,
+    ])
     for (const t of [245781, 3e6, 6305047, 6.4e6, 6461341]) {
       let state: number = ChunkState.Empty
       for (let i = 0; i < n; i++) if (seg[i * 3] <= t && t <= seg[i * 3 + 1]) state = seg[i * 3 + 2]
@@ -72,7 +106,17 @@ describe('SumChunks', () => {
     expect(s.foldedAt(6461200)).toBe(1)
     const seg = new Float64Array(9)
     expect(s.combineSegments(start, 7e6, seg)).toBe(3)
-    expect(Array.from(seg)).toEqual([217258, 6391409, CombineState.Waiting, 6391409, 6461341, CombineState.Folding, 6461341, 7e6, CombineState.Ready])
+    expect(Array.from(seg)).toEqual([
+      217258,
+      6391409,
+      CombineState.Waiting,
+      6391409,
+      6461341,
+      CombineState.Folding,
+      6461341,
+      7e6,
+      CombineState.Ready,
+    ])
   })
 
   it('a cancelled chunk sums until its last step, then is cancelled', () => {
@@ -116,7 +160,13 @@ describe('SumChunks', () => {
 describe('RunData for a parallel sum', () => {
   it('keeps no per-value arrays, folds chunk events, sorts them for playback', () => {
     const d = new RunData()
-    d.reset(4, Array.from({ length: 1_000_000 }, (_, i) => i), 0, 'parallel-sum', 2)
+    d.reset(
+      4,
+      Array.from({ length: 1_000_000 }, (_, i) => i),
+      0,
+      'parallel-sum',
+      2,
+    )
     expect(d.values.length).toBe(0)
     expect(d.threads).toBe(0)
     expect(d.sum.count).toBe(2)
@@ -130,7 +180,12 @@ describe('RunData for a parallel sum', () => {
   })
 
   it('replaceAll and adopt keep it a sum', () => {
-    const { cols } = synthesizeSum(Array.from({ length: 100 }, (_, i) => i + 1), 4, 0.01, 2)
+    const { cols } = synthesizeSum(
+      Array.from({ length: 100 }, (_, i) => i + 1),
+      4,
+      0.01,
+      2,
+    )
     const d = new RunData()
     d.reset(2, [], 0.01, 'parallel-sum', 4)
     expect(d.replaceAll(cols.toBatch(2))).toBe(true)

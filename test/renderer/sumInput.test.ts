@@ -15,7 +15,10 @@ describe('input for a parallel sum', () => {
     expect(range.values).toHaveLength(1000)
     expect(range.values.reduce((a, b) => a + b, 0)).toBe(500500)
     let k = 0
-    const decimals = parseFor(generatePreset('sum-decimals', 40, 10, () => ((k = (k * 7 + 3) % 101) / 101)).text, 'parallel-sum')
+    const decimals = parseFor(
+      generatePreset('sum-decimals', 40, 10, () => (k = (k * 7 + 3) % 101) / 101).text,
+      'parallel-sum',
+    )
     expect(decimals.values).toHaveLength(40)
     expect(decimals.values.some((v) => !Number.isInteger(v))).toBe(true)
     expect(decimals.values.every((v) => v >= 0 && v <= 10)).toBe(true)
@@ -65,8 +68,15 @@ describe('input for a parallel sum', () => {
   it('the alert names a run file problem first, and a bad thread count in sum mode', () => {
     const s = createAppStore().getState()
     const base = { parsed: s.parsed, unitError: null, error: null, runAttemptError: null, capsError: null }
-    expect(alertText({ ...base, fileError: { code: 'E_CORRUPT', message: 'could not open x.threadlab: checksum mismatch' } }, () => '')).toBe('could not open x.threadlab: checksum mismatch (E_CORRUPT)')
-    expect(alertText({ ...base, threadsError: 'Threads bad', experiment: 'parallel-sum' }, () => '')).toBe('Threads bad')
+    expect(
+      alertText(
+        { ...base, fileError: { code: 'E_CORRUPT', message: 'could not open x.threadlab: checksum mismatch' } },
+        () => '',
+      ),
+    ).toBe('could not open x.threadlab: checksum mismatch (E_CORRUPT)')
+    expect(alertText({ ...base, threadsError: 'Threads bad', experiment: 'parallel-sum' }, () => '')).toBe(
+      'Threads bad',
+    )
     expect(alertText({ ...base, threadsError: 'Threads bad', experiment: 'sleep-sort' }, () => '')).toBe('')
   })
 })

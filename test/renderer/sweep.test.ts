@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import type { Capabilities, Outcome, RunRequest, RunStatus, SleepSortRequest, ThreadlabApi, ThreadlabErrorInfo } from '../../src/shared/api'
+import type {
+  Capabilities,
+  Outcome,
+  RunRequest,
+  RunStatus,
+  SleepSortRequest,
+  ThreadlabApi,
+  ThreadlabErrorInfo,
+} from '../../src/shared/api'
 import { summarizeRequest } from '../../src/shared/api'
 import { LIMITS } from '../../src/shared/limits'
 import type { MachineFigures } from '../../src/shared/sweep'
@@ -7,11 +15,25 @@ import { checkSweep, DEFAULT_SWEEP, SweepController } from '../../src/renderer/m
 import { synthesizeRun } from '../../src/renderer/model/synth'
 
 const FIGURES: MachineFigures = {
-  cpus: 2, os: 'test', timerSlackNs: 50_000, realtime: { allowed: true },
-  recordingCostNsPerEvent: 40, recordingWallOnMs: 2, recordingWallOffMs: 1.9, recordingEvents: 4000,
-  spawnNsPerThread: 30_000, spawnThreads: 500,
-  emptySleepLatenessNs: { p50: 50_000, p99: 80_000, max: 90_000, histogram: { edges: [0, 50_000, 100_000], counts: [30, 30] }, samples: 60 },
-  method: 'test', tookMs: 800,
+  cpus: 2,
+  os: 'test',
+  timerSlackNs: 50_000,
+  realtime: { allowed: true },
+  recordingCostNsPerEvent: 40,
+  recordingWallOnMs: 2,
+  recordingWallOffMs: 1.9,
+  recordingEvents: 4000,
+  spawnNsPerThread: 30_000,
+  spawnThreads: 500,
+  emptySleepLatenessNs: {
+    p50: 50_000,
+    p99: 80_000,
+    max: 90_000,
+    histogram: { edges: [0, 50_000, 100_000], counts: [30, 30] },
+    samples: 60,
+  },
+  method: 'test',
+  tookMs: 800,
 }
 
 /**
@@ -38,10 +60,17 @@ class FakeHost implements ThreadlabApi {
   measureAnswer: Outcome<MachineFigures> = { ok: true, value: FIGURES }
   measures = 0
   private full = new Map<number, Float64Array>()
-  private active: { runId: number; timer: ReturnType<typeof setTimeout>; finish: (cancelled: boolean) => void } | null = null
+  private active: { runId: number; timer: ReturnType<typeof setTimeout>; finish: (cancelled: boolean) => void } | null =
+    null
 
   async capabilities(): Promise<Capabilities> {
-    return { cpus: 2, os: 'test', realtime: this.realtime ? { allowed: true } : { allowed: false, reason: 'no CAP_SYS_NICE' }, timerSlackNs: 1, limits: LIMITS }
+    return {
+      cpus: 2,
+      os: 'test',
+      realtime: this.realtime ? { allowed: true } : { allowed: false, reason: 'no CAP_SYS_NICE' },
+      timerSlackNs: 1,
+      limits: LIMITS,
+    }
   }
   async startRun(r: RunRequest): Promise<Outcome<{ runId: number }>> {
     if (r.experiment !== 'sleep-sort') throw new Error('sleep sort only')
@@ -76,8 +105,16 @@ class FakeHost implements ThreadlabApi {
       }
       const misplaced = cancelled ? 0 : swap ? 2 : 0
       this.status({
-        type: 'finished', runId,
-        result: { ...result, output: cancelled ? [] : output, sorted: !cancelled && !swap, misplaced, cancelled, eventCount: cols.length },
+        type: 'finished',
+        runId,
+        result: {
+          ...result,
+          output: cancelled ? [] : output,
+          sorted: !cancelled && !swap,
+          misplaced,
+          cancelled,
+          eventCount: cols.length,
+        },
       })
     }
     if (this.early) emit()
@@ -100,11 +137,23 @@ class FakeHost implements ThreadlabApi {
     await new Promise((r) => setTimeout(r, 5))
     return this.measureAnswer
   }
-  onBatch(l: (b: Float64Array) => void) { this.batchL.add(l); return () => this.batchL.delete(l) }
-  onStatus(l: (s: RunStatus) => void) { this.statusL.add(l); return () => this.statusL.delete(l) }
-  onOpenFile() { return () => {} }
-  batch(b: Float64Array) { for (const l of this.batchL) l(b) }
-  status(s: RunStatus) { for (const l of this.statusL) l(s) }
+  onBatch(l: (b: Float64Array) => void) {
+    this.batchL.add(l)
+    return () => this.batchL.delete(l)
+  }
+  onStatus(l: (s: RunStatus) => void) {
+    this.statusL.add(l)
+    return () => this.statusL.delete(l)
+  }
+  onOpenFile() {
+    return () => {}
+  }
+  batch(b: Float64Array) {
+    for (const l of this.batchL) l(b)
+  }
+  status(s: RunStatus) {
+    for (const l of this.statusL) l(s)
+  }
 }
 
 function setup(caps: Capabilities | null = null) {
@@ -155,14 +204,27 @@ describe('SweepController', () => {
     store.getState().set({ ...small, stepsText: '2', trialsText: '1', modes: ['scheduled'] })
     await sweep.run()
     const rec = sweep.record(new Date('2025-01-02T03:04:05Z'))!
-    expect(rec).toMatchObject({ kind: 'threadlab-sweep', version: 1, preset: 'seed', savedAt: '2025-01-02T03:04:05.000Z', cancelled: false, machine: FIGURES })
+    expect(rec).toMatchObject({
+      kind: 'threadlab-sweep',
+      version: 1,
+      preset: 'seed',
+      savedAt: '2025-01-02T03:04:05.000Z',
+      cancelled: false,
+      machine: FIGURES,
+    })
     expect(rec.values).toEqual([5, 1, 2, 6, 8, 2, 4, 2, 3, 8, 0, 2])
     expect(rec.points).toHaveLength(2)
     expect(JSON.parse(JSON.stringify(rec)).resolutions[0].mode).toBe('scheduled')
   })
 
   it('does not run realtime where it is not allowed, and says why', async () => {
-    const caps = { cpus: 2, os: 'test', realtime: { allowed: false, reason: 'no CAP_SYS_NICE' }, timerSlackNs: 1, limits: LIMITS }
+    const caps = {
+      cpus: 2,
+      os: 'test',
+      realtime: { allowed: false, reason: 'no CAP_SYS_NICE' },
+      timerSlackNs: 1,
+      limits: LIMITS,
+    }
     const { host, sweep, store } = setup(caps)
     store.getState().set(small)
     await sweep.run()
@@ -214,7 +276,10 @@ describe('SweepController', () => {
 
   it('waits for the host rate limit instead of failing points', async () => {
     const { host, sweep, store } = setup()
-    host.refusals = [{ code: 'E_RATE_LIMIT', message: 'more than 120 runs in a minute' }, { code: 'E_RATE_LIMIT', message: 'again' }]
+    host.refusals = [
+      { code: 'E_RATE_LIMIT', message: 'more than 120 runs in a minute' },
+      { code: 'E_RATE_LIMIT', message: 'again' },
+    ]
     store.getState().set({ ...small, stepsText: '2', trialsText: '1', modes: ['classic'] })
     const notes: (string | null)[] = []
     store.subscribe((s) => notes.push(s.note))
@@ -273,7 +338,11 @@ describe('SweepController', () => {
     expect(host.measures).toBe(1)
     host.measureAnswer = { ok: false, error: { code: 'E_BUSY', message: 'run 3 is still going' } }
     await sweep.measure()
-    expect(store.getState().machine).toMatchObject({ status: 'failed', figures: FIGURES, error: 'run 3 is still going (E_BUSY)' })
+    expect(store.getState().machine).toMatchObject({
+      status: 'failed',
+      figures: FIGURES,
+      error: 'run 3 is still going (E_BUSY)',
+    })
   })
 })
 

@@ -6,7 +6,14 @@ import { attributeCauses, causeCounts } from '../../src/shared/attribution'
 import { EventColumns } from '../../src/shared/columns'
 import { EventKind } from '../../src/shared/events'
 import {
-  canonicalJson, crc32, decodeRunFile, encodeRunFile, RUN_FILE_LIMITS, RUN_FILE_MAGIC, RUN_FILE_VERSION, type SavedRun,
+  canonicalJson,
+  crc32,
+  decodeRunFile,
+  encodeRunFile,
+  RUN_FILE_LIMITS,
+  RUN_FILE_MAGIC,
+  RUN_FILE_VERSION,
+  type SavedRun,
 } from '../../src/shared/runfile'
 import { latenessArray, lockWaitArray, orderStats, percentiles } from '../../src/shared/stats'
 import { buildThreadTable } from '../../src/shared/threads'
@@ -14,17 +21,37 @@ import { simulateParallelSum, simulateSleepSort } from './helpers/sim'
 
 const machine = { cpus: 2, os: 'linux 6.8 x64', timerSlackNs: 50_000, realtimeAllowed: false }
 
-function sleepRun(values: number[], extra: Partial<Parameters<typeof simulateSleepSort>[0]> = {}, created = '2025-01-02T03:04:05.678Z'): SavedRun {
+function sleepRun(
+  values: number[],
+  extra: Partial<Parameters<typeof simulateSleepSort>[0]> = {},
+  created = '2025-01-02T03:04:05.678Z',
+): SavedRun {
   const sim = simulateSleepSort({ values, unitMs: 1, mode: 'scheduled', ...extra })
   const s = orderStats(sim.output, values)
   const result: SleepSortResult = {
-    experiment: 'sleep-sort', runId: 7, output: sim.output, sorted: s.sorted, misplaced: s.misplaced, inversions: s.inversions,
-    latenessNs: percentiles(latenessArray(sim.table)), lockWaitNs: percentiles(lockWaitArray(sim.table)),
-    wallMs: 12.5, threads: values.length, mode: sim.mode, unitMs: sim.unitMs, shift: 0, cancelled: sim.output.length < values.length, eventCount: sim.cols.length,
+    experiment: 'sleep-sort',
+    runId: 7,
+    output: sim.output,
+    sorted: s.sorted,
+    misplaced: s.misplaced,
+    inversions: s.inversions,
+    latenessNs: percentiles(latenessArray(sim.table)),
+    lockWaitNs: percentiles(lockWaitArray(sim.table)),
+    wallMs: 12.5,
+    threads: values.length,
+    mode: sim.mode,
+    unitMs: sim.unitMs,
+    shift: 0,
+    cancelled: sim.output.length < values.length,
+    eventCount: sim.cols.length,
   }
   return {
     request: { experiment: 'sleep-sort', values, mode: sim.mode, unitMs: sim.unitMs },
-    result, machine, created, appVersion: '0.1.0', events: sim.cols,
+    result,
+    machine,
+    created,
+    appVersion: '0.1.0',
+    events: sim.cols,
   }
 }
 
@@ -32,14 +59,35 @@ function sumRun(): SavedRun {
   const values = Array.from({ length: 40 }, (_, i) => i * 3 - 7)
   const sim = simulateParallelSum(values, 4)
   const result: ParallelSumResult = {
-    experiment: 'parallel-sum', runId: 3, sum: String(values.reduce((a, b) => a + b, 0)), kind: 'integer', partials: sim.partials.map(String),
-    threads: 4, chunkSizes: sim.chunkSizes, wallMs: 1, exact: true, cancelled: false, eventCount: sim.cols.length,
+    experiment: 'parallel-sum',
+    runId: 3,
+    sum: String(values.reduce((a, b) => a + b, 0)),
+    kind: 'integer',
+    partials: sim.partials.map(String),
+    threads: 4,
+    chunkSizes: sim.chunkSizes,
+    wallMs: 1,
+    exact: true,
+    cancelled: false,
+    eventCount: sim.cols.length,
   }
-  return { request: { experiment: 'parallel-sum', values, threads: 4 }, result, machine, created: '2025-01-02T00:00:00Z', appVersion: '0.1.0', events: sim.cols }
+  return {
+    request: { experiment: 'parallel-sum', values, threads: 4 },
+    result,
+    machine,
+    created: '2025-01-02T00:00:00Z',
+    appVersion: '0.1.0',
+    events: sim.cols,
+  }
 }
 
 function columnsOf(c: EventColumns) {
-  return { kind: Array.from(c.kind.subarray(0, c.length)), worker: Array.from(c.worker.subarray(0, c.length)), tNs: Array.from(c.tNs.subarray(0, c.length)), arg: Array.from(c.arg.subarray(0, c.length)) }
+  return {
+    kind: Array.from(c.kind.subarray(0, c.length)),
+    worker: Array.from(c.worker.subarray(0, c.length)),
+    tNs: Array.from(c.tNs.subarray(0, c.length)),
+    arg: Array.from(c.arg.subarray(0, c.length)),
+  }
 }
 
 function decodeOk(bytes: Uint8Array): SavedRun {
@@ -62,7 +110,15 @@ describe('run file layout', () => {
     expect(view.getUint16(10, true)).toBe(RUN_FILE_VERSION)
     const headerLength = view.getUint32(12, true)
     const header = JSON.parse(new TextDecoder().decode(small.subarray(16, 16 + headerLength)))
-    expect(Object.keys(header)).toEqual(['appVersion', 'created', 'eventCount', 'format', 'machine', 'request', 'result'])
+    expect(Object.keys(header)).toEqual([
+      'appVersion',
+      'created',
+      'eventCount',
+      'format',
+      'machine',
+      'request',
+      'result',
+    ])
     expect(header.eventCount).toBe(12 * 8)
     expect(view.getUint32(small.length - 4, true)).toBe(crc32(small.subarray(0, small.length - 4)))
   })
@@ -73,9 +129,9 @@ describe('run file layout', () => {
   })
 
   it('canonical JSON sorts keys, drops undefined and keeps non-finite numbers', () => {
-    expect(canonicalJson({ b: 1, a: [1, undefined, NaN], c: undefined, d: { z: -Infinity, y: new Float64Array([1.5]) } })).toBe(
-      '{"a":[1,null,{"$nonFinite":"NaN"}],"b":1,"d":{"y":[1.5],"z":{"$nonFinite":"-Infinity"}}}',
-    )
+    expect(
+      canonicalJson({ b: 1, a: [1, undefined, NaN], c: undefined, d: { z: -Infinity, y: new Float64Array([1.5]) } }),
+    ).toBe('{"a":[1,null,{"$nonFinite":"NaN"}],"b":1,"d":{"y":[1.5],"z":{"$nonFinite":"-Infinity"}}}')
   })
 })
 
@@ -108,7 +164,14 @@ describe('round trip', () => {
 
   it('encodes deterministically regardless of key order', () => {
     const a = sleepRun([2, 1])
-    const b: SavedRun = { events: a.events, appVersion: a.appVersion, created: a.created, machine: { realtimeAllowed: false, timerSlackNs: 50_000, os: machine.os, cpus: 2 }, result: a.result, request: a.request }
+    const b: SavedRun = {
+      events: a.events,
+      appVersion: a.appVersion,
+      created: a.created,
+      machine: { realtimeAllowed: false, timerSlackNs: 50_000, os: machine.os, cpus: 2 },
+      result: a.result,
+      request: a.request,
+    }
     expect(encodeRunFile(b)).toEqual(encodeRunFile(a))
   })
 
@@ -123,7 +186,11 @@ describe('round trip', () => {
     })
     fc.assert(
       fc.property(arb, (r) => {
-        const run = sleepRun(r.values, { mode: r.mode, lateNs: (w) => r.late[w], cancelAtNs: r.cancel, spawnGapNs: 200_000 }, r.created)
+        const run = sleepRun(
+          r.values,
+          { mode: r.mode, lateNs: (w) => r.late[w], cancelAtNs: r.cancel, spawnGapNs: 200_000 },
+          r.created,
+        )
         run.machine = { ...machine, os: r.os.replace(/[\uD800-\uDFFF]/g, '') }
         const bytes = encodeRunFile(run)
         const back = decodeOk(bytes)
@@ -131,7 +198,12 @@ describe('round trip', () => {
         const res = back.result as SleepSortResult
         const table = buildThreadTable(back.events, back.request.values.length)
         const input = { values: back.request.values, unitMs: res.unitMs, mode: res.mode, output: res.output, table }
-        const orig = { ...input, values: r.values, output: (run.result as SleepSortResult).output, table: buildThreadTable(run.events, r.values.length) }
+        const orig = {
+          ...input,
+          values: r.values,
+          output: (run.result as SleepSortResult).output,
+          table: buildThreadTable(run.events, r.values.length),
+        }
         expect(orderStats(res.output, back.request.values)).toEqual(orderStats(orig.output, r.values))
         expect(percentiles(latenessArray(table))).toEqual(percentiles(latenessArray(orig.table)))
         expect(causeCounts(attributeCauses(input))).toEqual(causeCounts(attributeCauses(orig)))
@@ -141,7 +213,12 @@ describe('round trip', () => {
   })
 
   it('property: arbitrary columns survive bit for bit', () => {
-    const ev = fc.tuple(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 0xffffffff }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.double())
+    const ev = fc.tuple(
+      fc.integer({ min: 0, max: 12 }),
+      fc.integer({ min: 0, max: 0xffffffff }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.double(),
+    )
     fc.assert(
       fc.property(fc.array(ev, { maxLength: 300 }), (rows) => {
         const cols = new EventColumns(1)
@@ -251,7 +328,11 @@ function craft(header: unknown, payload: Uint8Array, headerText = JSON.stringify
 
 describe('crafted files with a valid checksum', () => {
   const good = sleepRun([2, 1])
-  const header = JSON.parse(new TextDecoder().decode(encodeRunFile(good).subarray(16, 16 + new DataView(encodeRunFile(good).buffer).getUint32(12, true))))
+  const header = JSON.parse(
+    new TextDecoder().decode(
+      encodeRunFile(good).subarray(16, 16 + new DataView(encodeRunFile(good).buffer).getUint32(12, true)),
+    ),
+  )
   const raw = (n: number, kind = 0, t = 0) => {
     const b = new Uint8Array(n * 21)
     b.fill(kind, 0, n)
@@ -268,18 +349,36 @@ describe('crafted files with a valid checksum', () => {
   })
 
   it('names what is wrong', () => {
-    expect(messageOf(craft(header, deflateSync(raw(2)), '{not json'))).toMatch(/^E_CORRUPT: the header is not valid JSON/)
-    expect(messageOf(craft({ ...header, eventCount: 2 }, Uint8Array.from([1, 2, 3, 4])))).toMatch(/^E_CORRUPT: the event data does not decompress/)
-    expect(messageOf(craft({ ...header, eventCount: 3 }, deflateSync(raw(2))))).toMatch(/decompresses to 42 bytes, not the 63/)
-    expect(messageOf(craft({ ...header, eventCount: 1 }, deflateSync(raw(2))))).toMatch(/decompresses to more than 21 bytes, not the 21 that 1 events need/)
+    expect(messageOf(craft(header, deflateSync(raw(2)), '{not json'))).toMatch(
+      /^E_CORRUPT: the header is not valid JSON/,
+    )
+    expect(messageOf(craft({ ...header, eventCount: 2 }, Uint8Array.from([1, 2, 3, 4])))).toMatch(
+      /^E_CORRUPT: the event data does not decompress/,
+    )
+    expect(messageOf(craft({ ...header, eventCount: 3 }, deflateSync(raw(2))))).toMatch(
+      /decompresses to 42 bytes, not the 63/,
+    )
+    expect(messageOf(craft({ ...header, eventCount: 1 }, deflateSync(raw(2))))).toMatch(
+      /decompresses to more than 21 bytes, not the 21 that 1 events need/,
+    )
     expect(messageOf(craft({ ...header, eventCount: 2 }, deflateSync(raw(2, 13))))).toMatch(/unknown kind 13/)
     expect(messageOf(craft({ ...header, eventCount: 2 }, deflateSync(raw(2, 0, NaN))))).toMatch(/non-finite time/)
     expect(messageOf(craft({ ...header, format: 'x' }, deflateSync(raw(2))))).toMatch(/format/)
-    expect(messageOf(craft({ ...header, machine: { ...header.machine, cpus: 'two' } }, deflateSync(raw(2))))).toMatch(/machine.cpus/)
-    expect(messageOf(craft({ ...header, request: { ...header.request, mode: 'turbo' } }, deflateSync(raw(2))))).toMatch(/request.mode/)
-    expect(messageOf(craft({ ...header, request: { ...header.request, experiment: 'bogo' } }, deflateSync(raw(2))))).toMatch(/experiment/)
-    expect(messageOf(craft({ ...header, result: { ...header.result, experiment: 'parallel-sum' } }, deflateSync(raw(2))))).toMatch(/does not match/)
-    expect(messageOf(craft({ ...header, result: { ...header.result, output: 'x' } }, deflateSync(raw(2))))).toMatch(/result.output/)
+    expect(messageOf(craft({ ...header, machine: { ...header.machine, cpus: 'two' } }, deflateSync(raw(2))))).toMatch(
+      /machine.cpus/,
+    )
+    expect(messageOf(craft({ ...header, request: { ...header.request, mode: 'turbo' } }, deflateSync(raw(2))))).toMatch(
+      /request.mode/,
+    )
+    expect(
+      messageOf(craft({ ...header, request: { ...header.request, experiment: 'bogo' } }, deflateSync(raw(2)))),
+    ).toMatch(/experiment/)
+    expect(
+      messageOf(craft({ ...header, result: { ...header.result, experiment: 'parallel-sum' } }, deflateSync(raw(2)))),
+    ).toMatch(/does not match/)
+    expect(messageOf(craft({ ...header, result: { ...header.result, output: 'x' } }, deflateSync(raw(2))))).toMatch(
+      /result.output/,
+    )
     expect(messageOf(craft({ ...header, created: 'yesterday' }, deflateSync(raw(2))))).toMatch(/created/)
     expect(messageOf(craft([1, 2], deflateSync(raw(2))))).toMatch(/not an object/)
     expect(messageOf(craft(null, new Uint8Array(), '['.repeat(100_000)))).toMatch(/^E_CORRUPT/)
@@ -289,9 +388,13 @@ describe('crafted files with a valid checksum', () => {
     // a bomb: 10 MB of zeros inflates from a few KB, but the header only allows 2 events
     const bomb = deflateSync(new Uint8Array(10_000_000))
     expect(messageOf(craft({ ...header, eventCount: 2 }, bomb))).toMatch(/decompresses to more than 42 bytes/)
-    expect(messageOf(craft({ ...header, eventCount: RUN_FILE_LIMITS.maxEvents + 1 }, bomb))).toMatch(/exceeds the 8000000-event cap/)
+    expect(messageOf(craft({ ...header, eventCount: RUN_FILE_LIMITS.maxEvents + 1 }, bomb))).toMatch(
+      /exceeds the 8000000-event cap/,
+    )
     // many events declared, few compressed bytes: refused before allocating 21 MB of columns
-    expect(messageOf(craft({ ...header, eventCount: 1_000_000 }, deflateSync(raw(2))))).toMatch(/declares 1000000 events \(21000000 bytes\) but the file holds only \d+ compressed bytes/)
+    expect(messageOf(craft({ ...header, eventCount: 1_000_000 }, deflateSync(raw(2))))).toMatch(
+      /declares 1000000 events \(21000000 bytes\) but the file holds only \d+ compressed bytes/,
+    )
     // a header length far past the end, or past the cap
     const lie = small.slice()
     new DataView(lie.buffer).setUint32(12, 0xfffffff0, true)

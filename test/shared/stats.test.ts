@@ -1,8 +1,19 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  countInversions, countMisplaced, formatDurationNs, histogram, isSorted, latenessArray, lockHeldArray, lockWaitArray,
-  orderStats, percentile, percentiles, sortedCopy, spawnOffsetArray,
+  countInversions,
+  countMisplaced,
+  formatDurationNs,
+  histogram,
+  isSorted,
+  latenessArray,
+  lockHeldArray,
+  lockWaitArray,
+  orderStats,
+  percentile,
+  percentiles,
+  sortedCopy,
+  spawnOffsetArray,
 } from '../../src/shared/stats'
 import { simulateSleepSort } from './helpers/sim'
 
@@ -43,12 +54,17 @@ describe('order statistics', () => {
 
   it('a permutation has misplaced 0 exactly when it has no inversions', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 60 }).chain((a) => fc.tuple(fc.constant(a), fc.shuffledSubarray(a, { minLength: a.length, maxLength: a.length }))), ([input, output]) => {
-        const s = orderStats(output, input)
-        expect(s.misplaced === 0).toBe(s.inversions === 0)
-        expect(s.misplaced).toBeLessThanOrEqual(output.length)
-        expect(s.misplaced === 0 || s.misplaced >= 2).toBe(true)
-      }),
+      fc.property(
+        fc
+          .array(fc.integer({ min: 0, max: 20 }), { maxLength: 60 })
+          .chain((a) => fc.tuple(fc.constant(a), fc.shuffledSubarray(a, { minLength: a.length, maxLength: a.length }))),
+        ([input, output]) => {
+          const s = orderStats(output, input)
+          expect(s.misplaced === 0).toBe(s.inversions === 0)
+          expect(s.misplaced).toBeLessThanOrEqual(output.length)
+          expect(s.misplaced === 0 || s.misplaced >= 2).toBe(true)
+        },
+      ),
     )
   })
 
@@ -76,15 +92,18 @@ describe('percentiles', () => {
 
   it('is ordered and observed', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(NaN)), { maxLength: 100 }), (a) => {
-        const p = percentiles(a)
-        const nums = a.filter((x) => !Number.isNaN(x))
-        if (nums.length === 0) return
-        expect(p.p50).toBeLessThanOrEqual(p.p99)
-        expect(p.p99).toBeLessThanOrEqual(p.max)
-        expect(nums).toContain(p.p50)
-        expect(p.max).toBe(Math.max(...nums))
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(NaN)), { maxLength: 100 }),
+        (a) => {
+          const p = percentiles(a)
+          const nums = a.filter((x) => !Number.isNaN(x))
+          if (nums.length === 0) return
+          expect(p.p50).toBeLessThanOrEqual(p.p99)
+          expect(p.p99).toBeLessThanOrEqual(p.max)
+          expect(nums).toContain(p.p50)
+          expect(p.max).toBe(Math.max(...nums))
+        },
+      ),
     )
   })
 })
@@ -113,25 +132,36 @@ describe('histogram', () => {
 
   it('counts every finite value exactly once, within its edges', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { maxLength: 200 }), fc.integer({ min: 1, max: 50 }), (a, bins) => {
-        const h = histogram(a, bins, { members: true })
-        expect(h.counts.reduce((x, y) => x + y, 0)).toBe(a.length)
-        h.members!.forEach((m, k) => {
-          expect(m.length).toBe(h.counts[k])
-          for (const i of m) {
-            expect(a[i]).toBeGreaterThanOrEqual(h.edges[k])
-            if (k < bins - 1) expect(a[i]).toBeLessThan(h.edges[k + 1])
-            else expect(a[i]).toBeLessThanOrEqual(h.edges[k + 1])
-          }
-        })
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { maxLength: 200 }),
+        fc.integer({ min: 1, max: 50 }),
+        (a, bins) => {
+          const h = histogram(a, bins, { members: true })
+          expect(h.counts.reduce((x, y) => x + y, 0)).toBe(a.length)
+          h.members!.forEach((m, k) => {
+            expect(m.length).toBe(h.counts[k])
+            for (const i of m) {
+              expect(a[i]).toBeGreaterThanOrEqual(h.edges[k])
+              if (k < bins - 1) expect(a[i]).toBeLessThan(h.edges[k + 1])
+              else expect(a[i]).toBeLessThanOrEqual(h.edges[k + 1])
+            }
+          })
+        },
+      ),
     )
   })
 })
 
 describe('per-thread arrays', () => {
   it('reads lateness, lock wait, hold and spawn offset from the table', () => {
-    const run = simulateSleepSort({ values: [3, 1, 2], unitMs: 1, mode: 'classic', spawnGapNs: 10_000, lateNs: (w) => w * 100, holdNs: 2_000 })
+    const run = simulateSleepSort({
+      values: [3, 1, 2],
+      unitMs: 1,
+      mode: 'classic',
+      spawnGapNs: 10_000,
+      lateNs: (w) => w * 100,
+      holdNs: 2_000,
+    })
     expect(Array.from(latenessArray(run.table))).toEqual([0, 100, 200])
     expect(Array.from(lockHeldArray(run.table))).toEqual([2000, 2000, 2000])
     expect(Array.from(lockWaitArray(run.table))).toEqual([0, 0, 0])

@@ -9,7 +9,9 @@ const ALL: TimingMode[] = ['classic', 'scheduled', 'realtime']
 const fakeRun: RunOne = async (mode, unitMs) => {
   await Promise.resolve()
   const ok = mode === 'realtime' || (mode === 'scheduled' && unitMs >= 0.1)
-  return ok ? { sorted: true, misplaced: 0 } : { sorted: false, misplaced: 4, causes: { [mode === 'classic' ? 'spawn-offset' : 'timer-lateness']: 4 } }
+  return ok
+    ? { sorted: true, misplaced: 0 }
+    : { sorted: false, misplaced: 4, causes: { [mode === 'classic' ? 'spawn-offset' : 'timer-lateness']: 4 } }
 }
 
 describe('runSweep', () => {
@@ -17,11 +19,16 @@ describe('runSweep', () => {
     const plan = planSweep({ fromMs: 10, toMs: 0.001, steps: 9, trials: 3, modes: ALL })
     const calls: string[] = []
     const seen: SweepPoint[] = []
-    const result = await runSweep(plan, [3, 1, 2], (m, u, ctx) => {
-      calls.push(`${m}@${u}#${ctx.trial}`)
-      expect(ctx.values).toEqual([3, 1, 2])
-      return fakeRun(m, u, ctx)
-    }, { onPoint: (p) => seen.push(p), capabilities: { realtime: { allowed: true } } })
+    const result = await runSweep(
+      plan,
+      [3, 1, 2],
+      (m, u, ctx) => {
+        calls.push(`${m}@${u}#${ctx.trial}`)
+        expect(ctx.values).toEqual([3, 1, 2])
+        return fakeRun(m, u, ctx)
+      },
+      { onPoint: (p) => seen.push(p), capabilities: { realtime: { allowed: true } } },
+    )
 
     expect(calls).toHaveLength(9 * 3 * 3)
     expect(calls.slice(0, 4)).toEqual(['classic@10#0', 'scheduled@10#0', 'realtime@10#0', 'classic@10#1'])
@@ -48,7 +55,9 @@ describe('runSweep', () => {
     expect([...modes]).toEqual(['classic', 'scheduled'])
     expect(result.notAllowed).toEqual([{ mode: 'realtime', reason: 'needs CAP_SYS_NICE' }])
     const rt = result.points.filter((p) => p.mode === 'realtime')
-    expect(rt.every((p) => p.status === 'not-allowed' && p.reason === 'needs CAP_SYS_NICE' && p.trials === 0)).toBe(true)
+    expect(rt.every((p) => p.status === 'not-allowed' && p.reason === 'needs CAP_SYS_NICE' && p.trials === 0)).toBe(
+      true,
+    )
     expect(result.resolutions.find((r) => r.mode === 'realtime')!.kind).toBe('not-measured')
   })
 
@@ -67,7 +76,9 @@ describe('runSweep', () => {
     expect(result.notAllowed).toEqual([{ mode: 'realtime', reason: 'SCHED_FIFO refused' }])
     const c1 = result.points.find((p) => p.mode === 'classic' && p.unitMs === 1)!
     expect(c1).toMatchObject({ status: 'failed', code: 'E_DURATION_CAP', trials: 0 })
-    expect(result.points.filter((p) => p.mode === 'classic' && p.unitMs < 1).every((p) => p.status === 'done')).toBe(true)
+    expect(result.points.filter((p) => p.mode === 'classic' && p.unitMs < 1).every((p) => p.status === 'done')).toBe(
+      true,
+    )
   })
 
   it('cancels mid-way: the running trial is cancelled through its signal, partial points are kept', async () => {
@@ -76,20 +87,32 @@ describe('runSweep', () => {
     const seen: SweepPoint[] = []
     let calls = 0
     let cancelledRuns = 0
-    const result = await runSweep(plan, [2, 1], (mode, unitMs, { signal }) => {
-      calls++
-      if (calls === 13) setTimeout(() => controller.abort(), 5)
-      // a run that takes a while unless cancelled, like a real one
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => resolve({ sorted: mode === 'scheduled', misplaced: mode === 'scheduled' ? 0 : 2 }), calls === 13 ? 10_000 : 1)
-        // (left on the signal on purpose: each trial gets a signal of its own)
-        signal.addEventListener('abort', () => {
-          clearTimeout(timer)
-          cancelledRuns++
-          resolve({ sorted: false, misplaced: 0, cancelled: true })
-        }, { once: true })
-      })
-    }, { signal: controller.signal, onPoint: (p) => seen.push(p) })
+    const result = await runSweep(
+      plan,
+      [2, 1],
+      (mode, unitMs, { signal }) => {
+        calls++
+        if (calls === 13) setTimeout(() => controller.abort(), 5)
+        // a run that takes a while unless cancelled, like a real one
+        return new Promise((resolve) => {
+          const timer = setTimeout(
+            () => resolve({ sorted: mode === 'scheduled', misplaced: mode === 'scheduled' ? 0 : 2 }),
+            calls === 13 ? 10_000 : 1,
+          )
+          // (left on the signal on purpose: each trial gets a signal of its own)
+          signal.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer)
+              cancelledRuns++
+              resolve({ sorted: false, misplaced: 0, cancelled: true })
+            },
+            { once: true },
+          )
+        })
+      },
+      { signal: controller.signal, onPoint: (p) => seen.push(p) },
+    )
 
     expect(calls).toBe(13)
     expect(cancelledRuns).toBe(1)
@@ -101,10 +124,15 @@ describe('runSweep', () => {
     expect(at('scheduled', 1)).toMatchObject({ status: 'done', trials: 5, pSorted: 1 })
     expect(at('classic', 0.1)).toMatchObject({ status: 'cancelled', trials: 1 })
     expect(at('scheduled', 0.1)).toMatchObject({ status: 'cancelled', trials: 1 })
-    expect(result.points.filter((p) => p.unitMs < 0.1).every((p) => p.status === 'pending' && p.trials === 0)).toBe(true)
+    expect(result.points.filter((p) => p.unitMs < 0.1).every((p) => p.status === 'pending' && p.trials === 0)).toBe(
+      true,
+    )
     // the live reports ended with the cancelled statuses
     expect(seen.filter((p) => p.status === 'cancelled')).toHaveLength(2)
-    expect(result.resolutions.find((r) => r.mode === 'scheduled')).toMatchObject({ unitMs: 0.1, kind: 'finer-than-tested' })
+    expect(result.resolutions.find((r) => r.mode === 'scheduled')).toMatchObject({
+      unitMs: 0.1,
+      kind: 'finer-than-tested',
+    })
   })
 
   it('an already-aborted signal runs nothing; a trial that rejects after the abort is not a failure', async () => {
@@ -118,10 +146,15 @@ describe('runSweep', () => {
     expect(r1.points.every((p) => p.status === 'pending')).toBe(true)
 
     const c2 = new AbortController()
-    const r2 = await runSweep(plan, [1], async (_m, _u, { signal }) => {
-      c2.abort()
-      throw Object.assign(new Error('cancelled'), { code: 'E_CANCELLED', aborted: signal.aborted })
-    }, { signal: c2.signal })
+    const r2 = await runSweep(
+      plan,
+      [1],
+      async (_m, _u, { signal }) => {
+        c2.abort()
+        throw Object.assign(new Error('cancelled'), { code: 'E_CANCELLED', aborted: signal.aborted })
+      },
+      { signal: c2.signal },
+    )
     expect(r2.cancelled).toBe(true)
     expect(r2.points.some((p) => p.status === 'failed')).toBe(false)
   })
@@ -133,7 +166,15 @@ describe('sweepRecord', () => {
     const result = await runSweep(plan, [2, 1], fakeRun)
     const rec = sweepRecord(result, [2, 1], null, { preset: 'seed', savedAt: new Date(0) })
     expect(JSON.parse(JSON.stringify(rec))).toEqual(rec)
-    expect(rec).toMatchObject({ kind: 'threadlab-sweep', version: 1, savedAt: '1970-01-01T00:00:00.000Z', preset: 'seed', values: [2, 1], machine: null, threshold: 0.99 })
+    expect(rec).toMatchObject({
+      kind: 'threadlab-sweep',
+      version: 1,
+      savedAt: '1970-01-01T00:00:00.000Z',
+      preset: 'seed',
+      values: [2, 1],
+      machine: null,
+      threshold: 0.99,
+    })
     expect(rec.resolutions[0]).toMatchObject({ mode: 'scheduled', unitMs: 0.1, kind: 'finer-than-tested' })
   })
 })

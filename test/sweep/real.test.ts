@@ -15,7 +15,9 @@ const caps = engine.capabilities()
 
 async function recordedRun(values: number[], mode: TimingMode, unitMs: number) {
   const batches: Float64Array[] = []
-  const result = await engine.startSleepSort(values, { unitMs, mode, recordEvents: true }, (b) => batches.push(b)).result()
+  const result = await engine
+    .startSleepSort(values, { unitMs, mode, recordEvents: true }, (b) => batches.push(b))
+    .result()
   return { result, cols: EventColumns.fromBatches(batches) }
 }
 
@@ -25,7 +27,9 @@ const CASES: [name: string, values: number[], mode: TimingMode, unitMs: number][
   ['200 random, scheduled, 10 µs', random200, 'scheduled', 0.01],
   ['300 one apart, scheduled, 2 µs', onesApart(300, 3), 'scheduled', 0.002],
   ['300 one apart, classic, 20 µs', onesApart(300, 4), 'classic', 0.02],
-  ...(caps.realtime.allowed ? [['200 random, realtime, 5 µs', random200, 'realtime', 0.005] as [string, number[], TimingMode, number]] : []),
+  ...(caps.realtime.allowed
+    ? [['200 random, realtime, 5 µs', random200, 'realtime', 0.005] as [string, number[], TimingMode, number]]
+    : []),
 ]
 
 describe('causes on real runs', () => {
@@ -78,12 +82,17 @@ describe('a real sweep', () => {
     const plan = planSweep({ fromMs: 1, toMs: 0.01, steps: 3, trials: 2, modes: ['classic', 'scheduled', 'realtime'] })
     const values = [...SEED_VALUES]
     let live = 0
-    const result = await runSweep(plan, values, async (mode, unitMs, { signal }) => {
-      const batches: Float64Array[] = []
-      const run = engine.startSleepSort(values, { unitMs, mode, recordEvents: true }, (b) => batches.push(b))
-      signal.addEventListener('abort', () => run.cancel(), { once: true })
-      return outcomeOf(values, await run.result(), EventColumns.fromBatches(batches))
-    }, { capabilities: caps, onPoint: () => live++ })
+    const result = await runSweep(
+      plan,
+      values,
+      async (mode, unitMs, { signal }) => {
+        const batches: Float64Array[] = []
+        const run = engine.startSleepSort(values, { unitMs, mode, recordEvents: true }, (b) => batches.push(b))
+        signal.addEventListener('abort', () => run.cancel(), { once: true })
+        return outcomeOf(values, await run.result(), EventColumns.fromBatches(batches))
+      },
+      { capabilities: caps, onPoint: () => live++ },
+    )
     expect(live).toBeGreaterThanOrEqual(plan.units.length * 2 * 2)
     for (const p of result.points) {
       if (p.mode === 'realtime' && !caps.realtime.allowed) {

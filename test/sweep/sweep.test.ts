@@ -5,8 +5,25 @@ import { TIMING_MODES, type TimingMode } from '../../src/shared/api'
 import { CAUSES } from '../../src/shared/attribution'
 import { LIMITS } from '../../src/shared/limits'
 import {
-  addTrial, checkSweepInput, describeResolution, emptyPoints, estimateSweepMs, formatUnitMs, latenessFigures, median, medianGapNs, newPoint,
-  onesApart, planSweep, randomValues, recordingCostNsPerEvent, resolution, resolutionDetail, resolutionRatio, SEED_VALUES, sweepPreset,
+  addTrial,
+  checkSweepInput,
+  describeResolution,
+  emptyPoints,
+  estimateSweepMs,
+  formatUnitMs,
+  latenessFigures,
+  median,
+  medianGapNs,
+  newPoint,
+  onesApart,
+  planSweep,
+  randomValues,
+  recordingCostNsPerEvent,
+  resolution,
+  resolutionDetail,
+  resolutionRatio,
+  SEED_VALUES,
+  sweepPreset,
   type SweepPoint,
 } from '../../src/shared/sweep'
 
@@ -15,10 +32,26 @@ const modesArb = fc.subarray([...TIMING_MODES], { minLength: 1 })
 
 describe('planSweep', () => {
   it('10 ms down to 1 µs in 9 steps: half-decades, largest first, ends exact', () => {
-    const plan = planSweep({ fromMs: 10, toMs: 0.001, steps: 9, trials: 5, modes: ['classic', 'scheduled', 'realtime'] })
+    const plan = planSweep({
+      fromMs: 10,
+      toMs: 0.001,
+      steps: 9,
+      trials: 5,
+      modes: ['classic', 'scheduled', 'realtime'],
+    })
     expect(plan.units[0]).toBe(10)
     expect(plan.units[8]).toBe(0.001)
-    expect(plan.units.map(formatUnitMs)).toEqual(['10 ms', '3.16 ms', '1 ms', '316 µs', '100 µs', '31.6 µs', '10 µs', '3.16 µs', '1 µs'])
+    expect(plan.units.map(formatUnitMs)).toEqual([
+      '10 ms',
+      '3.16 ms',
+      '1 ms',
+      '316 µs',
+      '100 µs',
+      '31.6 µs',
+      '10 µs',
+      '3.16 µs',
+      '1 µs',
+    ])
     expect(plan.trials).toBe(5)
   })
 
@@ -27,7 +60,8 @@ describe('planSweep', () => {
       fc.property(unitArb, unitArb, fc.integer({ min: 2, max: 60 }), modesArb, (a, b, steps, modes) => {
         fc.pre(a / b > 1.0001 || b / a > 1.0001)
         const plan = planSweep({ fromMs: a, toMs: b, steps, trials: 1, modes })
-        const hi = Math.max(a, b), lo = Math.min(a, b)
+        const hi = Math.max(a, b),
+          lo = Math.min(a, b)
         expect(plan.units).toHaveLength(steps)
         expect(plan.units[0]).toBe(hi)
         expect(plan.units[steps - 1]).toBe(lo)
@@ -42,7 +76,11 @@ describe('planSweep', () => {
   })
 
   it('one unit when both ends are equal; duplicate modes once', () => {
-    expect(planSweep({ fromMs: 1, toMs: 1, steps: 5, trials: 2, modes: ['classic', 'classic'] })).toEqual({ units: [1], trials: 2, modes: ['classic'] })
+    expect(planSweep({ fromMs: 1, toMs: 1, steps: 5, trials: 2, modes: ['classic', 'classic'] })).toEqual({
+      units: [1],
+      trials: 2,
+      modes: ['classic'],
+    })
   })
 
   it('refuses bad requests with a reason', () => {
@@ -66,7 +104,7 @@ describe('planSweep', () => {
 })
 
 describe('presets', () => {
-  it("seed, 1,000 reproducible random values, 0..999 one apart", () => {
+  it('seed, 1,000 reproducible random values, 0..999 one apart', () => {
     expect(sweepPreset('seed')).toEqual([...SEED_VALUES])
     const r = sweepPreset('random1000')
     expect(r).toHaveLength(1000)
@@ -83,7 +121,10 @@ describe('presets', () => {
 const trialArb = fc.record({
   sorted: fc.boolean(),
   misplaced: fc.nat(1000),
-  causes: fc.option(fc.record({ 'spawn-offset': fc.nat(300), 'timer-lateness': fc.nat(300), 'lock-handoff': fc.nat(300) }), { nil: undefined }),
+  causes: fc.option(
+    fc.record({ 'spawn-offset': fc.nat(300), 'timer-lateness': fc.nat(300), 'lock-handoff': fc.nat(300) }),
+    { nil: undefined },
+  ),
 })
 
 describe('addTrial', () => {
@@ -129,14 +170,21 @@ describe('addTrial', () => {
 function pointsOf(mode: TimingMode, cells: [unitMs: number, p: number][]): SweepPoint[] {
   return cells.map(([u, pr]) => {
     let pt = newPoint(mode, u, 10)
-    for (let i = 0; i < 10; i++) pt = addTrial(pt, { sorted: i < Math.round(pr * 10), misplaced: i < Math.round(pr * 10) ? 0 : 1 })
+    for (let i = 0; i < 10; i++)
+      pt = addTrial(pt, { sorted: i < Math.round(pr * 10), misplaced: i < Math.round(pr * 10) ? 0 : 1 })
     return pt
   })
 }
 
 describe('resolution', () => {
   it('the smallest unit reliable together with every larger one', () => {
-    const pts = pointsOf('scheduled', [[1, 1], [0.316, 1], [0.1, 0.9], [0.0316, 1], [0.01, 0]])
+    const pts = pointsOf('scheduled', [
+      [1, 1],
+      [0.316, 1],
+      [0.1, 0.9],
+      [0.0316, 1],
+      [0.01, 0],
+    ])
     expect(resolution(pts, 'scheduled')).toBe(0.316)
     expect(resolutionDetail(pts, 'scheduled')).toMatchObject({ unitMs: 0.316, failedAtMs: 0.1, kind: 'bracketed' })
     expect(resolution(pts, 'scheduled', 0.9)).toBe(0.0316)
@@ -145,36 +193,79 @@ describe('resolution', () => {
   })
 
   it('null when the largest unit fails; finer-than-tested when none fails; unmeasured points ignored', () => {
-    expect(resolutionDetail(pointsOf('classic', [[1, 0.5], [0.1, 1]]), 'classic')).toMatchObject({ unitMs: null, kind: 'coarser-than-tested', largestMs: 1 })
-    const all = [...pointsOf('realtime', [[1, 1], [0.001, 1]]), newPoint('realtime', 0.0001, 10)]
-    expect(resolutionDetail(all, 'realtime')).toMatchObject({ unitMs: 0.001, failedAtMs: null, kind: 'finer-than-tested' })
+    expect(
+      resolutionDetail(
+        pointsOf('classic', [
+          [1, 0.5],
+          [0.1, 1],
+        ]),
+        'classic',
+      ),
+    ).toMatchObject({ unitMs: null, kind: 'coarser-than-tested', largestMs: 1 })
+    const all = [
+      ...pointsOf('realtime', [
+        [1, 1],
+        [0.001, 1],
+      ]),
+      newPoint('realtime', 0.0001, 10),
+    ]
+    expect(resolutionDetail(all, 'realtime')).toMatchObject({
+      unitMs: 0.001,
+      failedAtMs: null,
+      kind: 'finer-than-tested',
+    })
   })
 
   it('monotone: every unit ≥ the resolution is reliable, and the next smaller measured unit is not', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 1, maxLength: 12 }), fc.double({ min: 0.05, max: 1, noNaN: true }), (ps, threshold) => {
-        const units = ps.map((_, i) => 10 * Math.pow(10, -i / 2))
-        const pts = pointsOf('scheduled', units.map((u, i) => [u, ps[i] / 10]))
-        const r = resolution(pts, 'scheduled', threshold)
-        const ok = (i: number) => ps[i] / 10 >= threshold
-        if (r === null) expect(ok(0)).toBe(false)
-        else {
-          const k = units.indexOf(r)
-          for (let i = 0; i <= k; i++) expect(ok(i)).toBe(true)
-          if (k + 1 < units.length) expect(ok(k + 1)).toBe(false)
-        }
-        // a stricter threshold never gives a finer resolution
-        const strict = resolution(pts, 'scheduled', Math.min(1, threshold + 0.1))
-        if (strict !== null) expect(r).not.toBeNull()
-        if (strict !== null && r !== null) expect(strict).toBeGreaterThanOrEqual(r)
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 1, maxLength: 12 }),
+        fc.double({ min: 0.05, max: 1, noNaN: true }),
+        (ps, threshold) => {
+          const units = ps.map((_, i) => 10 * Math.pow(10, -i / 2))
+          const pts = pointsOf(
+            'scheduled',
+            units.map((u, i) => [u, ps[i] / 10]),
+          )
+          const r = resolution(pts, 'scheduled', threshold)
+          const ok = (i: number) => ps[i] / 10 >= threshold
+          if (r === null) expect(ok(0)).toBe(false)
+          else {
+            const k = units.indexOf(r)
+            for (let i = 0; i <= k; i++) expect(ok(i)).toBe(true)
+            if (k + 1 < units.length) expect(ok(k + 1)).toBe(false)
+          }
+          // a stricter threshold never gives a finer resolution
+          const strict = resolution(pts, 'scheduled', Math.min(1, threshold + 0.1))
+          if (strict !== null) expect(r).not.toBeNull()
+          if (strict !== null && r !== null) expect(strict).toBeGreaterThanOrEqual(r)
+        },
+      ),
     )
   })
 
   it('ratios say when a resolution lies outside the units tested', () => {
-    const classic = resolutionDetail(pointsOf('classic', [[1, 0], [0.1, 0]]), 'classic')
-    const sched = resolutionDetail(pointsOf('scheduled', [[1, 1], [0.1, 0]]), 'scheduled')
-    const rt = resolutionDetail(pointsOf('realtime', [[1, 1], [0.1, 1]]), 'realtime')
+    const classic = resolutionDetail(
+      pointsOf('classic', [
+        [1, 0],
+        [0.1, 0],
+      ]),
+      'classic',
+    )
+    const sched = resolutionDetail(
+      pointsOf('scheduled', [
+        [1, 1],
+        [0.1, 0],
+      ]),
+      'scheduled',
+    )
+    const rt = resolutionDetail(
+      pointsOf('realtime', [
+        [1, 1],
+        [0.1, 1],
+      ]),
+      'realtime',
+    )
     expect(resolutionRatio(sched, sched)).toEqual({ ratio: 1, kind: 'about' })
     expect(resolutionRatio(classic, sched)).toEqual({ ratio: 1, kind: 'at-least' })
     expect(resolutionRatio(sched, rt)).toEqual({ ratio: 10, kind: 'at-least' })
@@ -188,7 +279,14 @@ describe('resolution', () => {
 
   it('emptyPoints lays points out unit by unit', () => {
     const plan = planSweep({ fromMs: 1, toMs: 0.01, steps: 3, trials: 4, modes: ['classic', 'realtime'] })
-    expect(emptyPoints(plan).map((p) => `${p.mode}@${p.unitMs}`)).toEqual(['classic@1', 'realtime@1', 'classic@0.1', 'realtime@0.1', 'classic@0.01', 'realtime@0.01'])
+    expect(emptyPoints(plan).map((p) => `${p.mode}@${p.unitMs}`)).toEqual([
+      'classic@1',
+      'realtime@1',
+      'classic@0.1',
+      'realtime@0.1',
+      'classic@0.01',
+      'realtime@0.01',
+    ])
   })
 })
 

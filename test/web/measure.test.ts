@@ -20,7 +20,8 @@ describe('web host measureMachine (real addon)', () => {
   const origin = () => `http://127.0.0.1:${host.port}`
 
   beforeAll(async () => {
-    if (!existsSync(addonPath())) throw new Error(`the native addon is not built (${addonPath()}): run \`npm run build:native\``)
+    if (!existsSync(addonPath()))
+      throw new Error(`the native addon is not built (${addonPath()}): run \`npm run build:native\``)
     engine = loadEngine()
     dir = mkdtempSync(join(tmpdir(), 'threadlab-measure-'))
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>t</title>')
@@ -34,8 +35,15 @@ describe('web host measureMachine (real addon)', () => {
 
   it('is a protocol method that takes no params', () => {
     expect(METHODS).toContain('measureMachine')
-    expect(parseClientRequest('{"id":1,"method":"measureMachine"}')).toEqual({ ok: true, request: { id: 1, method: 'measureMachine' } })
-    expect(parseClientRequest('{"id":2,"method":"measureMachine","params":{"threads":1e6}}')).toMatchObject({ ok: false, id: 2, error: { code: 'E_BAD_REQUEST', message: 'measureMachine takes no params' } })
+    expect(parseClientRequest('{"id":1,"method":"measureMachine"}')).toEqual({
+      ok: true,
+      request: { id: 1, method: 'measureMachine' },
+    })
+    expect(parseClientRequest('{"id":2,"method":"measureMachine","params":{"threads":1e6}}')).toMatchObject({
+      ok: false,
+      id: 2,
+      error: { code: 'E_BAD_REQUEST', message: 'measureMachine takes no params' },
+    })
   })
 
   it('answers with the machine figures as JSON', async () => {
@@ -57,7 +65,12 @@ describe('web host measureMachine (real addon)', () => {
 
   it('refuses with E_BUSY while the client has a run active, and measures once it ended', async () => {
     const c = await connect(url(), origin())
-    const start = await c.request('startRun', { experiment: 'sleep-sort', values: [3000, 1], mode: 'scheduled', unitMs: 10 })
+    const start = await c.request('startRun', {
+      experiment: 'sleep-sort',
+      values: [3000, 1],
+      mode: 'scheduled',
+      unitMs: 10,
+    })
     expect(start.outcome.ok).toBe(true)
     const busy = await c.request('measureMachine')
     expect(busy.outcome).toMatchObject({ ok: false, error: { code: 'E_BUSY' } })

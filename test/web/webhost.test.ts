@@ -20,7 +20,10 @@ let outside: string
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'threadlab-renderer-'))
   outside = mkdtempSync(join(tmpdir(), 'threadlab-outside-'))
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>t</title><script type="module" src="./assets/app.js"></script>')
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><title>t</title><script type="module" src="./assets/app.js"></script>',
+  )
   mkdirSync(join(dir, 'assets'))
   writeFileSync(join(dir, 'assets/app.js'), 'console.log(1)')
   writeFileSync(join(dir, 'assets/app.css'), 'body{}')
@@ -42,21 +45,32 @@ interface Reply {
 
 function get(port: number, path: string, options: { host?: string; method?: string } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host: options.host ?? `127.0.0.1:${port}` } }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c) => (body += c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-    })
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: { host: options.host ?? `127.0.0.1:${port}` },
+      },
+      (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (c) => (body += c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+      },
+    )
     req.on('error', reject)
     req.end()
   })
 }
 
-const wsUrl = (host: WebHost, token = host.token, path = '/ws') => `ws://127.0.0.1:${host.port}${path}?token=${encodeURIComponent(token)}`
+const wsUrl = (host: WebHost, token = host.token, path = '/ws') =>
+  `ws://127.0.0.1:${host.port}${path}?token=${encodeURIComponent(token)}`
 const origin = (host: WebHost) => `http://127.0.0.1:${host.port}`
 const isStatus = (test: (s: RunStatus) => boolean) => (m: ServerMessage) => m.type === 'status' && test(m.status)
-const finishedRun = (runId: number) => isStatus((s) => (s.type === 'finished' || s.type === 'failed') && s.runId === runId)
+const finishedRun = (runId: number) =>
+  isStatus((s) => (s.type === 'finished' || s.type === 'failed') && s.runId === runId)
 
 async function healthy(host: WebHost): Promise<void> {
   const c = await connect(wsUrl(host), origin(host))
@@ -69,7 +83,8 @@ describe('web host (real addon)', () => {
   let engine: Engine
   let host: WebHost
   beforeAll(async () => {
-    if (!existsSync(addonPath())) throw new Error(`the native addon is not built (${addonPath()}): run \`npm run build:native\``)
+    if (!existsSync(addonPath()))
+      throw new Error(`the native addon is not built (${addonPath()}): run \`npm run build:native\``)
     engine = loadEngine()
     host = await startWebHost({ port: 0, rendererDir: dir, token: TOKEN, engine, log: () => {} })
   })
@@ -86,7 +101,9 @@ describe('web host (real addon)', () => {
     const index = await get(host.port, '/?token=x')
     expect(index.status).toBe(200)
     expect(index.headers['content-type']).toBe('text/html; charset=utf-8')
-    expect(index.headers['content-security-policy']).toContain(`connect-src 'self' ws://127.0.0.1:${host.port} ws://localhost:${host.port}`)
+    expect(index.headers['content-security-policy']).toContain(
+      `connect-src 'self' ws://127.0.0.1:${host.port} ws://localhost:${host.port}`,
+    )
     expect(index.headers['content-security-policy']).toContain("script-src 'self'")
     expect(index.headers['x-content-type-options']).toBe('nosniff')
     expect((await get(host.port, '/index.html')).status).toBe(200)
@@ -153,7 +170,9 @@ describe('web host (real addon)', () => {
     const start = await c.request('startRun', { experiment: 'sleep-sort', values: seed, mode: 'scheduled', unitMs: 10 })
     expect(start.outcome.ok).toBe(true)
     const runId = (start.outcome.value as { runId: number }).runId
-    const fin = (await c.waitFor(finishedRun(runId))) as { status: { type: string; result: { output: number[]; eventCount: number } } }
+    const fin = (await c.waitFor(finishedRun(runId))) as {
+      status: { type: string; result: { output: number[]; eventCount: number } }
+    }
     expect(fin.status.type).toBe('finished')
     expect([...fin.status.result.output].sort((a, b) => a - b)).toEqual([...seed].sort((a, b) => a - b))
     const live = EventColumns.fromBatches(c.binaries)
@@ -176,9 +195,24 @@ describe('web host (real addon)', () => {
     const cases: Array<[string, unknown, string, RegExp]> = [
       ['nope', undefined, 'E_BAD_REQUEST', /method must be one of/],
       ['startRun', 'sort please', 'E_BAD_REQUEST', /object/],
-      ['startRun', { experiment: 'sleep-sort', values: [1, 'x'], mode: 'classic', unitMs: 1 }, 'E_NOT_A_NUMBER', /values\[1\]/],
-      ['startRun', { experiment: 'sleep-sort', values: [1], mode: 'classic', unitMs: 1, evil: true }, 'E_BAD_REQUEST', /unknown field "evil"/],
-      ['startRun', { experiment: 'sleep-sort', values: new Array(LIMITS.maxValues + 1).fill(1), mode: 'classic', unitMs: 1 }, 'E_TOO_MANY', /10000/],
+      [
+        'startRun',
+        { experiment: 'sleep-sort', values: [1, 'x'], mode: 'classic', unitMs: 1 },
+        'E_NOT_A_NUMBER',
+        /values\[1\]/,
+      ],
+      [
+        'startRun',
+        { experiment: 'sleep-sort', values: [1], mode: 'classic', unitMs: 1, evil: true },
+        'E_BAD_REQUEST',
+        /unknown field "evil"/,
+      ],
+      [
+        'startRun',
+        { experiment: 'sleep-sort', values: new Array(LIMITS.maxValues + 1).fill(1), mode: 'classic', unitMs: 1 },
+        'E_TOO_MANY',
+        /10000/,
+      ],
       ['startRun', { experiment: 'sleep-sort', values: [1], mode: 'warp', unitMs: 1 }, 'E_BAD_MODE', /mode/],
       ['startRun', { experiment: 'sleep-sort', values: [null], mode: 'classic', unitMs: 1 }, 'E_NOT_A_NUMBER', /null/],
       ['fetchRunEvents', { runId: 'x' }, 'E_BAD_REQUEST', /runId/],
@@ -194,7 +228,9 @@ describe('web host (real addon)', () => {
       expect(r.outcome.error?.message).toMatch(message)
     }
     c.sendRaw(JSON.stringify({ id: 77, method: 'capabilities', extra: 1 }))
-    expect(await c.waitFor((m) => m.type === 'response' && m.id === 77)).toMatchObject({ outcome: { ok: false, error: { code: 'E_BAD_REQUEST' } } })
+    expect(await c.waitFor((m) => m.type === 'response' && m.id === 77)).toMatchObject({
+      outcome: { ok: false, error: { code: 'E_BAD_REQUEST' } },
+    })
     expect((await c.request('capabilities')).outcome.ok).toBe(true) // same socket still works
     await c.close()
     await healthy(host)
@@ -252,7 +288,14 @@ describe('web host backpressure (scripted engine)', () => {
     // 300 batches of 4096 events (131 KB each, 39 MB in all), as fast as the timer allows
     engine.script = { batches: 300, eventsPerBatch: 4096, intervalMs: 0 }
     const cap = 1024 * 1024
-    const host = await startWebHost({ port: 0, rendererDir: dir, token: TOKEN, engine, maxQueuedBytes: cap, log: () => {} })
+    const host = await startWebHost({
+      port: 0,
+      rendererDir: dir,
+      token: TOKEN,
+      engine,
+      maxQueuedBytes: cap,
+      log: () => {},
+    })
     try {
       const c: TestClient = await connect(wsUrl(host), origin(host))
       const start = await c.request('startRun', { experiment: 'sleep-sort', values: seed, mode: 'classic', unitMs: 1 })
@@ -270,7 +313,9 @@ describe('web host backpressure (scripted engine)', () => {
       const missed = await c.waitFor(isStatus((s) => s.type === 'missed' && s.runId === runId))
       expect(missed).toMatchObject({ status: { type: 'missed', runId } })
       await c.waitFor(finishedRun(runId))
-      const last = c.texts.filter((m) => m.type === 'status' && m.status.type === 'missed').pop() as { status: { droppedBatches: number } }
+      const last = c.texts.filter((m) => m.type === 'status' && m.status.type === 'missed').pop() as {
+        status: { droppedBatches: number }
+      }
       expect(last.status.droppedBatches).toBe(stats.droppedBatches)
       expect(c.binaries.length + stats.droppedBatches).toBe(300)
       const replay = await c.request('fetchRunEvents', { runId })
@@ -290,7 +335,14 @@ describe('web host backpressure (scripted engine)', () => {
     const engine = new FakeEngine()
     engine.script = { batches: 0, eventsPerBatch: 0, intervalMs: 1 }
     const cap = 256 * 1024
-    const host = await startWebHost({ port: 0, rendererDir: dir, token: TOKEN, engine, maxQueuedBytes: cap, log: () => {} })
+    const host = await startWebHost({
+      port: 0,
+      rendererDir: dir,
+      token: TOKEN,
+      engine,
+      maxQueuedBytes: cap,
+      log: () => {},
+    })
     try {
       const c = await connect(wsUrl(host), origin(host))
       c.ws.pause()

@@ -6,7 +6,13 @@ export interface TestClient {
   ws: WebSocket
   texts: ServerMessage[]
   binaries: Float64Array[]
-  request(method: string, params?: unknown): Promise<{ outcome: { ok: boolean; value?: unknown; error?: { code: string; message: string; position?: number } }; binary?: Float64Array }>
+  request(
+    method: string,
+    params?: unknown,
+  ): Promise<{
+    outcome: { ok: boolean; value?: unknown; error?: { code: string; message: string; position?: number } }
+    binary?: Float64Array
+  }>
   sendRaw(data: string | Buffer): void
   waitFor(test: (m: ServerMessage) => boolean, timeoutMs?: number): Promise<ServerMessage>
   closed: Promise<{ code: number; reason: string }>
@@ -23,8 +29,12 @@ export function connect(url: string, origin: string | undefined): Promise<TestCl
     const pending = new Map<number, (r: { outcome: never; binary?: Float64Array }) => void>()
     let binaryFor: { id: number; outcome: unknown } | null = null
     let nextId = 1
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })))
-    ws.on('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })))
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      ws.on('close', (code, reason) => r({ code, reason: reason.toString() })),
+    )
+    ws.on('unexpected-response', (_req, res) =>
+      reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })),
+    )
     ws.on('error', (e) => reject(e))
     ws.on('message', (data: Buffer, isBinary) => {
       if (isBinary) {
@@ -47,10 +57,11 @@ export function connect(url: string, origin: string | undefined): Promise<TestCl
           pending.delete(m.id)
         }
       }
-      for (const w of [...waiters]) if (w.test(m)) {
-        waiters.splice(waiters.indexOf(w), 1)
-        w.done(m)
-      }
+      for (const w of [...waiters])
+        if (w.test(m)) {
+          waiters.splice(waiters.indexOf(w), 1)
+          w.done(m)
+        }
     })
     ws.on('open', () =>
       resolve({
@@ -72,7 +83,10 @@ export function connect(url: string, origin: string | undefined): Promise<TestCl
           const hit = texts.find(test)
           if (hit) return Promise.resolve(hit)
           return new Promise((done, fail) => {
-            const timer = setTimeout(() => fail(new Error(`no matching message in ${timeoutMs} ms (got ${texts.length})`)), timeoutMs)
+            const timer = setTimeout(
+              () => fail(new Error(`no matching message in ${timeoutMs} ms (got ${texts.length})`)),
+              timeoutMs,
+            )
             waiters.push({ test, done: (m) => (clearTimeout(timer), done(m)) })
           })
         },

@@ -72,11 +72,19 @@ pub struct Error {
 
 impl Error {
   pub fn new(code: Code, message: impl Into<String>) -> Self {
-    Error { code, message: message.into(), position: None }
+    Error {
+      code,
+      message: message.into(),
+      position: None,
+    }
   }
 
   pub fn at(code: Code, position: usize, message: impl Into<String>) -> Self {
-    Error { code, message: message.into(), position: Some(position) }
+    Error {
+      code,
+      message: message.into(),
+      position: Some(position),
+    }
   }
 
   pub fn internal(message: impl Into<String>) -> Self {

@@ -130,7 +130,16 @@ unsafe impl Sync for WorkerLog {}
 
 impl WorkerLog {
   fn new() -> Self {
-    WorkerLog { count: AtomicU32::new(0), slots: UnsafeCell::new([Slot { kind: 0, t: 0, arg: 0.0 }; WORKER_EVENTS]) }
+    WorkerLog {
+      count: AtomicU32::new(0),
+      slots: UnsafeCell::new(
+        [Slot {
+          kind: 0,
+          t: 0,
+          arg: 0.0,
+        }; WORKER_EVENTS],
+      ),
+    }
   }
 
   /// Events published so far.
@@ -154,7 +163,10 @@ impl WorkerLog {
 
   /// First event of `kind`, if recorded.
   pub fn find(&self, kind: Kind) -> Option<(i64, f64)> {
-    (0..self.len()).filter_map(|i| self.get(i)).find(|e| e.0 == kind).map(|e| (e.1, e.2))
+    (0..self.len())
+      .filter_map(|i| self.get(i))
+      .find(|e| e.0 == kind)
+      .map(|e| (e.1, e.2))
   }
 }
 
@@ -172,7 +184,13 @@ impl LogWriter {
     let c = log.count.load(Ordering::Relaxed) as usize;
     if c < WORKER_EVENTS {
       // SAFETY: this writer is the only one for this log, and slot c is not yet published.
-      unsafe { (*log.slots.get())[c] = Slot { kind: kind as u8, t, arg } };
+      unsafe {
+        (*log.slots.get())[c] = Slot {
+          kind: kind as u8,
+          t,
+          arg,
+        }
+      };
       log.count.store(c as u32 + 1, Ordering::Release);
     }
   }
@@ -201,7 +219,10 @@ impl WorkerLogs {
     if i >= self.logs.len() || self.handed_out[i].swap(true, Ordering::AcqRel) {
       return None;
     }
-    Some(LogWriter { logs: Arc::clone(self), index: i })
+    Some(LogWriter {
+      logs: Arc::clone(self),
+      index: i,
+    })
   }
 
   pub fn len(&self) -> usize {
@@ -219,7 +240,15 @@ impl WorkerLogs {
   /// Every event of worker i, in order.
   pub fn events_of(&self, i: usize) -> Vec<Event> {
     let log = &self.logs[i];
-    (0..log.len()).filter_map(|k| log.get(k)).map(|(kind, t, arg)| Event { kind, worker: i as u32, t, arg }).collect()
+    (0..log.len())
+      .filter_map(|k| log.get(k))
+      .map(|(kind, t, arg)| Event {
+        kind,
+        worker: i as u32,
+        t,
+        arg,
+      })
+      .collect()
   }
 
   pub fn total_events(&self) -> usize {
@@ -238,7 +267,12 @@ impl EventSource for WorkerLogs {
       if n > seen {
         for k in seen..n {
           if let Some((kind, t, arg)) = log.get(k) {
-            out.push(Event { kind, worker: i as u32, t, arg });
+            out.push(Event {
+              kind,
+              worker: i as u32,
+              t,
+              arg,
+            });
           }
         }
         cursor[i] = n as u32;
@@ -257,13 +291,17 @@ pub struct ChunkLogs {
 
 impl ChunkLogs {
   pub fn new(n: usize) -> Arc<Self> {
-    Arc::new(ChunkLogs { logs: (0..n).map(|_| Mutex::new(Vec::with_capacity(64))).collect() })
+    Arc::new(ChunkLogs {
+      logs: (0..n).map(|_| Mutex::new(Vec::with_capacity(64))).collect(),
+    })
   }
 
   #[inline]
   pub fn record(&self, log: usize, kind: Kind, worker: u32, t: i64, arg: f64) {
     if let Some(m) = self.logs.get(log) {
-      m.lock().unwrap_or_else(|e| e.into_inner()).push(Event { kind, worker, t, arg });
+      m.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(Event { kind, worker, t, arg });
     }
   }
 }
@@ -303,7 +341,15 @@ pub struct Batcher {
 
 impl Batcher {
   pub fn new(run_id: u32, epoch: i64, sink: Box<dyn EventSink>) -> Self {
-    Batcher { run_id, epoch, seq: 0, events: 0, batches: 0, sink, open: true }
+    Batcher {
+      run_id,
+      epoch,
+      seq: 0,
+      events: 0,
+      batches: 0,
+      sink,
+      open: true,
+    }
   }
 
   /// Sends `events` (sorted by time, split into batches of at most MAX_BATCH_EVENTS).
@@ -360,29 +406,37 @@ impl Collector {
   ) -> std::io::Result<Collector> {
     let stop = Arc::new(AtomicBool::new(false));
     let stop2 = Arc::clone(&stop);
-    let thread = timing::Reaped::spawn(std::thread::Builder::new().name("tl-collector".into()).stack_size(256 * 1024), move || {
-      let body = std::panic::AssertUnwindSafe(|| {
-        if !cpus.is_empty() {
-          timing::pin_to(&cpus);
-        }
-        let mut batcher = Batcher::new(run_id, epoch, sink);
-        let mut cursor = Vec::new();
-        let mut pending = Vec::with_capacity(MAX_BATCH_EVENTS);
-        loop {
-          let stopping = stop2.load(Ordering::Acquire);
-          source.drain(&mut cursor, &mut pending);
-          batcher.send(&mut pending);
-          if stopping {
-            break;
+    let thread = timing::Reaped::spawn(
+      std::thread::Builder::new()
+        .name("tl-collector".into())
+        .stack_size(256 * 1024),
+      move || {
+        let body = std::panic::AssertUnwindSafe(|| {
+          if !cpus.is_empty() {
+            timing::pin_to(&cpus);
           }
-          std::thread::park_timeout(BATCH_INTERVAL);
-        }
-        batcher.finish();
-        batcher.events
-      });
-      std::panic::catch_unwind(body).unwrap_or(0)
-    })?;
-    Ok(Collector { stop, thread: Some(thread) })
+          let mut batcher = Batcher::new(run_id, epoch, sink);
+          let mut cursor = Vec::new();
+          let mut pending = Vec::with_capacity(MAX_BATCH_EVENTS);
+          loop {
+            let stopping = stop2.load(Ordering::Acquire);
+            source.drain(&mut cursor, &mut pending);
+            batcher.send(&mut pending);
+            if stopping {
+              break;
+            }
+            std::thread::park_timeout(BATCH_INTERVAL);
+          }
+          batcher.finish();
+          batcher.events
+        });
+        std::panic::catch_unwind(body).unwrap_or(0)
+      },
+    )?;
+    Ok(Collector {
+      stop,
+      thread: Some(thread),
+    })
   }
 
   /// Drains what is left, delivers it, waits for the sink to finish; returns events delivered.
@@ -421,7 +475,12 @@ pub fn stream_synthetic(run_id: u32, total: u64, sink: Box<dyn EventSink>) -> (u
     rows.clear();
     for i in 0..n {
       let k = (sent + i) % 8;
-      rows.extend_from_slice(&[k as f64, ((sent + i) / 8) as f64, (timing::now_ns() - t0) as f64, i as f64]);
+      rows.extend_from_slice(&[
+        k as f64,
+        ((sent + i) / 8) as f64,
+        (timing::now_ns() - t0) as f64,
+        i as f64,
+      ]);
     }
     if !batcher.send_rows(&rows) {
       break;
@@ -439,7 +498,16 @@ pub fn stream_synthetic(run_id: u32, total: u64, sink: Box<dyn EventSink>) -> (u
 pub fn record_cost(workers: usize) -> (f64, f64) {
   let logs = WorkerLogs::new(workers);
   let writers: Vec<LogWriter> = (0..workers).filter_map(|i| logs.writer(i)).collect();
-  let kinds = [Kind::Spawned, Kind::SleepStart, Kind::Woke, Kind::LockWait, Kind::LockAcquired, Kind::Pushed, Kind::LockReleased, Kind::Exited];
+  let kinds = [
+    Kind::Spawned,
+    Kind::SleepStart,
+    Kind::Woke,
+    Kind::LockWait,
+    Kind::LockAcquired,
+    Kind::Pushed,
+    Kind::LockReleased,
+    Kind::Exited,
+  ];
   let mut cursor = Vec::new();
   let mut pending = Vec::with_capacity(MAX_BATCH_EVENTS);
   let mut batcher = Batcher::new(0, 0, Box::new(VecSink::default()));

@@ -60,7 +60,10 @@ fn spawn_coordinator<T: Send + 'static>(
   });
   started.map_err(|e| {
     ctl.mark_done();
-    Error::new(error::Code::Resource, format!("could not start the run coordinator thread: {e}"))
+    Error::new(
+      error::Code::Resource,
+      format!("could not start the run coordinator thread: {e}"),
+    )
   })
 }
 
@@ -79,7 +82,12 @@ pub fn start_sleep_sort(
     timing::probe_realtime().map_err(|reason| Error::new(error::Code::RealtimeDenied, reason))?;
   }
   let id = ctl.id;
-  spawn_coordinator("tl-sort", ctl, move |ctl| sleep_sort::run(id, &values, &plan, &opts, ctl, sink), done)
+  spawn_coordinator(
+    "tl-sort",
+    ctl,
+    move |ctl| sleep_sort::run(id, &values, &plan, &opts, ctl, sink),
+    done,
+  )
 }
 
 /// Validates a parallel sum and starts it on a coordinator thread.
@@ -92,11 +100,20 @@ pub fn start_sum(
 ) -> Result<()> {
   let prepared = parallel_sum::prepare(values, &opts)?;
   let id = ctl.id;
-  spawn_coordinator("tl-sum", ctl, move |ctl| parallel_sum::run(id, &prepared, &opts, ctl, sink), done)
+  spawn_coordinator(
+    "tl-sum",
+    ctl,
+    move |ctl| parallel_sum::run(id, &prepared, &opts, ctl, sink),
+    done,
+  )
 }
 
 /// Runs a sleep sort to completion on the calling thread (tests, tools).
-pub fn sleep_sort_blocking(values: &[f64], opts: &sleep_sort::SortOptions, sink: Option<Box<dyn EventSink>>) -> Result<sleep_sort::SortOutcome> {
+pub fn sleep_sort_blocking(
+  values: &[f64],
+  opts: &sleep_sort::SortOptions,
+  sink: Option<Box<dyn EventSink>>,
+) -> Result<sleep_sort::SortOutcome> {
   let plan = sleep_sort::plan(values, opts)?;
   if opts.mode == sleep_sort::Mode::Realtime {
     timing::probe_realtime().map_err(|reason| Error::new(error::Code::RealtimeDenied, reason))?;

@@ -107,17 +107,29 @@ pub struct SumOutcome {
 /// Checks one value for the sum.
 pub fn check_value(position: usize, v: f64) -> Result<()> {
   if v.is_nan() {
-    return Err(Error::at(Code::NotANumber, position, format!("value {position} is NaN, not a number")));
+    return Err(Error::at(
+      Code::NotANumber,
+      position,
+      format!("value {position} is NaN, not a number"),
+    ));
   }
   if v.is_infinite() {
-    return Err(Error::at(Code::NotFinite, position, format!("value {position} is {}, not a finite number", describe(v))));
+    return Err(Error::at(
+      Code::NotFinite,
+      position,
+      format!("value {position} is {}, not a finite number", describe(v)),
+    ));
   }
   Ok(())
 }
 
 pub fn check_count(n: usize, max_values: usize) -> Result<()> {
   if n > max_values {
-    return Err(Error::at(Code::TooMany, max_values, format!("{n} values is more than maxValues {max_values}; value {max_values} is the first one over")));
+    return Err(Error::at(
+      Code::TooMany,
+      max_values,
+      format!("{n} values is more than maxValues {max_values}; value {max_values} is the first one over"),
+    ));
   }
   Ok(())
 }
@@ -125,13 +137,22 @@ pub fn check_count(n: usize, max_values: usize) -> Result<()> {
 /// Validates options and values; returns the values in their summing form.
 pub fn prepare(values: SumValues, o: &SumOptions) -> Result<Prepared> {
   if o.threads == 0 || o.threads > MAX_THREADS {
-    return Err(Error::new(Code::BadThreads, format!("threads {} must be an integer from 1 to {MAX_THREADS}", o.threads)));
+    return Err(Error::new(
+      Code::BadThreads,
+      format!("threads {} must be an integer from 1 to {MAX_THREADS}", o.threads),
+    ));
   }
   if !(o.unit_ms.is_finite() && o.unit_ms >= 0.0) {
-    return Err(Error::new(Code::BadUnit, format!("unitMs {} must be a finite number ≥ 0", describe(o.unit_ms))));
+    return Err(Error::new(
+      Code::BadUnit,
+      format!("unitMs {} must be a finite number ≥ 0", describe(o.unit_ms)),
+    ));
   }
   if o.max_values == 0 || o.max_values > MAX_VALUES_CEILING {
-    return Err(Error::new(Code::BadOption, format!("maxValues {} must be between 1 and {MAX_VALUES_CEILING}", o.max_values)));
+    return Err(Error::new(
+      Code::BadOption,
+      format!("maxValues {} must be between 1 and {MAX_VALUES_CEILING}", o.max_values),
+    ));
   }
   if o.progress_every == Some(0) {
     return Err(Error::new(Code::BadOption, "progressEvery must be at least 1"));
@@ -144,7 +165,12 @@ pub fn prepare(values: SumValues, o: &SumOptions) -> Result<Prepared> {
   if o.unit_ms * longest as f64 > o.max_duration_ms {
     return Err(Error::new(
       Code::DurationCap,
-      format!("{longest} values per thread at {} ms each take {} ms, over the {} ms cap (maxDurationMs)", o.unit_ms, o.unit_ms * longest as f64, o.max_duration_ms),
+      format!(
+        "{longest} values per thread at {} ms each take {} ms, over the {} ms cap (maxDurationMs)",
+        o.unit_ms,
+        o.unit_ms * longest as f64,
+        o.max_duration_ms
+      ),
     ));
   }
   let data = match values {
@@ -168,7 +194,11 @@ pub fn prepare(values: SumValues, o: &SumOptions) -> Result<Prepared> {
     Data::Int(v) => v.iter().all(|x| x.unsigned_abs() <= 1 << 53),
     Data::Float(_) => false,
   };
-  Ok(Prepared { data, chunk_sizes, small })
+  Ok(Prepared {
+    data,
+    chunk_sizes,
+    small,
+  })
 }
 
 #[derive(Clone, Debug)]
@@ -188,7 +218,9 @@ pub struct Prepared {
 /// Contiguous chunk lengths differing by at most one.
 pub fn chunk_sizes(n: usize, threads: usize) -> Vec<usize> {
   let threads = threads.max(1);
-  (0..threads).map(|i| n / threads + usize::from(i < n % threads)).collect()
+  (0..threads)
+    .map(|i| n / threads + usize::from(i < n % threads))
+    .collect()
 }
 
 /// Neumaier compensated sum state.
@@ -231,7 +263,9 @@ pub fn block_sum_i64(v: &[i64], small: bool) -> Result<i128> {
       for &x in sub {
         s += x as i128; // a block of 2^20 i64 cannot overflow i128
       }
-      acc = acc.checked_add(s).ok_or_else(|| Error::new(Code::Overflow, "the integer sum overflowed i128"))?;
+      acc = acc
+        .checked_add(s)
+        .ok_or_else(|| Error::new(Code::Overflow, "the integer sum overflowed i128"))?;
     }
   }
   Ok(acc)
@@ -323,7 +357,9 @@ fn run_chunk(
       match data {
         Data::Int(v) => {
           let s = block_sum_i64(&v[block], small)?;
-          int_acc = int_acc.checked_add(s).ok_or_else(|| Error::new(Code::Overflow, "the integer sum overflowed i128"))?;
+          int_acc = int_acc
+            .checked_add(s)
+            .ok_or_else(|| Error::new(Code::Overflow, "the integer sum overflowed i128"))?;
         }
         Data::Float(v) => flt = block_sum_f64(flt, &v[block]),
       }
@@ -350,15 +386,29 @@ fn run_chunk(
 }
 
 /// Runs a prepared sum on the calling thread (the coordinator), one scoped worker per chunk.
-pub fn run(run_id: u32, p: &Prepared, o: &SumOptions, ctl: &Arc<RunCtl>, sink: Option<Box<dyn EventSink>>) -> Result<SumOutcome> {
+pub fn run(
+  run_id: u32,
+  p: &Prepared,
+  o: &SumOptions,
+  ctl: &Arc<RunCtl>,
+  sink: Option<Box<dyn EventSink>>,
+) -> Result<SumOutcome> {
   let started = timing::now_ns();
   let threads = p.chunk_sizes.len();
   // one log per chunk, plus one for the coordinator's Combined events
-  let logs = if o.record_events && sink.is_some() { Some(ChunkLogs::new(threads + 1)) } else { None };
+  let logs = if o.record_events && sink.is_some() {
+    Some(ChunkLogs::new(threads + 1))
+  } else {
+    None
+  };
   let collector = match (&logs, sink) {
     (Some(l), Some(sink)) => Some(
-      Collector::spawn(run_id, started, l.clone(), sink, Vec::new())
-        .map_err(|e| Error::new(Code::Resource, format!("could not start the event collector thread: {e}")))?,
+      Collector::spawn(run_id, started, l.clone(), sink, Vec::new()).map_err(|e| {
+        Error::new(
+          Code::Resource,
+          format!("could not start the event collector thread: {e}"),
+        )
+      })?,
     ),
     _ => None,
   };
@@ -376,20 +426,30 @@ pub fn run(run_id: u32, p: &Prepared, o: &SumOptions, ctl: &Arc<RunCtl>, sink: O
       let logs = logs.as_deref();
       let ctl: &RunCtl = ctl;
       let tid = &tids[c];
-      let h = std::thread::Builder::new().name(format!("tl-sum-{c}")).stack_size(256 * 1024).spawn_scoped(scope, move || {
-        tid.store(timing::current_tid(), Ordering::Release);
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_chunk(&p.data, p.small, range, c, o, ctl, logs)))
+      let h = std::thread::Builder::new()
+        .name(format!("tl-sum-{c}"))
+        .stack_size(256 * 1024)
+        .spawn_scoped(scope, move || {
+          tid.store(timing::current_tid(), Ordering::Release);
+          std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_chunk(&p.data, p.small, range, c, o, ctl, logs)
+          }))
           .unwrap_or_else(|e| Err(Error::from_panic(e, "a parallel-sum worker")))
-      });
+        });
       hs.push(h);
     }
     let mut out = Vec::with_capacity(threads);
     for h in hs {
       out.push(match h {
-        Ok(h) => h.join().unwrap_or_else(|_| Err(Error::internal("a parallel-sum worker panicked"))),
+        Ok(h) => h
+          .join()
+          .unwrap_or_else(|_| Err(Error::internal("a parallel-sum worker panicked"))),
         Err(e) => {
           ctl.cancel();
-          Err(Error::new(Code::Resource, format!("could not start a worker thread: {e}")))
+          Err(Error::new(
+            Code::Resource,
+            format!("could not start a worker thread: {e}"),
+          ))
         }
       });
     }
@@ -412,7 +472,9 @@ pub fn run(run_id: u32, p: &Prepared, o: &SumOptions, ctl: &Arc<RunCtl>, sink: O
     cancelled |= was_cancelled;
     let running = match partial {
       Partial::Int(i) => {
-        int_total = int_total.checked_add(i).ok_or_else(|| Error::new(Code::Overflow, "the integer sum overflowed i128"))?;
+        int_total = int_total
+          .checked_add(i)
+          .ok_or_else(|| Error::new(Code::Overflow, "the integer sum overflowed i128"))?;
         partials.push(Num::Int(i));
         int_total as f64
       }
@@ -431,7 +493,11 @@ pub fn run(run_id: u32, p: &Prepared, o: &SumOptions, ctl: &Arc<RunCtl>, sink: O
   let ended = timing::now_ns();
   Ok(SumOutcome {
     run_id,
-    sum: if is_int { Num::Int(int_total) } else { Num::Float(flt_total.value()) },
+    sum: if is_int {
+      Num::Int(int_total)
+    } else {
+      Num::Float(flt_total.value())
+    },
     kind: if is_int { SumKind::Integer } else { SumKind::Decimal },
     partials,
     threads,

@@ -59,7 +59,10 @@ impl RunCtl {
       if w & STATUS_MASK != RUNNING {
         break false;
       }
-      match self.state.compare_exchange_weak(w, (w & !STATUS_MASK) | to, Ordering::AcqRel, Ordering::Acquire) {
+      match self
+        .state
+        .compare_exchange_weak(w, (w & !STATUS_MASK) | to, Ordering::AcqRel, Ordering::Acquire)
+      {
         Ok(_) => break true,
         Err(x) => w = x,
       }
@@ -132,7 +135,11 @@ impl RunCtl {
       if now >= end {
         return false;
       }
-      g = self.done_cv.wait_timeout(g, end - now).unwrap_or_else(|e| e.into_inner()).0;
+      g = self
+        .done_cv
+        .wait_timeout(g, end - now)
+        .unwrap_or_else(|e| e.into_inner())
+        .0;
     }
     true
   }
@@ -162,7 +169,10 @@ struct Registry {
 
 fn registry() -> MutexGuard<'static, Registry> {
   static REGISTRY: OnceLock<Mutex<Registry>> = OnceLock::new();
-  REGISTRY.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner())
+  REGISTRY
+    .get_or_init(Default::default)
+    .lock()
+    .unwrap_or_else(|e| e.into_inner())
 }
 
 /// Registers `ctl` as an active run and starts its coordinator thread running `body`, which must
@@ -171,15 +181,28 @@ fn registry() -> MutexGuard<'static, Registry> {
 /// both or neither. Coordinators of earlier runs that have returned are joined here (after the
 /// lock is released; they are finished, so this does not wait), so handles do not accumulate.
 /// Nothing is registered when the thread cannot be started.
-pub fn start_coordinator(ctl: &Arc<RunCtl>, name: &str, stack_size: usize, body: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
+pub fn start_coordinator(
+  ctl: &Arc<RunCtl>,
+  name: &str,
+  stack_size: usize,
+  body: impl FnOnce() + Send + 'static,
+) -> std::io::Result<()> {
   let mut reg = registry();
-  let (finished, running): (Vec<Coordinator>, Vec<Coordinator>) = std::mem::take(&mut reg.coordinators).into_iter().partition(|c| c.thread.is_finished());
+  let (finished, running): (Vec<Coordinator>, Vec<Coordinator>) = std::mem::take(&mut reg.coordinators)
+    .into_iter()
+    .partition(|c| c.thread.is_finished());
   reg.coordinators = running;
   reg.active.insert(ctl.id, Arc::clone(ctl));
-  let spawned = timing::Reaped::spawn(std::thread::Builder::new().name(name.into()).stack_size(stack_size), body);
+  let spawned = timing::Reaped::spawn(
+    std::thread::Builder::new().name(name.into()).stack_size(stack_size),
+    body,
+  );
   let r = match spawned {
     Ok(thread) => {
-      reg.coordinators.push(Coordinator { ctl: Arc::clone(ctl), thread });
+      reg.coordinators.push(Coordinator {
+        ctl: Arc::clone(ctl),
+        thread,
+      });
       Ok(())
     }
     Err(e) => {
@@ -227,7 +250,10 @@ pub fn shutdown(timeout: Duration) -> usize {
   let end = Instant::now() + timeout;
   let (runs, coordinators) = {
     let mut reg = registry();
-    (reg.active.values().cloned().collect::<Vec<_>>(), std::mem::take(&mut reg.coordinators))
+    (
+      reg.active.values().cloned().collect::<Vec<_>>(),
+      std::mem::take(&mut reg.coordinators),
+    )
   };
   for r in runs.iter().chain(coordinators.iter().map(|c| &c.ctl)) {
     r.shutting_down.store(true, Ordering::Release);

@@ -98,13 +98,28 @@ pub struct SortOutcome {
 /// Checks option values (before anything else).
 pub fn check_options(o: &SortOptions) -> Result<()> {
   if !(o.unit_ms.is_finite() && o.unit_ms > 0.0) {
-    return Err(Error::new(Code::BadUnit, format!("unitMs {} must be a positive finite number of milliseconds", describe(o.unit_ms))));
+    return Err(Error::new(
+      Code::BadUnit,
+      format!(
+        "unitMs {} must be a positive finite number of milliseconds",
+        describe(o.unit_ms)
+      ),
+    ));
   }
   if o.max_values == 0 || o.max_values > MAX_VALUES_CEILING {
-    return Err(Error::new(Code::BadOption, format!("maxValues {} must be between 1 and {MAX_VALUES_CEILING}", o.max_values)));
+    return Err(Error::new(
+      Code::BadOption,
+      format!("maxValues {} must be between 1 and {MAX_VALUES_CEILING}", o.max_values),
+    ));
   }
   if !(o.max_duration_ms.is_finite() && o.max_duration_ms > 0.0) {
-    return Err(Error::new(Code::BadOption, format!("maxDurationMs {} must be a positive finite number", describe(o.max_duration_ms))));
+    return Err(Error::new(
+      Code::BadOption,
+      format!(
+        "maxDurationMs {} must be a positive finite number",
+        describe(o.max_duration_ms)
+      ),
+    ));
   }
   Ok(())
 }
@@ -115,7 +130,13 @@ pub fn check_count(n: usize, max_values: usize) -> Result<()> {
     return Err(Error::new(Code::Empty, "no values to sort"));
   }
   if n > max_values {
-    return Err(Error::at(Code::TooMany, max_values, format!("{n} values is more than maxValues {max_values} (one thread each); value {max_values} is the first one over")));
+    return Err(Error::at(
+      Code::TooMany,
+      max_values,
+      format!(
+        "{n} values is more than maxValues {max_values} (one thread each); value {max_values} is the first one over"
+      ),
+    ));
   }
   Ok(())
 }
@@ -123,13 +144,25 @@ pub fn check_count(n: usize, max_values: usize) -> Result<()> {
 /// Checks one value at `position`.
 pub fn check_value(position: usize, v: f64) -> Result<()> {
   if v.is_nan() {
-    return Err(Error::at(Code::NotANumber, position, format!("value {position} is NaN, not a number")));
+    return Err(Error::at(
+      Code::NotANumber,
+      position,
+      format!("value {position} is NaN, not a number"),
+    ));
   }
   if v.is_infinite() {
-    return Err(Error::at(Code::NotFinite, position, format!("value {position} is {}, not a finite number", describe(v))));
+    return Err(Error::at(
+      Code::NotFinite,
+      position,
+      format!("value {position} is {}, not a finite number", describe(v)),
+    ));
   }
   if v.abs() > MAX_ABS_VALUE {
-    return Err(Error::at(Code::TooLarge, position, format!("value {position} ({v}) is too large: the limit is ±{MAX_ABS_VALUE:e}")));
+    return Err(Error::at(
+      Code::TooLarge,
+      position,
+      format!("value {position} ({v}) is too large: the limit is ±{MAX_ABS_VALUE:e}"),
+    ));
   }
   Ok(())
 }
@@ -164,7 +197,11 @@ pub fn plan(values: &[f64], o: &SortOptions) -> Result<Plan> {
       imax,
       format!(
         "value {imax} ({max}{}) would sleep {longest_ms} ms at {} ms per unit, over the {} ms cap (maxDurationMs)",
-        if shift > 0.0 { format!(", shifted by {shift}") } else { String::new() },
+        if shift > 0.0 {
+          format!(", shifted by {shift}")
+        } else {
+          String::new()
+        },
         o.unit_ms,
         o.max_duration_ms
       ),
@@ -361,12 +398,31 @@ pub fn run(
   // (never earlier). Sleepers re-read the epoch whenever their timer fires, so a push costs each
   // sleeper one early wake-up at its old deadline — spread out in deadline order — instead of a
   // wake-up storm. The epoch only becomes final once every thread has reported asleep (below).
-  let mut per_thread = if scheduled { measure_spawn_cost(&cpus.workers, opts.mode == Mode::Realtime, n.min(16)) } else { 0 };
-  let epoch = if scheduled { timing::now_ns() + budget(per_thread, n) } else { timing::now_ns() };
+  let mut per_thread = if scheduled {
+    measure_spawn_cost(&cpus.workers, opts.mode == Mode::Realtime, n.min(16))
+  } else {
+    0
+  };
+  let epoch = if scheduled {
+    timing::now_ns() + budget(per_thread, n)
+  } else {
+    timing::now_ns()
+  };
   let logs = WorkerLogs::new(n);
   let start_collector = |sink: Box<dyn EventSink>, epoch: i64| {
-    Collector::spawn(run_id, epoch, logs.clone(), sink, if scheduled { cpus.others.clone() } else { Vec::new() })
-      .map_err(|e| Error::new(Code::Resource, format!("could not start the event collector thread: {e}")))
+    Collector::spawn(
+      run_id,
+      epoch,
+      logs.clone(),
+      sink,
+      if scheduled { cpus.others.clone() } else { Vec::new() },
+    )
+    .map_err(|e| {
+      Error::new(
+        Code::Resource,
+        format!("could not start the event collector thread: {e}"),
+      )
+    })
   };
   let mut sink = if opts.record_events { sink } else { None };
   // classic streams from the start; scheduled once the epoch is final (after spawning), so every
@@ -398,7 +454,8 @@ pub fn run(
   // so a busy machine cannot stall it past the epoch; it goes back to normal once done. Each
   // child inherits that policy and CPU, so the spawner yields after every spawn: the child runs
   // at once, moves itself to the sorting CPU, raises itself above the spawner and sleeps.
-  let fifo_spawner = opts.mode == Mode::Realtime && timing::pin_to(&cpus.others) && timing::set_fifo(timing::FIFO_PRIORITY - 1).is_ok();
+  let fifo_spawner =
+    opts.mode == Mode::Realtime && timing::pin_to(&cpus.others) && timing::set_fifo(timing::FIFO_PRIORITY - 1).is_ok();
   let spawn_start = timing::now_ns();
   let mut pushes = 0;
   let publish = PublishEpoch(&shared);
@@ -437,7 +494,10 @@ pub fn run(
     match r {
       Ok(h) => handles.push(h),
       Err(e) => {
-        spawn_error = Some(Error::new(Code::Resource, format!("could not start thread {i} of {n}: {e}")));
+        spawn_error = Some(Error::new(
+          Code::Resource,
+          format!("could not start thread {i} of {n}: {e}"),
+        ));
         ctl.cancel();
         break;
       }
@@ -509,7 +569,13 @@ pub fn run(
     return Err(e);
   }
   if shared.realtime_failed.load(Ordering::Acquire) {
-    return Err(Error::new(Code::RealtimeDenied, format!("a sorting thread could not switch to SCHED_FIFO. {}", timing::REALTIME_HOWTO)));
+    return Err(Error::new(
+      Code::RealtimeDenied,
+      format!(
+        "a sorting thread could not switch to SCHED_FIFO. {}",
+        timing::REALTIME_HOWTO
+      ),
+    ));
   }
   if shared.panicked.load(Ordering::Acquire) {
     return Err(Error::internal("a sorting thread panicked"));

@@ -15,7 +15,11 @@ pub fn percentiles(values: &[i64]) -> Percentiles {
   }
   let mut v = values.to_vec();
   v.sort_unstable();
-  Percentiles { p50: rank(&v, 50.0) as f64, p99: rank(&v, 99.0) as f64, max: *v.last().unwrap() as f64 }
+  Percentiles {
+    p50: rank(&v, 50.0) as f64,
+    p99: rank(&v, 99.0) as f64,
+    max: *v.last().unwrap() as f64,
+  }
 }
 
 /// Nearest-rank percentile of sorted data: the smallest value with at least p% of the data at or below it.
@@ -96,9 +100,23 @@ mod tests {
   fn percentiles_nearest_rank() {
     let v: Vec<i64> = (1..=100).collect();
     let p = percentiles(&v);
-    assert_eq!(p, Percentiles { p50: 50.0, p99: 99.0, max: 100.0 });
+    assert_eq!(
+      p,
+      Percentiles {
+        p50: 50.0,
+        p99: 99.0,
+        max: 100.0
+      }
+    );
     assert_eq!(percentiles(&[]), Percentiles::default());
-    assert_eq!(percentiles(&[7]), Percentiles { p50: 7.0, p99: 7.0, max: 7.0 });
+    assert_eq!(
+      percentiles(&[7]),
+      Percentiles {
+        p50: 7.0,
+        p99: 7.0,
+        max: 7.0
+      }
+    );
     assert_eq!(percentiles(&[3, 1, 2]).p50, 2.0);
   }
 
@@ -109,7 +127,10 @@ mod tests {
     assert_eq!(inversions(&[2.0, 1.0]), 1);
     assert_eq!(inversions(&[3.0, 2.0, 1.0]), 3);
     assert_eq!(inversions(&[1.0, 1.0, 1.0]), 0);
-    assert_eq!(inversions(&[5.0, 1.0, 2.0, 6.0, 8.0, 2.0, 4.0, 2.0, 3.0, 8.0, 0.0, 2.0]), inversions_naive(&[5.0, 1.0, 2.0, 6.0, 8.0, 2.0, 4.0, 2.0, 3.0, 8.0, 0.0, 2.0]));
+    assert_eq!(
+      inversions(&[5.0, 1.0, 2.0, 6.0, 8.0, 2.0, 4.0, 2.0, 3.0, 8.0, 0.0, 2.0]),
+      inversions_naive(&[5.0, 1.0, 2.0, 6.0, 8.0, 2.0, 4.0, 2.0, 3.0, 8.0, 0.0, 2.0])
+    );
   }
 
   #[test]

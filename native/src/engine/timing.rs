@@ -18,7 +18,10 @@ pub fn now_ns() -> i64 {
 
 fn timespec_of(ns: i64) -> libc::timespec {
   let ns = ns.max(0);
-  libc::timespec { tv_sec: (ns / 1_000_000_000) as libc::time_t, tv_nsec: (ns % 1_000_000_000) as libc::c_long }
+  libc::timespec {
+    tv_sec: (ns / 1_000_000_000) as libc::time_t,
+    tv_nsec: (ns % 1_000_000_000) as libc::c_long,
+  }
 }
 
 /// Sleeps until the absolute CLOCK_MONOTONIC time `deadline_ns` with clock_nanosleep(TIMER_ABSTIME).
@@ -68,7 +71,12 @@ pub fn futex_wait_until(word: &AtomicU32, expected: u32, deadline_ns: Option<i64
 pub fn futex_wake_all(word: &AtomicU32) {
   // SAFETY: plain FUTEX_WAKE on a valid address.
   unsafe {
-    libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, i32::MAX);
+    libc::syscall(
+      libc::SYS_futex,
+      word.as_ptr(),
+      libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG,
+      i32::MAX,
+    );
   }
 }
 
@@ -82,7 +90,11 @@ pub fn set_timer_slack(ns: u64) -> bool {
 pub fn timer_slack_ns() -> u64 {
   // SAFETY: prctl with integer arguments only; returns the slack.
   let r = unsafe { libc::prctl(libc::PR_GET_TIMERSLACK, 0, 0, 0, 0) };
-  if r < 0 { 0 } else { r as u64 }
+  if r < 0 {
+    0
+  } else {
+    r as u64
+  }
 }
 
 /// CPUs this process may run on.
@@ -93,7 +105,9 @@ pub fn allowed_cpus() -> Vec<usize> {
     if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
       return (0..num_cpus()).collect();
     }
-    (0..libc::CPU_SETSIZE as usize).filter(|&c| libc::CPU_ISSET(c, &set)).collect()
+    (0..libc::CPU_SETSIZE as usize)
+      .filter(|&c| libc::CPU_ISSET(c, &set))
+      .collect()
   }
 }
 
@@ -128,19 +142,31 @@ impl CpuPlan {
   pub fn detect() -> CpuPlan {
     let cpus = allowed_cpus();
     if cpus.len() < 2 {
-      return CpuPlan { workers: cpus.clone(), others: cpus };
+      return CpuPlan {
+        workers: cpus.clone(),
+        others: cpus,
+      };
     }
     let last = *cpus.last().unwrap();
-    CpuPlan { workers: vec![last], others: cpus[..cpus.len() - 1].to_vec() }
+    CpuPlan {
+      workers: vec![last],
+      others: cpus[..cpus.len() - 1].to_vec(),
+    }
   }
 }
 
 /// Switches the calling thread to SCHED_FIFO at `priority`. Err(errno) when not permitted.
 pub fn set_fifo(priority: i32) -> Result<(), i32> {
-  let p = libc::sched_param { sched_priority: priority };
+  let p = libc::sched_param {
+    sched_priority: priority,
+  };
   // SAFETY: sched_setscheduler(0) applies to the calling thread on Linux.
   let r = unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO, &p) };
-  if r == 0 { Ok(()) } else { Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EPERM)) }
+  if r == 0 {
+    Ok(())
+  } else {
+    Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EPERM))
+  }
 }
 
 /// Returns the calling thread to SCHED_OTHER.
@@ -161,20 +187,27 @@ or raise the limit (`ulimit -r 10`, or a `<user> - rtprio 10` line in /etc/secur
 /// Probes for real whether SCHED_FIFO is permitted: a short-lived thread tries it and goes back.
 /// Ok(()) when allowed, Err(reason) otherwise.
 pub fn probe_realtime() -> Result<(), String> {
-  let h = Reaped::spawn(std::thread::Builder::new().name("tl-rt-probe".into()).stack_size(64 * 1024), || {
-    let r = set_fifo(FIFO_PRIORITY);
-    if r.is_ok() {
-      set_normal();
-    }
-    r
-  });
+  let h = Reaped::spawn(
+    std::thread::Builder::new()
+      .name("tl-rt-probe".into())
+      .stack_size(64 * 1024),
+    || {
+      let r = set_fifo(FIFO_PRIORITY);
+      if r.is_ok() {
+        set_normal();
+      }
+      r
+    },
+  );
   match h {
     Err(e) => Err(format!("could not start the probe thread: {e}")),
     Ok(h) => match h.join() {
       Ok(Ok(())) => Ok(()),
       Ok(Err(errno)) => {
         let os = std::io::Error::from_raw_os_error(errno);
-        let rtprio = rtprio_limit().map(|l| format!(" (RLIMIT_RTPRIO is {l})")).unwrap_or_default();
+        let rtprio = rtprio_limit()
+          .map(|l| format!(" (RLIMIT_RTPRIO is {l})"))
+          .unwrap_or_default();
         Err(format!("realtime scheduling is not permitted: sched_setscheduler(SCHED_FIFO, {FIFO_PRIORITY}) failed with {os}{rtprio}. {REALTIME_HOWTO}"))
       }
       Err(_) => Err("the realtime probe thread panicked".into()),
@@ -183,16 +216,27 @@ pub fn probe_realtime() -> Result<(), String> {
 }
 
 fn rtprio_limit() -> Option<u64> {
-  let mut l = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+  let mut l = libc::rlimit {
+    rlim_cur: 0,
+    rlim_max: 0,
+  };
   // SAFETY: valid pointer.
-  if unsafe { libc::getrlimit(libc::RLIMIT_RTPRIO, &mut l) } == 0 { Some(l.rlim_cur) } else { None }
+  if unsafe { libc::getrlimit(libc::RLIMIT_RTPRIO, &mut l) } == 0 {
+    Some(l.rlim_cur)
+  } else {
+    None
+  }
 }
 
 /// Threads of this process (from /proc/self/status), for leak tests.
 pub fn process_thread_count() -> u32 {
   std::fs::read_to_string("/proc/self/status")
     .ok()
-    .and_then(|s| s.lines().find(|l| l.starts_with("Threads:")).and_then(|l| l[8..].trim().parse().ok()))
+    .and_then(|s| {
+      s.lines()
+        .find(|l| l.starts_with("Threads:"))
+        .and_then(|l| l[8..].trim().parse().ok())
+    })
     .unwrap_or(0)
 }
 
@@ -261,7 +305,11 @@ pub struct Reaped<T> {
 impl<T: Send + 'static> Reaped<T> {
   /// Spawns `f` with `builder`.
   pub fn spawn(builder: std::thread::Builder, f: impl FnOnce() -> T + Send + 'static) -> std::io::Result<Reaped<T>> {
-    let state = Arc::new(ReapState { tid: AtomicI32::new(0), returned: Mutex::new(false), returned_cv: Condvar::new() });
+    let state = Arc::new(ReapState {
+      tid: AtomicI32::new(0),
+      returned: Mutex::new(false),
+      returned_cv: Condvar::new(),
+    });
     let st = Arc::clone(&state);
     let handle = builder.spawn(move || {
       st.tid.store(current_tid(), Ordering::Release);
@@ -319,7 +367,12 @@ impl<T> Reaped<T> {
         drop(g);
         return Err(self);
       }
-      g = self.state.returned_cv.wait_timeout(g, end - now).unwrap_or_else(|e| e.into_inner()).0;
+      g = self
+        .state
+        .returned_cv
+        .wait_timeout(g, end - now)
+        .unwrap_or_else(|e| e.into_inner())
+        .0;
     }
     drop(g);
     Ok(self.join())

@@ -7,8 +7,17 @@ import { useApp } from '../view/context'
 /** The one `alert` element: bad tokens, unit problems, busy, realtime denied, host errors, run files. */
 export function AlertBox() {
   const s = useApp((st) => ({
-    parsed: st.parsed, unitError: st.unitError, error: st.error, runAttemptError: st.runAttemptError, capsError: st.capsError,
-    unitMs: st.unitMs, caps: st.caps, experiment: st.experiment, threads: st.threads, threadsError: st.threadsError, fileError: st.fileError,
+    parsed: st.parsed,
+    unitError: st.unitError,
+    error: st.error,
+    runAttemptError: st.runAttemptError,
+    capsError: st.capsError,
+    unitMs: st.unitMs,
+    caps: st.caps,
+    experiment: st.experiment,
+    threads: st.threads,
+    threadsError: st.threadsError,
+    fileError: st.fileError,
   }))
   const text = useMemo(() => {
     const base = alertText(s, (p) => describeErrors(p.errors))

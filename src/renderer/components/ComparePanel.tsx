@@ -16,12 +16,20 @@ export function ComparePanel() {
         <h2>Compare modes</h2>
         <span className="muted small">{compare.active ? 'running each mode in turn…' : 'same list, each mode'}</span>
         <span className="spacer" />
-        {compare.active
-          ? <button type="button" onClick={() => void controller.cancel()}>Stop comparing</button>
-          : <button type="button" onClick={() => store.getState().compareClose()} aria-label="Close comparison">✕</button>}
+        {compare.active ? (
+          <button type="button" onClick={() => void controller.cancel()}>
+            Stop comparing
+          </button>
+        ) : (
+          <button type="button" onClick={() => store.getState().compareClose()} aria-label="Close comparison">
+            ✕
+          </button>
+        )}
       </div>
       <div className="compare-cards">
-        {compare.entries.map((e) => <CompareCard key={e.mode} entry={e} />)}
+        {compare.entries.map((e) => (
+          <CompareCard key={e.mode} entry={e} />
+        ))}
       </div>
     </section>
   )
@@ -40,14 +48,22 @@ function CompareCard({ entry }: { entry: CompareEntry }) {
       <MiniVector result={r} />
       {r ? (
         <dl className="stat-grid compact">
-          <dt>misplaced</dt><dd>{r.misplaced.toLocaleString()}</dd>
-          <dt>inversions</dt><dd>{r.inversions.toLocaleString()}</dd>
-          <dt title="wake lateness, 99th percentile">late p99</dt><dd>{formatDurationNs(r.latenessNs.p99)}</dd>
-          <dt title="lock wait, 99th percentile">lock p99</dt><dd>{formatDurationNs(r.lockWaitNs.p99)}</dd>
-          <dt>wall</dt><dd>{r.wallMs >= 1000 ? `${(r.wallMs / 1000).toFixed(2)} s` : `${r.wallMs.toFixed(1)} ms`}</dd>
+          <dt>misplaced</dt>
+          <dd>{r.misplaced.toLocaleString()}</dd>
+          <dt>inversions</dt>
+          <dd>{r.inversions.toLocaleString()}</dd>
+          <dt title="wake lateness, 99th percentile">late p99</dt>
+          <dd>{formatDurationNs(r.latenessNs.p99)}</dd>
+          <dt title="lock wait, 99th percentile">lock p99</dt>
+          <dd>{formatDurationNs(r.lockWaitNs.p99)}</dd>
+          <dt>wall</dt>
+          <dd>{r.wallMs >= 1000 ? `${(r.wallMs / 1000).toFixed(2)} s` : `${r.wallMs.toFixed(1)} ms`}</dd>
         </dl>
       ) : (
-        <p className="muted small">{entry.error ?? (entry.status === 'running' ? 'running…' : entry.status === 'waiting' ? 'queued' : entry.status)}</p>
+        <p className="muted small">
+          {entry.error ??
+            (entry.status === 'running' ? 'running…' : entry.status === 'waiting' ? 'queued' : entry.status)}
+        </p>
       )}
     </article>
   )
@@ -59,7 +75,8 @@ function MiniVector({ result }: { result?: SleepSortResult }) {
     const c = ref.current
     if (!c) return
     const dpr = globalThis.devicePixelRatio || 1
-    const w = c.clientWidth || 200, h = c.clientHeight || 60
+    const w = c.clientWidth || 200,
+      h = c.clientHeight || 60
     c.width = Math.round(w * dpr)
     c.height = Math.round(h * dpr)
     const ctx = c.getContext('2d')!
@@ -68,8 +85,12 @@ function MiniVector({ result }: { result?: SleepSortResult }) {
     ctx.fillRect(0, 0, w, h)
     if (!result || !result.output.length) return
     const out = result.output
-    let lo = Infinity, hi = -Infinity
-    for (const v of out) { if (v < lo) lo = v; if (v > hi) hi = v }
+    let lo = Infinity,
+      hi = -Infinity
+    for (const v of out) {
+      if (v < lo) lo = v
+      if (v > hi) hi = v
+    }
     const span = hi - lo || 1
     const bw = w / out.length
     let max = -Infinity
@@ -81,5 +102,12 @@ function MiniVector({ result }: { result?: SleepSortResult }) {
       if (out[i] > max) max = out[i]
     }
   }, [result])
-  return <canvas ref={ref} className="mini-vector" role="img" aria-label={result ? `output: ${result.sorted ? 'sorted' : 'not sorted'}` : 'no output yet'} />
+  return (
+    <canvas
+      ref={ref}
+      className="mini-vector"
+      role="img"
+      aria-label={result ? `output: ${result.sorted ? 'sorted' : 'not sorted'}` : 'no output yet'}
+    />
+  )
 }

@@ -16,7 +16,13 @@ export function FilesPanel({ modKey }: { modKey: string }) {
   const services = useServices()
   const { controller, store } = services
   // re-render when the run changes phase or data (canSave / canExport read the controller)
-  const { fileError } = useApp((st) => ({ phase: st.phase, dataVersion: st.dataVersion, request: st.request, result: st.result, fileError: st.fileError }))
+  const { fileError } = useApp((st) => ({
+    phase: st.phase,
+    dataVersion: st.dataVersion,
+    request: st.request,
+    result: st.result,
+    fileError: st.fileError,
+  }))
   const inputRef = useRef<HTMLInputElement>(null)
   const sectionRef = useRef<HTMLElement>(null)
   const [note, setNote] = useState<string | null>(null)
@@ -28,7 +34,9 @@ export function FilesPanel({ modKey }: { modKey: string }) {
       store.getState().setFileError(null)
       setNote(`${what} ${out.value}`)
     } else {
-      store.getState().setFileError({ code: out.error.code, message: `could not ${what.replace(/ed$/, '')}: ${out.error.message}` })
+      store
+        .getState()
+        .setFileError({ code: out.error.code, message: `could not ${what.replace(/ed$/, '')}: ${out.error.message}` })
     }
   }
 
@@ -39,7 +47,9 @@ export function FilesPanel({ modKey }: { modKey: string }) {
 
   const actions = useRef({ save: () => {}, chooseFile: () => {}, open })
   actions.current = {
-    save: () => { if (controller.canSave()) report(deliver(controller.saveRun()), 'saved') },
+    save: () => {
+      if (controller.canSave()) report(deliver(controller.saveRun()), 'saved')
+    },
     chooseFile: () => inputRef.current?.click(),
     open,
   }
@@ -73,7 +83,11 @@ export function FilesPanel({ modKey }: { modKey: string }) {
       if (!file) return
       void (async () => {
         if (await looksLikeRunFile(file)) await actions.current.open(file)
-        else controller.refuseFile(file.name, { code: 'E_NOT_A_RUN', message: `this is not a Threadlab run file: drop a ${RUN_FILE_EXTENSION} file on the window, or a number list on the Numbers box` })
+        else
+          controller.refuseFile(file.name, {
+            code: 'E_NOT_A_RUN',
+            message: `this is not a Threadlab run file: drop a ${RUN_FILE_EXTENSION} file on the window, or a number list on the Numbers box`,
+          })
       })()
     }
     document.addEventListener('keydown', onKey)
@@ -94,7 +108,8 @@ export function FilesPanel({ modKey }: { modKey: string }) {
       return
     }
     const blob = await exportPng(services)
-    if (!blob) return report({ ok: false, error: { code: 'E_NO_VIEW', message: 'no view is on screen to export' } }, 'export')
+    if (!blob)
+      return report({ ok: false, error: { code: 'E_NO_VIEW', message: 'no view is on screen to export' } }, 'export')
     downloadBlob(name, blob)
     report({ ok: true, value: name }, 'exported')
   }
@@ -103,8 +118,18 @@ export function FilesPanel({ modKey }: { modKey: string }) {
     <section className="panel files" aria-label="Run file" ref={sectionRef}>
       <h2>Run file</h2>
       <div className="buttons">
-        <button type="button" onClick={() => actions.current.save()} disabled={!canSave} title={`Save the run with every event (${modKey}+S)`}>Save run…</button>
-        <label className="file-button" title={`Open a saved ${RUN_FILE_EXTENSION} run and replay it (${modKey}+O, or drop it on the window)`}>
+        <button
+          type="button"
+          onClick={() => actions.current.save()}
+          disabled={!canSave}
+          title={`Save the run with every event (${modKey}+S)`}
+        >
+          Save run…
+        </button>
+        <label
+          className="file-button"
+          title={`Open a saved ${RUN_FILE_EXTENSION} run and replay it (${modKey}+O, or drop it on the window)`}
+        >
           Open run…
           <input
             ref={inputRef}
@@ -120,14 +145,51 @@ export function FilesPanel({ modKey }: { modKey: string }) {
         </label>
       </div>
       <div className="buttons export-buttons" role="group" aria-label="Export">
-        <button type="button" disabled={!canExport} onClick={() => report(deliver(controller.exportTrace()), 'exported')} title="Chrome Trace JSON for Perfetto or chrome://tracing">Export trace…</button>
-        <button type="button" disabled={!canExport} onClick={() => report(deliver(controller.exportCsv()), 'exported')} title="One row per thread (sleep sort) or per chunk (parallel sum)">Export CSV…</button>
-        <button type="button" disabled={!canExport} onClick={() => void exportImage('png')} title="The vector and the lanes as on screen">Export PNG…</button>
-        <button type="button" disabled={!canExport} onClick={() => void exportImage('svg')} title="The vector and the lanes at the current zoom, as vector graphics">Export SVG…</button>
+        <button
+          type="button"
+          disabled={!canExport}
+          onClick={() => report(deliver(controller.exportTrace()), 'exported')}
+          title="Chrome Trace JSON for Perfetto or chrome://tracing"
+        >
+          Export trace…
+        </button>
+        <button
+          type="button"
+          disabled={!canExport}
+          onClick={() => report(deliver(controller.exportCsv()), 'exported')}
+          title="One row per thread (sleep sort) or per chunk (parallel sum)"
+        >
+          Export CSV…
+        </button>
+        <button
+          type="button"
+          disabled={!canExport}
+          onClick={() => void exportImage('png')}
+          title="The vector and the lanes as on screen"
+        >
+          Export PNG…
+        </button>
+        <button
+          type="button"
+          disabled={!canExport}
+          onClick={() => void exportImage('svg')}
+          title="The vector and the lanes at the current zoom, as vector graphics"
+        >
+          Export SVG…
+        </button>
       </div>
       {/* the one `alert` (in the input panel) announces it; this copy is where the eyes are */}
-      {fileError ? <p className="file-error small" aria-hidden="true">{fileError.message} ({fileError.code})</p>
-        : note && <p className="muted small file-note" role="status">{note}</p>}
+      {fileError ? (
+        <p className="file-error small" aria-hidden="true">
+          {fileError.message} ({fileError.code})
+        </p>
+      ) : (
+        note && (
+          <p className="muted small file-note" role="status">
+            {note}
+          </p>
+        )
+      )}
     </section>
   )
 }

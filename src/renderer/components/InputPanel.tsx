@@ -15,9 +15,20 @@ const MAX_MARKS = 200
 export function InputPanel({ modKey }: { modKey: string }) {
   const { store, controller } = useServices()
   const s = useApp((st) => ({
-    text: st.text, parsed: st.parsed, mode: st.mode, unitText: st.unitText, preset: st.preset, n: st.n,
-    maxValue: st.maxValue, caps: st.caps, phase: st.phase, unitMs: st.unitMs, compareActive: st.compare?.active ?? false,
-    experiment: st.experiment, threadsText: st.threadsText, threads: st.threads,
+    text: st.text,
+    parsed: st.parsed,
+    mode: st.mode,
+    unitText: st.unitText,
+    preset: st.preset,
+    n: st.n,
+    maxValue: st.maxValue,
+    caps: st.caps,
+    phase: st.phase,
+    unitMs: st.unitMs,
+    compareActive: st.compare?.active ?? false,
+    experiment: st.experiment,
+    threadsText: st.threadsText,
+    threads: st.threads,
   }))
   const sum = s.experiment === 'parallel-sum'
   const act = store.getState()
@@ -29,11 +40,17 @@ export function InputPanel({ modKey }: { modKey: string }) {
   const active = isActive(s.phase)
   const realtimeDenied = s.caps ? !s.caps.realtime.allowed : false
   const presetInfo = PRESETS.find((p) => p.id === s.preset && p.experiments.includes(s.experiment))
-  const workers = Math.max(1, Math.min(Number.isFinite(s.threads) ? s.threads : s.caps?.cpus ?? 1, s.parsed.values.length || 1))
+  const workers = Math.max(
+    1,
+    Math.min(Number.isFinite(s.threads) ? s.threads : (s.caps?.cpus ?? 1), s.parsed.values.length || 1),
+  )
 
   const tokenErrors = s.parsed.errors
   const marks = useMemo(() => renderMarks(s.text, tokenErrors), [s.text, tokenErrors])
-  const summary = useMemo(() => (sum ? summarizeSum(s.parsed.values, s.unitMs, workers) : summarize(s.parsed.values, s.unitMs)), [sum, s.parsed.values, s.unitMs, workers])
+  const summary = useMemo(
+    () => (sum ? summarizeSum(s.parsed.values, s.unitMs, workers) : summarize(s.parsed.values, s.unitMs)),
+    [sum, s.parsed.values, s.unitMs, workers],
+  )
 
   const syncScroll = () => {
     if (backdropRef.current && textRef.current) {
@@ -83,7 +100,12 @@ export function InputPanel({ modKey }: { modKey: string }) {
     <div className="input-panel">
       <div className="field">
         <label htmlFor="experiment">Experiment</label>
-        <select id="experiment" value={s.experiment} onChange={(e) => act.setExperiment(e.target.value as Experiment)} disabled={active}>
+        <select
+          id="experiment"
+          value={s.experiment}
+          onChange={(e) => act.setExperiment(e.target.value as Experiment)}
+          disabled={active}
+        >
           <option value="sleep-sort">sleep sort</option>
           <option value="parallel-sum">parallel sum</option>
         </select>
@@ -92,11 +114,16 @@ export function InputPanel({ modKey }: { modKey: string }) {
         <label htmlFor="numbers">Numbers</label>
         <div
           className={`numbers-wrap${dragging ? ' dragging' : ''}${tokenErrors.some((t) => t.position >= 0) ? ' has-errors' : ''}`}
-          onDragOver={(e) => { e.preventDefault(); setDragging(true) }}
+          onDragOver={(e) => {
+            e.preventDefault()
+            setDragging(true)
+          }}
           onDragLeave={() => setDragging(false)}
           onDrop={onDrop}
         >
-          <div className="numbers-backdrop" ref={backdropRef} aria-hidden="true">{marks}</div>
+          <div className="numbers-backdrop" ref={backdropRef} aria-hidden="true">
+            {marks}
+          </div>
           <textarea
             id="numbers"
             ref={textRef}
@@ -112,20 +139,48 @@ export function InputPanel({ modKey }: { modKey: string }) {
         <p className="summary small">{summary}</p>
         <p id="numbers-help" className="muted small">
           Commas, spaces or new lines between numbers. Drop a file here or{' '}
-          <button type="button" className="link" onClick={() => fileRef.current?.click()}>Open list…</button>
-          <input ref={fileRef} type="file" accept=".txt,.csv,.tsv,text/plain" hidden onChange={(e) => { const f = e.target.files?.[0]; if (f) void loadFile(f); e.target.value = '' }} />
+          <button type="button" className="link" onClick={() => fileRef.current?.click()}>
+            Open list…
+          </button>
+          <input
+            ref={fileRef}
+            type="file"
+            accept=".txt,.csv,.tsv,text/plain"
+            hidden
+            onChange={(e) => {
+              const f = e.target.files?.[0]
+              if (f) void loadFile(f)
+              e.target.value = ''
+            }}
+          />
         </p>
         {fileNote && <p className="muted small">{fileNote}</p>}
         {!sum && s.parsed.hasNegatives && (
           <p className="note small" role="note">
-            Negative values: every value is shifted by +{formatShift(s.parsed.values)} so the smallest sleeps 0. The output shows the original numbers.
+            Negative values: every value is shifted by +{formatShift(s.parsed.values)} so the smallest sleeps 0. The
+            output shows the original numbers.
           </p>
         )}
         <ul id="token-errors" className="token-errors" aria-label="Bad values">
           {tokenErrors.slice(0, 50).map((e, i) => (
             <li key={i}>
-              <button type="button" className="token-error" onClick={() => selectToken(e)} title="select it in the list">
-                {e.position >= 0 ? <><b>value {e.position + 1}</b> <span className="muted">(chars {e.start + 1}–{e.end})</span>: {e.reason}</> : e.reason}
+              <button
+                type="button"
+                className="token-error"
+                onClick={() => selectToken(e)}
+                title="select it in the list"
+              >
+                {e.position >= 0 ? (
+                  <>
+                    <b>value {e.position + 1}</b>{' '}
+                    <span className="muted">
+                      (chars {e.start + 1}–{e.end})
+                    </span>
+                    : {e.reason}
+                  </>
+                ) : (
+                  e.reason
+                )}
               </button>
             </li>
           ))}
@@ -136,24 +191,65 @@ export function InputPanel({ modKey }: { modKey: string }) {
       <div className="row">
         <div className="field grow">
           <label htmlFor="preset">Preset</label>
-          <select id="preset" value={presetInfo ? s.preset : 'custom'} onChange={(e) => { if (e.target.value !== 'custom') act.applyPreset(e.target.value as PresetId) }}>
-            <option value="custom" disabled>custom</option>
-            {presetsFor(s.experiment).map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
+          <select
+            id="preset"
+            value={presetInfo ? s.preset : 'custom'}
+            onChange={(e) => {
+              if (e.target.value !== 'custom') act.applyPreset(e.target.value as PresetId)
+            }}
+          >
+            <option value="custom" disabled>
+              custom
+            </option>
+            {presetsFor(s.experiment).map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.label}
+              </option>
+            ))}
           </select>
         </div>
-        <button type="button" className="icon-button" disabled={!presetInfo?.generated} onClick={() => presetInfo && act.applyPreset(presetInfo.id)} title="generate again" aria-label="Generate again">↻</button>
+        <button
+          type="button"
+          className="icon-button"
+          disabled={!presetInfo?.generated}
+          onClick={() => presetInfo && act.applyPreset(presetInfo.id)}
+          title="generate again"
+          aria-label="Generate again"
+        >
+          ↻
+        </button>
       </div>
       {presetInfo && <p className="muted small preset-hint">{presetInfo.hint}</p>}
       <div className="row">
         <div className="field">
           <label htmlFor="n">N</label>
-          <input id="n" type="number" min={1} max={LIMITS.maxValues} step={1} value={s.n}
-            onChange={(e) => { const v = Math.round(Number(e.target.value)); if (v >= 1 && v <= LIMITS.maxValuesCeiling) act.setN(v) }} />
+          <input
+            id="n"
+            type="number"
+            min={1}
+            max={LIMITS.maxValues}
+            step={1}
+            value={s.n}
+            onChange={(e) => {
+              const v = Math.round(Number(e.target.value))
+              if (v >= 1 && v <= LIMITS.maxValuesCeiling) act.setN(v)
+            }}
+          />
         </div>
         <div className="field">
           <label htmlFor="max-value">Max value</label>
-          <input id="max-value" type="number" min={0} max={1e6} step={1} value={s.maxValue}
-            onChange={(e) => { const v = Math.round(Number(e.target.value)); if (v >= 0 && v <= 1e6) act.setMaxValue(v) }} />
+          <input
+            id="max-value"
+            type="number"
+            min={0}
+            max={1e6}
+            step={1}
+            value={s.maxValue}
+            onChange={(e) => {
+              const v = Math.round(Number(e.target.value))
+              if (v >= 0 && v <= 1e6) act.setMaxValue(v)
+            }}
+          />
         </div>
       </div>
 
@@ -161,40 +257,79 @@ export function InputPanel({ modKey }: { modKey: string }) {
         {sum ? (
           <div className="field grow">
             <label htmlFor="threads">Threads</label>
-            <input id="threads" type="number" min={THREADS_MIN} max={THREADS_MAX} step={1} value={s.threadsText}
-              placeholder={s.caps ? String(s.caps.cpus) : 'cores'} aria-describedby="mode-help"
-              onChange={(e) => act.setThreadsText(e.target.value)} />
+            <input
+              id="threads"
+              type="number"
+              min={THREADS_MIN}
+              max={THREADS_MAX}
+              step={1}
+              value={s.threadsText}
+              placeholder={s.caps ? String(s.caps.cpus) : 'cores'}
+              aria-describedby="mode-help"
+              onChange={(e) => act.setThreadsText(e.target.value)}
+            />
           </div>
         ) : (
           <div className="field grow">
             <label htmlFor="mode">Mode</label>
-            <select id="mode" value={s.mode} onChange={(e) => act.setMode(e.target.value as TimingMode)} aria-describedby="mode-help">
+            <select
+              id="mode"
+              value={s.mode}
+              onChange={(e) => act.setMode(e.target.value as TimingMode)}
+              aria-describedby="mode-help"
+            >
               {TIMING_MODES.map((m) => (
-                <option key={m} value={m} disabled={m === 'realtime' && realtimeDenied}>{m}</option>
+                <option key={m} value={m} disabled={m === 'realtime' && realtimeDenied}>
+                  {m}
+                </option>
               ))}
             </select>
           </div>
         )}
         <div className="field">
           <label htmlFor="unit">Unit (ms)</label>
-          <input id="unit" type="number" min={sum ? SUM_UNIT_MIN : UNIT_MIN} max={UNIT_MAX} step="any" value={s.unitText}
-            aria-describedby={sum ? 'unit-help' : undefined} onChange={(e) => act.setUnitText(e.target.value)} />
+          <input
+            id="unit"
+            type="number"
+            min={sum ? SUM_UNIT_MIN : UNIT_MIN}
+            max={UNIT_MAX}
+            step="any"
+            value={s.unitText}
+            aria-describedby={sum ? 'unit-help' : undefined}
+            onChange={(e) => act.setUnitText(e.target.value)}
+          />
         </div>
       </div>
       {sum && (
         <p id="unit-help" className="unit-help small">
-          Unit = <b>delay per element</b> each worker waits per value it adds, to watch the work being shared (0 = full speed).
+          Unit = <b>delay per element</b> each worker waits per value it adds, to watch the work being shared (0 = full
+          speed).
         </p>
       )}
       <p id="mode-help" className="muted small">
         {sum ? SUM_HELP : MODE_HELP[s.mode]}
-        {!sum && realtimeDenied && <><br /><span className="warn">realtime unavailable: {s.caps?.realtime.reason ?? 'not allowed on this machine'}</span></>}
+        {!sum && realtimeDenied && (
+          <>
+            <br />
+            <span className="warn">
+              realtime unavailable: {s.caps?.realtime.reason ?? 'not allowed on this machine'}
+            </span>
+          </>
+        )}
       </p>
 
       <div className="buttons">
-        <button type="button" className="primary" onClick={run} title={`${modKey}+Enter`}>Run</button>
-        <button type="button" onClick={() => void controller.cancel()} disabled={!active} title="Esc">Cancel</button>
-        {!sum && <button type="button" onClick={() => void controller.compareModes()} disabled={active || s.compareActive}>Compare modes</button>}
+        <button type="button" className="primary" onClick={run} title={`${modKey}+Enter`}>
+          Run
+        </button>
+        <button type="button" onClick={() => void controller.cancel()} disabled={!active} title="Esc">
+          Cancel
+        </button>
+        {!sum && (
+          <button type="button" onClick={() => void controller.compareModes()} disabled={active || s.compareActive}>
+            Compare modes
+          </button>
+        )}
       </div>
       <p className="muted small keys">{modKey}+Enter run · Esc cancel · Space play · , . step</p>
       <AlertBox />
@@ -209,16 +344,24 @@ const MODE_HELP: Record<TimingMode, string> = {
   realtime: 'scheduled plus SCHED_FIFO: the kernel wakes threads in deadline order.',
 }
 
-const SUM_HELP = 'Each worker sums one contiguous chunk; the partials are then folded into the total (integers exactly, decimals compensated).'
+const SUM_HELP =
+  'Each worker sums one contiguous chunk; the partials are then folded into the total (integers exactly, decimals compensated).'
 
 function renderMarks(text: string, errors: TokenError[]): ReactNode[] {
-  const spans = errors.filter((e) => e.position >= 0 && e.end > e.start).slice(0, MAX_MARKS).sort((a, b) => a.start - b.start)
+  const spans = errors
+    .filter((e) => e.position >= 0 && e.end > e.start)
+    .slice(0, MAX_MARKS)
+    .sort((a, b) => a.start - b.start)
   const out: ReactNode[] = []
   let at = 0
   spans.forEach((e, i) => {
     if (e.start < at) return
     out.push(text.slice(at, e.start))
-    out.push(<mark key={i} title={e.reason}>{text.slice(e.start, e.end)}</mark>)
+    out.push(
+      <mark key={i} title={e.reason}>
+        {text.slice(e.start, e.end)}
+      </mark>,
+    )
     at = e.end
   })
   out.push(text.slice(at))
@@ -229,8 +372,12 @@ function renderMarks(text: string, errors: TokenError[]): ReactNode[] {
 
 function summarize(values: number[], unitMs: number): string {
   if (!values.length) return 'no values'
-  let lo = Infinity, hi = -Infinity
-  for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v }
+  let lo = Infinity,
+    hi = -Infinity
+  for (const v of values) {
+    if (v < lo) lo = v
+    if (v > hi) hi = v
+  }
   const longest = (hi - Math.min(0, lo)) * unitMs
   return `${values.length.toLocaleString()} values · ${lo}..${hi} · longest sleep ${longest >= 1000 ? `${(longest / 1000).toPrecision(3)} s` : `${Number(longest.toPrecision(3))} ms`}`
 }
@@ -239,7 +386,8 @@ function summarizeSum(values: number[], unitMs: number, workers: number): string
   if (!values.length) return 'no values'
   const perThread = Math.ceil(values.length / workers)
   const ms = perThread * unitMs
-  const time = unitMs > 0 ? ` · about ${ms >= 1000 ? `${(ms / 1000).toPrecision(3)} s` : `${Number(ms.toPrecision(3))} ms`}` : ''
+  const time =
+    unitMs > 0 ? ` · about ${ms >= 1000 ? `${(ms / 1000).toPrecision(3)} s` : `${Number(ms.toPrecision(3))} ms`}` : ''
   return `${values.length.toLocaleString()} values · ${workers} ${workers === 1 ? 'chunk' : 'chunks'} of ≤ ${perThread.toLocaleString()}${time}`
 }
 

@@ -1,5 +1,14 @@
 import { useEffect, useRef } from 'react'
-import { aggregateLanes, laneOrder, laneSegments, LANE_STATE_COUNT, LANE_STATE_HINTS, LANE_STATE_NAMES, LaneState, type Aggregate } from '../model/lanes'
+import {
+  aggregateLanes,
+  laneOrder,
+  laneSegments,
+  LANE_STATE_COUNT,
+  LANE_STATE_HINTS,
+  LANE_STATE_NAMES,
+  LaneState,
+  type Aggregate,
+} from '../model/lanes'
 import { formatNs } from '../model/playback'
 import { isActive, type HighlightRange } from '../model/store'
 import { clampWindow, fitWindow, pan, ticks, zoom, type TimeWindow } from '../model/timeAxis'
@@ -32,7 +41,7 @@ const AGG_LUT: Uint32Array = (() => {
     for (let share = 0; share < 256; share++) {
       const k = s === LaneState.Empty ? 0 : 0.45 + 0.55 * (share / 255)
       const c = [0, 1, 2].map((i) => Math.round(bg[i] + (STATE_RGB[s * 3 + i] - bg[i]) * k))
-      lut[(s << 8) | share] = (0xff << 24 >>> 0) + (c[2] << 16) + (c[1] << 8) + c[0]
+      lut[(s << 8) | share] = ((0xff << 24) >>> 0) + (c[2] << 16) + (c[1] << 8) + c[0]
     }
   }
   return lut
@@ -64,14 +73,31 @@ interface Memo {
 export function LanesView() {
   const services = useServices()
   const { controller, playhead, store, raf } = services
-  const ui = useApp((s) => ({ sortByValue: s.sortByValue, highlight: s.highlight, phase: s.phase, experiment: s.request?.experiment ?? s.experiment }))
+  const ui = useApp((s) => ({
+    sortByValue: s.sortByValue,
+    highlight: s.highlight,
+    phase: s.phase,
+    experiment: s.request?.experiment ?? s.experiment,
+  }))
   const uiRef = useRef(ui)
   uiRef.current = ui
   const tooltipRef = useRef<HTMLDivElement>(null)
   const memo = useRef<Memo>({
-    key: '', order: new Uint32Array(0), orderKey: '', agg: null, aggKey: '', aggAt: 0, aggWindow: { t0: 0, t1: 1 },
-    aggCanvas: null, rowMarks: null, rowMarksKey: '', seg: new Float64Array(30), window: { t0: 0, t1: 1 }, fitted: true,
-    lastSpan: [0, 1], layout: { left: GUTTER, top: AXIS_H, plotW: 1, lanesH: 1, laneH: 1, aggregated: false, n: 0 },
+    key: '',
+    order: new Uint32Array(0),
+    orderKey: '',
+    agg: null,
+    aggKey: '',
+    aggAt: 0,
+    aggWindow: { t0: 0, t1: 1 },
+    aggCanvas: null,
+    rowMarks: null,
+    rowMarksKey: '',
+    seg: new Float64Array(30),
+    window: { t0: 0, t1: 1 },
+    fitted: true,
+    lastSpan: [0, 1],
+    layout: { left: GUTTER, top: AXIS_H, plotW: 1, lanesH: 1, laneH: 1, aggregated: false, n: 0 },
   })
   const viewVersion = useRef(0)
 
@@ -109,7 +135,10 @@ export function LanesView() {
     ctx.fillStyle = THEME.bg
     ctx.fillRect(0, 0, width, height)
     const n = d.threads
-    const left = GUTTER, top = AXIS_H, plotW = Math.max(10, width - GUTTER - 10), lanesH = Math.max(10, height - AXIS_H - 6)
+    const left = GUTTER,
+      top = AXIS_H,
+      plotW = Math.max(10, width - GUTTER - 10),
+      lanesH = Math.max(10, height - AXIS_H - 6)
     const laneH = n ? Math.min(MAX_LANE_H, lanesH / n) : 0
     const aggregated = n > 0 && laneH < MIN_LANE_H
     m.layout = { left, top, plotW, lanesH, laneH, aggregated, n }
@@ -123,15 +152,25 @@ export function LanesView() {
       ctx.textBaseline = 'middle'
       const phase = uiRef.current.phase
       ctx.fillText(
-        !n ? 'Thread lanes appear here: one row per thread, coloured by what it is doing.'
-          : phase === 'failed' ? 'The run did not start.'
-            : phase === 'cancelled' || phase === 'finished' ? 'No events were recorded.'
+        !n
+          ? 'Thread lanes appear here: one row per thread, coloured by what it is doing.'
+          : phase === 'failed'
+            ? 'The run did not start.'
+            : phase === 'cancelled' || phase === 'finished'
+              ? 'No events were recorded.'
               : 'Waiting for the first events…',
-        left, top + 40)
+        left,
+        top + 40,
+      )
       return false
     }
     const end = live ? d.maxT : m.lastSpan[1]
-    const isLit = highlight ? (wk: number) => { const l = t.woke[wk] - t.deadline[wk]; return l >= highlight.lo && l < highlight.hi } : null
+    const isLit = highlight
+      ? (wk: number) => {
+          const l = t.woke[wk] - t.deadline[wk]
+          return l >= highlight.lo && l < highlight.hi
+        }
+      : null
 
     let pending = false
     ctx.save()
@@ -151,7 +190,8 @@ export function LanesView() {
           if (isLit) ctx.globalAlpha = isLit(wk) ? 1 : 0.25
           for (let i = 0; i < k; i++) {
             if (seg[i * 3 + 2] !== s) continue
-            const x0 = X(seg[i * 3]), x1 = X(seg[i * 3 + 1])
+            const x0 = X(seg[i * 3]),
+              x1 = X(seg[i * 3 + 1])
             if (x1 < left || x0 > left + plotW) continue
             ctx.fillRect(x0, y + gap / 2, Math.max(1, x1 - x0), laneH - gap)
           }
@@ -205,7 +245,10 @@ export function LanesView() {
     ctx.fillRect(0, 0, width, height)
     const chunks = sum.count
     const n = chunks ? chunks + 1 : 0
-    const left = GUTTER, top = AXIS_H, plotW = Math.max(10, width - GUTTER - 10), lanesH = Math.max(10, height - AXIS_H - 6)
+    const left = GUTTER,
+      top = AXIS_H,
+      plotW = Math.max(10, width - GUTTER - 10),
+      lanesH = Math.max(10, height - AXIS_H - 6)
     const laneH = n ? Math.min(SUM_MAX_LANE_H, lanesH / n) : 0
     m.layout = { left, top, plotW, lanesH, laneH, aggregated: false, n }
     const w = m.window
@@ -218,11 +261,16 @@ export function LanesView() {
       ctx.textBaseline = 'middle'
       const phase = uiRef.current.phase
       ctx.fillText(
-        !n && !live ? 'Worker lanes appear here: one per thread, filling as it sums its chunk, then the combine step.'
-          : phase === 'failed' ? 'The run did not start.'
-            : phase === 'cancelled' || phase === 'finished' ? 'No events were recorded.'
+        !n && !live
+          ? 'Worker lanes appear here: one per thread, filling as it sums its chunk, then the combine step.'
+          : phase === 'failed'
+            ? 'The run did not start.'
+            : phase === 'cancelled' || phase === 'finished'
+              ? 'No events were recorded.'
               : 'Waiting for the first events…',
-        left, top + 40)
+        left,
+        top + 40,
+      )
       return
     }
     const end = live ? d.maxT : m.lastSpan[1]
@@ -234,11 +282,15 @@ export function LanesView() {
     ctx.rect(left, top, plotW, lanesH)
     ctx.clip()
     for (let c = 0; c < chunks; c++) {
-      const y = top + c * laneH + gap / 2, h = Math.max(1, laneH - gap)
+      const y = top + c * laneH + gap / 2,
+        h = Math.max(1, laneH - gap)
       const k = sum.segments(c, end, cancelled, seg)
       for (let i = 0; i < k; i++) {
-        const a = seg[i * 3], b = seg[i * 3 + 1], state = seg[i * 3 + 2]
-        const x0 = X(a), x1 = X(b)
+        const a = seg[i * 3],
+          b = seg[i * 3 + 1],
+          state = seg[i * 3 + 2]
+        const x0 = X(a),
+          x1 = X(b)
         if (x1 < left || x0 > left + plotW) continue
         ctx.fillStyle = state === ChunkState.Summing ? CHUNK_TRACK : CHUNK_COLORS[state]
         ctx.fillRect(x0, y, Math.max(1, x1 - x0), h)
@@ -251,7 +303,8 @@ export function LanesView() {
     ctx.lineWidth = 1
     ctx.beginPath()
     for (const fold of sum.folds) {
-      const c = fold.chunk, done = sum.done[c]
+      const c = fold.chunk,
+        done = sum.done[c]
       if (!(done === done)) continue
       ctx.moveTo(X(done), top + c * laneH + laneH / 2)
       ctx.lineTo(X(fold.t), yc + laneH / 2)
@@ -260,7 +313,8 @@ export function LanesView() {
     const runStart = sum.firstStart()
     const kc = sum.combineSegments(runStart, end, seg)
     for (let i = 0; i < kc; i++) {
-      const x0 = X(seg[i * 3]), x1 = X(seg[i * 3 + 1])
+      const x0 = X(seg[i * 3]),
+        x1 = X(seg[i * 3 + 1])
       ctx.fillStyle = COMBINE_COLORS[seg[i * 3 + 2]]
       ctx.fillRect(x0, yc + gap / 2, Math.max(2, x1 - x0), Math.max(1, laneH - gap))
     }
@@ -285,10 +339,12 @@ export function LanesView() {
       }
       for (let c = 0; c < chunks; c++) {
         const done = sum.done[c]
-        if (done === done) label(`= ${formatTotal(sum.partial[c])}`, X(done), top + c * laneH + laneH / 2, THEME.text, '#0d0f13')
+        if (done === done)
+          label(`= ${formatTotal(sum.partial[c])}`, X(done), top + c * laneH + laneH / 2, THEME.text, '#0d0f13')
       }
       const last = sum.folds[sum.folds.length - 1]
-      if (last && sum.folds.length >= chunks) label(`Σ ${formatTotal(last.total)}`, X(last.t), yc + laneH / 2, '#c9f5da', '#c9f5da')
+      if (last && sum.folds.length >= chunks)
+        label(`Σ ${formatTotal(last.total)}`, X(last.t), yc + laneH / 2, '#c9f5da', '#c9f5da')
     }
     ctx.restore()
     // gutter
@@ -308,12 +364,21 @@ export function LanesView() {
   }
 
   /** The area under chunk c's progress steps between a and b: the bar fills as values are added. */
-  function drawProgressFill(ctx: CanvasRenderingContext2D, c: number, a: number, b: number, y: number, h: number, X: (t: number) => number) {
+  function drawProgressFill(
+    ctx: CanvasRenderingContext2D,
+    c: number,
+    a: number,
+    b: number,
+    y: number,
+    h: number,
+    X: (t: number) => number,
+  ) {
     const sum = controller.data.sum
     const len = sum.length[c]
     if (!(len > 0)) return
     const bottom = y + h
-    const times = sum.progT[c], done = sum.progN[c]
+    const times = sum.progT[c],
+      done = sum.progN[c]
     ctx.fillStyle = CHUNK_COLORS[ChunkState.Summing]
     ctx.beginPath()
     ctx.moveTo(X(a), bottom)
@@ -321,7 +386,10 @@ export function LanesView() {
     for (let i = 0; i < times.length; i++) {
       const t = times[i]
       if (t > b) break
-      if (t < a) { level = done[i] / len; continue }
+      if (t < a) {
+        level = done[i] / len
+        continue
+      }
       ctx.lineTo(X(t), bottom - level * h)
       level = Math.min(1, done[i] / len)
       ctx.lineTo(X(t), bottom - level * h)
@@ -336,7 +404,15 @@ export function LanesView() {
     ctx.fill()
   }
 
-  function drawAxis(ctx: CanvasRenderingContext2D, w: TimeWindow, left: number, plotW: number, height: number, withTicks: boolean, title = 'THREADS') {
+  function drawAxis(
+    ctx: CanvasRenderingContext2D,
+    w: TimeWindow,
+    left: number,
+    plotW: number,
+    height: number,
+    withTicks: boolean,
+    title = 'THREADS',
+  ) {
     ctx.fillStyle = '#14171d'
     ctx.fillRect(0, 0, left + plotW + 10, AXIS_H)
     ctx.font = '10.5px ui-monospace, monospace'
@@ -359,10 +435,20 @@ export function LanesView() {
     ctx.fillRect(0, AXIS_H - 1, left + plotW + 10, 1)
   }
 
-  function drawAggregate(ctx: CanvasRenderingContext2D, f: CanvasFrame, live: boolean, end: number, left: number, top: number, plotW: number, lanesH: number): boolean {
+  function drawAggregate(
+    ctx: CanvasRenderingContext2D,
+    f: CanvasFrame,
+    live: boolean,
+    end: number,
+    left: number,
+    top: number,
+    plotW: number,
+    lanesH: number,
+  ): boolean {
     const d = controller.data
     const m = memo.current
-    const rows = Math.max(1, Math.floor(lanesH)), cols = Math.max(1, Math.floor(plotW))
+    const rows = Math.max(1, Math.floor(lanesH)),
+      cols = Math.max(1, Math.floor(plotW))
     const w = m.window
     const aggKey = `${rows}x${cols}|${w.t0}|${w.t1}|${m.orderKey}|${d.finished}|${d.version}`
     let pending = false
@@ -370,7 +456,10 @@ export function LanesView() {
       const sizeChanged = !m.agg || m.agg.rows !== rows || m.agg.cols !== cols
       // while live, recompute a few times a second and stretch the last image in between
       if (!live || sizeChanged || f.now - m.aggAt >= LIVE_AGG_MS) {
-        m.agg = aggregateLanes({ table: d.table, order: m.order, rows, cols, t0: w.t0, t1: w.t1, end }, m.agg ?? undefined)
+        m.agg = aggregateLanes(
+          { table: d.table, order: m.order, rows, cols, t0: w.t0, t1: w.t1, end },
+          m.agg ?? undefined,
+        )
         m.aggKey = aggKey
         m.aggAt = f.now
         m.aggWindow = { ...w }
@@ -394,7 +483,10 @@ export function LanesView() {
     const agg = m.agg!
     if (!m.aggCanvas) m.aggCanvas = document.createElement('canvas')
     const c = m.aggCanvas
-    if (c.width !== agg.cols || c.height !== agg.rows) { c.width = agg.cols; c.height = agg.rows }
+    if (c.width !== agg.cols || c.height !== agg.rows) {
+      c.width = agg.cols
+      c.height = agg.rows
+    }
     const g = c.getContext('2d')!
     const img = g.createImageData(agg.cols, agg.rows)
     const px = new Uint32Array(img.data.buffer)
@@ -404,7 +496,15 @@ export function LanesView() {
     g.putImageData(img, 0, 0)
   }
 
-  function drawAggregateHighlights(ctx: CanvasRenderingContext2D, isLit: (w: number) => boolean, left: number, top: number, plotW: number, lanesH: number, X: (t: number) => number) {
+  function drawAggregateHighlights(
+    ctx: CanvasRenderingContext2D,
+    isLit: (w: number) => boolean,
+    left: number,
+    top: number,
+    plotW: number,
+    lanesH: number,
+    X: (t: number) => number,
+  ) {
     const d = controller.data
     const m = memo.current
     const n = m.order.length
@@ -415,12 +515,21 @@ export function LanesView() {
       const wk = m.order[lane]
       if (!isLit(wk)) continue
       const y = top + (lane * lanesH) / n
-      const x0 = X(d.table.deadline[wk]), x1 = X(d.table.woke[wk])
+      const x0 = X(d.table.deadline[wk]),
+        x1 = X(d.table.woke[wk])
       ctx.fillRect(x0, Math.floor(y), Math.max(2, x1 - x0), 1)
     }
   }
 
-  function drawGutter(ctx: CanvasRenderingContext2D, laneH: number, aggregated: boolean, top: number, lanesH: number, n: number, isLit: ((w: number) => boolean) | null) {
+  function drawGutter(
+    ctx: CanvasRenderingContext2D,
+    laneH: number,
+    aggregated: boolean,
+    top: number,
+    lanesH: number,
+    n: number,
+    isLit: ((w: number) => boolean) | null,
+  ) {
     const d = controller.data
     const m = memo.current
     ctx.fillStyle = '#14171d'
@@ -444,7 +553,9 @@ export function LanesView() {
       }
       if (isLit) {
         ctx.fillStyle = THEME.highlight
-        for (let lane = 0; lane < n; lane++) if (isLit(m.order[lane])) ctx.fillRect(GUTTER - 7, top + Math.floor((lane * lanesH) / n), 4, Math.max(1, lanesH / n))
+        for (let lane = 0; lane < n; lane++)
+          if (isLit(m.order[lane]))
+            ctx.fillRect(GUTTER - 7, top + Math.floor((lane * lanesH) / n), 4, Math.max(1, lanesH / n))
       }
     }
     ctx.textAlign = 'left'
@@ -461,7 +572,9 @@ export function LanesView() {
       const m = memo.current
       const L = m.layout
       const d = controller.data
-      const overlay = overlayRef.current, line = lineRef.current, future = futureRef.current
+      const overlay = overlayRef.current,
+        line = lineRef.current,
+        future = futureRef.current
       if (!overlay || !line || !future) return false
       const live = isActive(uiRef.current.phase)
       const w = m.window
@@ -528,7 +641,8 @@ export function LanesView() {
       if (drag && !drag.moved) {
         const r = canvas.getBoundingClientRect()
         const x = e.clientX - r.left
-        if (x >= m.layout.left) seek(services, m.window.t0 + ((x - m.layout.left) / m.layout.plotW) * (m.window.t1 - m.window.t0))
+        if (x >= m.layout.left)
+          seek(services, m.window.t0 + ((x - m.layout.left) / m.layout.plotW) * (m.window.t1 - m.window.t0))
       }
       drag = null
     }
@@ -544,17 +658,23 @@ export function LanesView() {
       e.preventDefault()
       e.stopPropagation()
     }
-    const onLeave = () => { if (tooltipRef.current) tooltipRef.current.hidden = true }
+    const onLeave = () => {
+      if (tooltipRef.current) tooltipRef.current.hidden = true
+    }
     // passive: false so the wheel handler may preventDefault (zoom instead of scrolling the page)
-    return listen(canvas, {
-      wheel: onWheel,
-      pointerdown: onDown,
-      pointermove: onMove,
-      pointerup: onUp,
-      pointerleave: onLeave,
-      keydown: onKey,
-      dblclick: fit,
-    }, { passive: false })
+    return listen(
+      canvas,
+      {
+        wheel: onWheel,
+        pointerdown: onDown,
+        pointermove: onMove,
+        pointerup: onUp,
+        pointerleave: onLeave,
+        keydown: onKey,
+        dblclick: fit,
+      },
+      { passive: false },
+    )
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [raf, services])
 
@@ -588,8 +708,15 @@ export function LanesView() {
     const d = controller.data
     const L = m.layout
     const r = canvas.getBoundingClientRect()
-    const x = e.clientX - r.left, y = e.clientY - r.top
-    if (!L.n || x < L.left || y < L.top || y > L.top + (L.aggregated ? L.lanesH : L.laneH * L.n) || d.eventCount === 0) {
+    const x = e.clientX - r.left,
+      y = e.clientY - r.top
+    if (
+      !L.n ||
+      x < L.left ||
+      y < L.top ||
+      y > L.top + (L.aggregated ? L.lanesH : L.laneH * L.n) ||
+      d.eventCount === 0
+    ) {
       tip.hidden = true
       return
     }
@@ -598,11 +725,15 @@ export function LanesView() {
     const lines: string[] = []
     if (d.experiment === 'parallel-sum') {
       const lane = Math.floor((y - L.top) / L.laneH)
-      if (lane < 0 || lane >= L.n) { tip.hidden = true; return }
+      if (lane < 0 || lane >= L.n) {
+        tip.hidden = true
+        return
+      }
       sumTooltip(lines, lane, tt, end)
       tip.textContent = lines.join('\n')
       tip.hidden = false
-      const tw = tip.offsetWidth, th = tip.offsetHeight
+      const tw = tip.offsetWidth,
+        th = tip.offsetHeight
       tip.style.left = `${Math.min(r.width - tw - 4, x + 14)}px`
       tip.style.top = `${Math.min(r.height - th - 4, y + 14)}px`
       return
@@ -610,19 +741,31 @@ export function LanesView() {
     let lane: number
     if (L.aggregated) {
       const row = Math.floor(y - L.top)
-      const first = Math.floor((row * L.n) / L.lanesH), last = Math.max(first + 1, Math.floor(((row + 1) * L.n) / L.lanesH))
+      const first = Math.floor((row * L.n) / L.lanesH),
+        last = Math.max(first + 1, Math.floor(((row + 1) * L.n) / L.lanesH))
       const counts = new Array(LANE_STATE_COUNT).fill(0)
       for (let l = first; l < last && l < L.n; l++) counts[stateAt(d, m.order[l], tt, end)]++
       const count = Math.min(L.n, last) - first
-      lines.push(count > 1
-        ? `lanes ${(first + 1).toLocaleString()}–${Math.min(L.n, last).toLocaleString()} of ${L.n.toLocaleString()} (${count} per pixel row)`
-        : `lane ${(first + 1).toLocaleString()} of ${L.n.toLocaleString()} (lanes thinner than a pixel row)`)
-      lines.push(`at ${formatNs(tt, 4)}: ` + counts.map((c, s) => (c && s ? `${c} ${LANE_STATE_NAMES[s as LaneState]}` : '')).filter(Boolean).join(', '))
+      lines.push(
+        count > 1
+          ? `lanes ${(first + 1).toLocaleString()}–${Math.min(L.n, last).toLocaleString()} of ${L.n.toLocaleString()} (${count} per pixel row)`
+          : `lane ${(first + 1).toLocaleString()} of ${L.n.toLocaleString()} (lanes thinner than a pixel row)`,
+      )
+      lines.push(
+        `at ${formatNs(tt, 4)}: ` +
+          counts
+            .map((c, s) => (c && s ? `${c} ${LANE_STATE_NAMES[s as LaneState]}` : ''))
+            .filter(Boolean)
+            .join(', '),
+      )
       lane = first
     } else {
       lane = Math.floor((y - L.top) / L.laneH)
     }
-    if (lane < 0 || lane >= L.n) { tip.hidden = true; return }
+    if (lane < 0 || lane >= L.n) {
+      tip.hidden = true
+      return
+    }
     const wk = m.order[lane]
     const t = d.table
     const late = t.woke[wk] - t.deadline[wk]
@@ -633,7 +776,8 @@ export function LanesView() {
     if (!L.aggregated) lines.push(`at ${formatNs(tt, 4)}: ${LANE_STATE_NAMES[stateAt(d, wk, tt, end)]}`)
     tip.textContent = lines.join('\n')
     tip.hidden = false
-    const tw = tip.offsetWidth, th = tip.offsetHeight
+    const tw = tip.offsetWidth,
+      th = tip.offsetHeight
     tip.style.left = `${Math.min(r.width - tw - 4, x + 14)}px`
     tip.style.top = `${Math.min(r.height - th - 4, y + 14)}px`
   }
@@ -643,15 +787,22 @@ export function LanesView() {
     const cancelled = store.getState().phase === 'cancelled'
     if (lane < sum.count) {
       const c = lane
-      const len = sum.length[c], done = sum.progressAt(c, tt)
+      const len = sum.length[c],
+        done = sum.progressAt(c, tt)
       lines.push(`chunk ${c} · ${formatTotal(len)} values`)
-      lines.push(`started ${formatNs(sum.start[c], 4)} · done ${formatNs(sum.done[c], 4)} (took ${formatNs(sum.done[c] - sum.start[c])})`)
+      lines.push(
+        `started ${formatNs(sum.start[c], 4)} · done ${formatNs(sum.done[c], 4)} (took ${formatNs(sum.done[c] - sum.start[c])})`,
+      )
       lines.push(`partial ${formatTotal(sum.partial[c])} · folded at ${formatNs(sum.combined[c], 4)}`)
       const pct = len > 0 ? ` (${Math.round((100 * done) / len)}%)` : ''
-      lines.push(`at ${formatNs(tt, 4)}: ${formatTotal(done)} / ${formatTotal(len)} done${pct} · ${CHUNK_STATE_NAMES[sum.stateAt(c, tt, end, cancelled)]}`)
+      lines.push(
+        `at ${formatNs(tt, 4)}: ${formatTotal(done)} / ${formatTotal(len)} done${pct} · ${CHUNK_STATE_NAMES[sum.stateAt(c, tt, end, cancelled)]}`,
+      )
     } else {
       lines.push(`combine · ${sum.folds.length} of ${sum.count} partials folded`)
-      lines.push(`at ${formatNs(tt, 4)}: ${COMBINE_STATE_NAMES[sum.combineStateAt(tt, sum.firstStart())]} · ${sum.foldedAt(tt)} folded · running total ${formatTotal(sum.totalAt(tt))}`)
+      lines.push(
+        `at ${formatNs(tt, 4)}: ${COMBINE_STATE_NAMES[sum.combineStateAt(tt, sum.firstStart())]} · ${sum.foldedAt(tt)} folded · running total ${formatTotal(sum.totalAt(tt))}`,
+      )
     }
   }
 
@@ -669,34 +820,73 @@ export function LanesView() {
         {ui.experiment === 'parallel-sum' ? (
           <ul className="legend" aria-label="Lane states">
             {CHUNK_LEGEND.map((s) => (
-              <li key={s.label} title={s.hint}><span className="swatch" style={{ background: s.color }} />{s.label}</li>
+              <li key={s.label} title={s.hint}>
+                <span className="swatch" style={{ background: s.color }} />
+                {s.label}
+              </li>
             ))}
-            <li title="the instant a partial is folded into the total"><span className="swatch tick" />fold</li>
+            <li title="the instant a partial is folded into the total">
+              <span className="swatch tick" />
+              fold
+            </li>
           </ul>
         ) : (
           <ul className="legend" aria-label="Lane states">
             {LEGEND_STATES.map((s) => (
-              <li key={s} title={LANE_STATE_HINTS[s]}><span className="swatch" style={{ background: STATE_COLORS[s] }} />{LANE_STATE_NAMES[s]}</li>
+              <li key={s} title={LANE_STATE_HINTS[s]}>
+                <span className="swatch" style={{ background: STATE_COLORS[s] }} />
+                {LANE_STATE_NAMES[s]}
+              </li>
             ))}
-            <li title="the instant the thread should wake"><span className="swatch tick" />deadline</li>
+            <li title="the instant the thread should wake">
+              <span className="swatch tick" />
+              deadline
+            </li>
           </ul>
         )}
         <div className="lanes-tools">
           {ui.experiment !== 'parallel-sum' && (
-            <button type="button" aria-pressed={ui.sortByValue} onClick={() => store.getState().setSortByValue(!ui.sortByValue)} title="Lanes sorted by value when on, in spawn order when off">
+            <button
+              type="button"
+              aria-pressed={ui.sortByValue}
+              onClick={() => store.getState().setSortByValue(!ui.sortByValue)}
+              title="Lanes sorted by value when on, in spawn order when off"
+            >
               Sort by value
             </button>
           )}
-          <button type="button" onClick={() => zoomBy(0.7)} aria-label="Zoom in" title="Zoom in (+)">+</button>
-          <button type="button" onClick={() => zoomBy(1 / 0.7)} aria-label="Zoom out" title="Zoom out (−)">−</button>
-          <button type="button" onClick={fit} title="Fit the whole run (0)">Fit</button>
-          {ui.highlight && <button type="button" className="chip-button" onClick={() => store.getState().setHighlight(null)} title="Clear the highlight">lateness {ui.highlight.label} ✕</button>}
+          <button type="button" onClick={() => zoomBy(0.7)} aria-label="Zoom in" title="Zoom in (+)">
+            +
+          </button>
+          <button type="button" onClick={() => zoomBy(1 / 0.7)} aria-label="Zoom out" title="Zoom out (−)">
+            −
+          </button>
+          <button type="button" onClick={fit} title="Fit the whole run (0)">
+            Fit
+          </button>
+          {ui.highlight && (
+            <button
+              type="button"
+              className="chip-button"
+              onClick={() => store.getState().setHighlight(null)}
+              title="Clear the highlight"
+            >
+              lateness {ui.highlight.label} ✕
+            </button>
+          )}
         </div>
       </div>
       <div className="lanes-canvas-wrap">
-        <canvas ref={canvasRef} tabIndex={0} role="img" aria-label={ui.experiment === 'parallel-sum'
-          ? 'Thread lanes: one per worker filling with its chunk’s progress, then the combine step; wheel or + − to zoom, drag or ← → to pan, click to move the playhead'
-          : 'Thread lanes: wheel or + − to zoom, drag or ← → to pan, click to move the playhead'} />
+        <canvas
+          ref={canvasRef}
+          tabIndex={0}
+          role="img"
+          aria-label={
+            ui.experiment === 'parallel-sum'
+              ? 'Thread lanes: one per worker filling with its chunk’s progress, then the combine step; wheel or + − to zoom, drag or ← → to pan, click to move the playhead'
+              : 'Thread lanes: wheel or + − to zoom, drag or ← → to pan, click to move the playhead'
+          }
+        />
         <div ref={overlayRef} className="lanes-overlay" aria-hidden="true">
           <div ref={futureRef} className="future" />
           <div ref={lineRef} className="playhead-line" />

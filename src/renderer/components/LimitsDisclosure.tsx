@@ -15,7 +15,10 @@ export function LimitsDisclosure() {
         {describeLimits(limits).map((line) => (
           <div key={line.label} className="limit">
             <dt>{line.label}</dt>
-            <dd><b>{line.value}</b>{line.hint && <span className="muted"> · {line.hint}</span>}</dd>
+            <dd>
+              <b>{line.value}</b>
+              {line.hint && <span className="muted"> · {line.hint}</span>}
+            </dd>
           </div>
         ))}
       </dl>

@@ -1,6 +1,17 @@
 import { useEffect, useRef, useState } from 'react'
 import { formatDurationNs } from '../../shared/stats'
-import { buildLockModel, depthAt, depthColumns, episodeOf, grantsIn, holderAt, holderColumns, type DepthColumns, type HolderColumns, type LockModel } from '../model/lock'
+import {
+  buildLockModel,
+  depthAt,
+  depthColumns,
+  episodeOf,
+  grantsIn,
+  holderAt,
+  holderColumns,
+  type DepthColumns,
+  type HolderColumns,
+  type LockModel,
+} from '../model/lock'
 import { formatNs } from '../model/playback'
 import { isActive } from '../model/store'
 import { clampWindow, fitWindow, pan, ticks, zoom, type TimeWindow } from '../model/timeAxis'
@@ -52,8 +63,16 @@ export function LockView() {
   const [model, setModel] = useState<LockModel | null>(null)
   const tooltipRef = useRef<HTMLDivElement>(null)
   const memo = useRef<Memo>({
-    runId: -2, version: -1, builtAt: 0, model: null, window: { t0: 0, t1: 1 }, fitted: true, key: '',
-    depth: undefined, holders: undefined, layout: { left: GUTTER, plotW: 1, depthTop: 0, depthH: 1 },
+    runId: -2,
+    version: -1,
+    builtAt: 0,
+    model: null,
+    window: { t0: 0, t1: 1 },
+    fitted: true,
+    key: '',
+    depth: undefined,
+    holders: undefined,
+    layout: { left: GUTTER, plotW: 1, depthTop: 0, depthH: 1 },
   })
   const viewVersion = useRef(0)
 
@@ -93,7 +112,8 @@ export function LockView() {
     const d = controller.data
     ctx.fillStyle = THEME.bg
     ctx.fillRect(0, 0, width, height)
-    const left = GUTTER, plotW = Math.max(10, width - GUTTER - 10)
+    const left = GUTTER,
+      plotW = Math.max(10, width - GUTTER - 10)
     const depthTop = LANE_TOP + LANE_H + ARROW_H + 6
     const depthH = Math.max(20, height - depthTop - 8)
     m.layout = { left, plotW, depthTop, depthH }
@@ -113,9 +133,14 @@ export function LockView() {
       ctx.font = '13px system-ui, sans-serif'
       const phase = uiRef.current.phase
       ctx.fillText(
-        d.threads === 0 && !isActive(phase) ? 'The lock view shows the shared mutex of a sleep-sort run: run one first.'
-          : isActive(phase) ? 'Waiting for the first lock acquisition…' : 'No thread took the lock in this run.',
-        left, LANE_TOP + LANE_H / 2)
+        d.threads === 0 && !isActive(phase)
+          ? 'The lock view shows the shared mutex of a sleep-sort run: run one first.'
+          : isActive(phase)
+            ? 'Waiting for the first lock acquisition…'
+            : 'No thread took the lock in this run.',
+        left,
+        LANE_TOP + LANE_H / 2,
+      )
       return
     }
     ctx.save()
@@ -143,11 +168,16 @@ export function LockView() {
       }
       ctx.fillStyle = THEME.muted
       ctx.font = '10.5px system-ui, sans-serif'
-      ctx.fillText(`${visible.toLocaleString()} grants in view: zoom in for holders and handoffs`, left + 4, LANE_TOP - 8)
+      ctx.fillText(
+        `${visible.toLocaleString()} grants in view: zoom in for holders and handoffs`,
+        left + 4,
+        LANE_TOP - 8,
+      )
     } else {
       ctx.font = '10.5px ui-monospace, monospace'
       for (let g = g0; g < g1; g++) {
-        const x0 = X(lm.acquired[g]), x1 = X(lm.released[g])
+        const x0 = X(lm.acquired[g]),
+          x1 = X(lm.released[g])
         const wpx = Math.max(2, x1 - x0)
         ctx.fillStyle = colorOf(g)
         ctx.fillRect(x0, LANE_TOP, wpx, LANE_H)
@@ -179,7 +209,8 @@ export function LockView() {
       const yb = LANE_TOP + LANE_H
       for (let g = Math.max(1, g0); g < g1; g++) {
         if (!lm.handoff[g]) continue
-        const xr = X(lm.released[g - 1]), xa = X(lm.acquired[g])
+        const xr = X(lm.released[g - 1]),
+          xa = X(lm.acquired[g])
         if (xa - xr < 3) {
           ctx.fillRect(xr, yb + 2, Math.max(1, xa - xr), 2)
           continue
@@ -207,7 +238,18 @@ export function LockView() {
   }
 
   /** The waiting threads: one row each when they fit, else the queue depth per pixel column. */
-  function drawQueue(ctx: CanvasRenderingContext2D, lm: LockModel, left: number, plotW: number, top: number, h: number, X: (t: number) => number, g0: number, g1: number, colorOf: (g: number) => string) {
+  function drawQueue(
+    ctx: CanvasRenderingContext2D,
+    lm: LockModel,
+    left: number,
+    plotW: number,
+    top: number,
+    h: number,
+    X: (t: number) => number,
+    g0: number,
+    g1: number,
+    colorOf: (g: number) => string,
+  ) {
     const m = memo.current
     const w = m.window
     const cols = Math.max(1, Math.floor(plotW))
@@ -231,11 +273,16 @@ export function LockView() {
       ctx.textBaseline = 'middle'
       ctx.font = '9.5px ui-monospace, monospace'
       for (const g of order) {
-        const a = lm.arrival[g], q = lm.acquired[g]
+        const a = lm.arrival[g],
+          q = lm.acquired[g]
         let row = rowEnd.findIndex((e) => e <= a)
-        if (row < 0) { row = rowEnd.length; rowEnd.push(q) } else rowEnd[row] = q
+        if (row < 0) {
+          row = rowEnd.length
+          rowEnd.push(q)
+        } else rowEnd[row] = q
         const y = top + 2 + row * ROW_H
-        const x0 = X(a), x1 = X(q)
+        const x0 = X(a),
+          x1 = X(q)
         ctx.fillStyle = WAIT_COLOR
         ctx.fillRect(x0, y, Math.max(1.5, x1 - x0), ROW_H - 3)
         ctx.fillStyle = colorOf(g)
@@ -268,11 +315,24 @@ export function LockView() {
     ctx.fillStyle = THEME.muted
     ctx.font = '10.5px ui-monospace, monospace'
     ctx.textBaseline = 'top'
-    ctx.fillText(peak > 0 ? `${peak.toLocaleString()} waiting at most (per pixel: max shaded, mean line)` : 'nobody waited in this span', left + 4, top + 2)
+    ctx.fillText(
+      peak > 0
+        ? `${peak.toLocaleString()} waiting at most (per pixel: max shaded, mean line)`
+        : 'nobody waited in this span',
+      left + 4,
+      top + 2,
+    )
     ctx.textBaseline = 'middle'
   }
 
-  function drawAxis(ctx: CanvasRenderingContext2D, w: TimeWindow, left: number, plotW: number, height: number, withTicks: boolean) {
+  function drawAxis(
+    ctx: CanvasRenderingContext2D,
+    w: TimeWindow,
+    left: number,
+    plotW: number,
+    height: number,
+    withTicks: boolean,
+  ) {
     ctx.fillStyle = '#14171d'
     ctx.fillRect(0, 0, left + plotW + 10, AXIS_H)
     ctx.font = '10.5px ui-monospace, monospace'
@@ -282,7 +342,10 @@ export function LockView() {
     const ts = withTicks ? ticks(w, Math.max(2, Math.floor(plotW / 110))) : []
     // enough digits that neighbouring labels differ when zoomed in far from 0
     const step = ts.length > 1 ? ts[1] - ts[0] : 1
-    const digits = Math.min(12, Math.max(4, Math.ceil(Math.log10(Math.max(Math.abs(w.t0), Math.abs(w.t1), 1) / step)) + 1))
+    const digits = Math.min(
+      12,
+      Math.max(4, Math.ceil(Math.log10(Math.max(Math.abs(w.t0), Math.abs(w.t1), 1) / step)) + 1),
+    )
     for (const tt of ts) {
       const x = left + (tt - w.t0) * scale
       ctx.fillStyle = THEME.grid
@@ -327,7 +390,8 @@ export function LockView() {
     }
     const onWheel = (e: WheelEvent) => {
       e.preventDefault()
-      if (Math.abs(e.deltaX) > Math.abs(e.deltaY) || e.shiftKey) setWindowRef.current(pan(m.window, (e.shiftKey ? e.deltaY : e.deltaX) / m.layout.plotW))
+      if (Math.abs(e.deltaX) > Math.abs(e.deltaY) || e.shiftKey)
+        setWindowRef.current(pan(m.window, (e.shiftKey ? e.deltaY : e.deltaX) / m.layout.plotW))
       else setWindowRef.current(zoom(m.window, Math.exp(e.deltaY * 0.0015), anchorOf(e.clientX), 100))
     }
     let drag: { x: number; w: TimeWindow } | null = null
@@ -337,10 +401,13 @@ export function LockView() {
       drag = { x: e.clientX, w: { ...m.window } }
     }
     const onMove = (e: PointerEvent) => {
-      if (drag && Math.abs(e.clientX - drag.x) > 3) setWindowRef.current(pan(drag.w, -(e.clientX - drag.x) / m.layout.plotW))
+      if (drag && Math.abs(e.clientX - drag.x) > 3)
+        setWindowRef.current(pan(drag.w, -(e.clientX - drag.x) / m.layout.plotW))
       showTooltip(e)
     }
-    const onUp = () => { drag = null }
+    const onUp = () => {
+      drag = null
+    }
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return
       const k = e.key
@@ -353,18 +420,24 @@ export function LockView() {
       e.preventDefault()
       e.stopPropagation()
     }
-    const onLeave = () => { if (tooltipRef.current) tooltipRef.current.hidden = true }
+    const onLeave = () => {
+      if (tooltipRef.current) tooltipRef.current.hidden = true
+    }
     const onDbl = () => fitRef.current()
     // passive: false so the wheel handler may preventDefault (zoom instead of scrolling the page)
-    return listen(canvas, {
-      wheel: onWheel,
-      pointerdown: onDown,
-      pointermove: onMove,
-      pointerup: onUp,
-      pointerleave: onLeave,
-      keydown: onKey,
-      dblclick: onDbl,
-    }, { passive: false })
+    return listen(
+      canvas,
+      {
+        wheel: onWheel,
+        pointerdown: onDown,
+        pointermove: onMove,
+        pointerup: onUp,
+        pointerleave: onLeave,
+        keydown: onKey,
+        dblclick: onDbl,
+      },
+      { passive: false },
+    )
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [raf])
 
@@ -375,7 +448,8 @@ export function LockView() {
     if (!tip || !canvas) return
     const m = memo.current
     const r = canvas.getBoundingClientRect()
-    const x = e.clientX - r.left, y = e.clientY - r.top
+    const x = e.clientX - r.left,
+      y = e.clientY - r.top
     if (!lm || lm.count === 0 || x < m.layout.left || y < AXIS_H) {
       tip.hidden = true
       return
@@ -393,16 +467,20 @@ export function LockView() {
     if (g >= 0) {
       const wk = lm.worker[g]
       lines.push(`grant ${g + 1} of ${lm.count.toLocaleString()}: thread ${wk} · value ${d.values[wk]}`)
-      lines.push(`arrived ${ordinal(lm.arrivalRank[g] + 1)} · waited ${formatNs(lm.acquired[g] - lm.arrival[g])} · held ${formatNs(lm.released[g] - lm.acquired[g])}`)
+      lines.push(
+        `arrived ${ordinal(lm.arrivalRank[g] + 1)} · waited ${formatNs(lm.acquired[g] - lm.arrival[g])} · held ${formatNs(lm.released[g] - lm.acquired[g])}`,
+      )
       if (lm.outOfTurn[g]) lines.push('out of turn: a thread that arrived earlier got the lock later')
       else if (lm.uncontended[g]) lines.push('uncontended: nobody else held or waited')
-      if (g > 0 && lm.handoff[g]) lines.push(`handoff ${formatNs(lm.acquired[g] - lm.released[g - 1])} after the previous release`)
+      if (g > 0 && lm.handoff[g])
+        lines.push(`handoff ${formatNs(lm.acquired[g] - lm.released[g - 1])} after the previous release`)
     } else {
       lines.push('the lock is free')
     }
     tip.textContent = lines.join('\n')
     tip.hidden = false
-    const tw = tip.offsetWidth, th = tip.offsetHeight
+    const tw = tip.offsetWidth,
+      th = tip.offsetHeight
     tip.style.left = `${Math.min(r.width - tw - 4, x + 14)}px`
     tip.style.top = `${Math.min(r.height - th - 4, y + 14)}px`
   }
@@ -422,21 +500,42 @@ export function LockView() {
     <section className="view lock-view" aria-label="Lock">
       <div className="lanes-toolbar">
         <ul className="legend" aria-label="Lock legend">
-          <li title="who held the mutex, coloured by the value it pushed"><span className="swatch value-ramp" />holder (by value)</li>
-          <li title="a release followed by the next acquire of a thread that was already waiting"><span className="swatch arrow">↷</span>handoff</li>
-          <li title="a grant to a thread that arrived after another one still waiting"><span className="swatch notch" />out of turn</li>
-          <li title="threads waiting for the mutex"><span className="swatch" style={{ background: WAIT_COLOR }} />waiting</li>
+          <li title="who held the mutex, coloured by the value it pushed">
+            <span className="swatch value-ramp" />
+            holder (by value)
+          </li>
+          <li title="a release followed by the next acquire of a thread that was already waiting">
+            <span className="swatch arrow">↷</span>handoff
+          </li>
+          <li title="a grant to a thread that arrived after another one still waiting">
+            <span className="swatch notch" />
+            out of turn
+          </li>
+          <li title="threads waiting for the mutex">
+            <span className="swatch" style={{ background: WAIT_COLOR }} />
+            waiting
+          </li>
         </ul>
         <div className="lanes-tools">
-          <button type="button" onClick={() => zoomBy(0.7)} aria-label="Zoom lock in" title="Zoom in (+)">+</button>
-          <button type="button" onClick={() => zoomBy(1 / 0.7)} aria-label="Zoom lock out" title="Zoom out (−)">−</button>
-          <button type="button" onClick={fit} title="Fit the whole run (0)">Fit</button>
+          <button type="button" onClick={() => zoomBy(0.7)} aria-label="Zoom lock in" title="Zoom in (+)">
+            +
+          </button>
+          <button type="button" onClick={() => zoomBy(1 / 0.7)} aria-label="Zoom lock out" title="Zoom out (−)">
+            −
+          </button>
+          <button type="button" onClick={fit} title="Fit the whole run (0)">
+            Fit
+          </button>
         </div>
       </div>
       <div className="lock-main">
         <div className="lanes-canvas-wrap lock-canvas-wrap">
-          <canvas ref={canvasRef} tabIndex={0} role="img"
-            aria-label="Lock timeline: the mutex's holders over time with handoff arrows, and the threads waiting for it. Wheel or + − to zoom, drag or ← → to pan" />
+          <canvas
+            ref={canvasRef}
+            tabIndex={0}
+            role="img"
+            aria-label="Lock timeline: the mutex's holders over time with handoff arrows, and the threads waiting for it. Wheel or + − to zoom, drag or ← → to pan"
+          />
           <div ref={tooltipRef} className="tooltip" hidden role="tooltip" />
         </div>
         <LockSummary model={model} running={running} onShowGrant={showGrant} />
@@ -445,39 +544,93 @@ export function LockView() {
   )
 }
 
-function LockSummary({ model, running, onShowGrant }: { model: LockModel | null; running: boolean; onShowGrant: (g: number) => void }) {
+function LockSummary({
+  model,
+  running,
+  onShowGrant,
+}: {
+  model: LockModel | null
+  running: boolean
+  onShowGrant: (g: number) => void
+}) {
   const { controller } = useServices()
   if (!model || model.count === 0) {
-    return <aside className="lock-side"><p className="muted small">{running ? 'Collecting lock events…' : 'No lock acquisitions yet.'}</p></aside>
+    return (
+      <aside className="lock-side">
+        <p className="muted small">{running ? 'Collecting lock events…' : 'No lock acquisitions yet.'}</p>
+      </aside>
+    )
   }
   const d = controller.data
   const rows = Math.min(TABLE_ROWS, model.count)
   return (
     <aside className="lock-side">
-      <p className="lock-headline"><b>{model.count.toLocaleString()}</b> {model.count === 1 ? 'acquisition' : 'acquisitions'}{running ? ' so far' : ''}</p>
+      <p className="lock-headline">
+        <b>{model.count.toLocaleString()}</b> {model.count === 1 ? 'acquisition' : 'acquisitions'}
+        {running ? ' so far' : ''}
+      </p>
       <figure className="arrival-grant" aria-label="Arrival order against grant order">
         <ArrivalGrantPlot model={model} />
         <figcaption className="small">
-          Arrival vs grant order: <b>{model.overtakes.toLocaleString()}</b> {model.overtakes === 1 ? 'overtake' : 'overtakes'}
-          {model.outOfTurnCount > 0 && <> ({model.outOfTurnCount.toLocaleString()} {model.outOfTurnCount === 1 ? 'grant' : 'grants'} out of turn)</>}
+          Arrival vs grant order: <b>{model.overtakes.toLocaleString()}</b>{' '}
+          {model.overtakes === 1 ? 'overtake' : 'overtakes'}
+          {model.outOfTurnCount > 0 && (
+            <>
+              {' '}
+              ({model.outOfTurnCount.toLocaleString()} {model.outOfTurnCount === 1 ? 'grant' : 'grants'} out of turn)
+            </>
+          )}
           {model.overtakes === 0 && ' — first come, first served'}
         </figcaption>
       </figure>
       <dl className="stat-grid compact">
-        <dt title="median of lock-acquired − lock-wait over acquisitions where nobody else held or waited for the lock (includes recording both events)">uncontended acquire</dt>
-        <dd>{Number.isNaN(model.uncontendedCostNs) ? '—' : formatDurationNs(model.uncontendedCostNs)} <span className="muted">({model.uncontendedCount.toLocaleString()})</span></dd>
-        <dt>max waiting</dt><dd>{model.maxDepth.toLocaleString()}</dd>
+        <dt title="median of lock-acquired − lock-wait over acquisitions where nobody else held or waited for the lock (includes recording both events)">
+          uncontended acquire
+        </dt>
+        <dd>
+          {Number.isNaN(model.uncontendedCostNs) ? '—' : formatDurationNs(model.uncontendedCostNs)}{' '}
+          <span className="muted">({model.uncontendedCount.toLocaleString()})</span>
+        </dd>
+        <dt>max waiting</dt>
+        <dd>{model.maxDepth.toLocaleString()}</dd>
         <dt title="median next acquire − release when the next thread was already waiting">handoff p50</dt>
-        <dd>{Number.isNaN(model.handoffNs) ? '—' : formatDurationNs(model.handoffNs)} <span className="muted">({model.handoffCount.toLocaleString()})</span></dd>
-        <dt>hold p50</dt><dd>{Number.isNaN(model.holdNs) ? '—' : formatDurationNs(model.holdNs)}</dd>
-        {model.neverGranted > 0 && <><dt>never got it</dt><dd>{model.neverGranted.toLocaleString()}</dd></>}
+        <dd>
+          {Number.isNaN(model.handoffNs) ? '—' : formatDurationNs(model.handoffNs)}{' '}
+          <span className="muted">({model.handoffCount.toLocaleString()})</span>
+        </dd>
+        <dt>hold p50</dt>
+        <dd>{Number.isNaN(model.holdNs) ? '—' : formatDurationNs(model.holdNs)}</dd>
+        {model.neverGranted > 0 && (
+          <>
+            <dt>never got it</dt>
+            <dd>{model.neverGranted.toLocaleString()}</dd>
+          </>
+        )}
       </dl>
       <table className="grant-table" aria-label="Grants in order">
-        <thead><tr><th>grant</th><th>value</th><th title="place in arrival order">arrived</th><th>waited</th><th>held</th></tr></thead>
+        <thead>
+          <tr>
+            <th>grant</th>
+            <th>value</th>
+            <th title="place in arrival order">arrived</th>
+            <th>waited</th>
+            <th>held</th>
+          </tr>
+        </thead>
         <tbody>
           {Array.from({ length: rows }, (_, g) => (
             <tr key={g} className={model.outOfTurn[g] ? 'out-of-turn' : undefined}>
-              <td><button type="button" className="link" aria-label={`Show grant ${g + 1}`} title="zoom the lock timeline to this grant's queue" onClick={() => onShowGrant(g)}>{g + 1}</button></td>
+              <td>
+                <button
+                  type="button"
+                  className="link"
+                  aria-label={`Show grant ${g + 1}`}
+                  title="zoom the lock timeline to this grant's queue"
+                  onClick={() => onShowGrant(g)}
+                >
+                  {g + 1}
+                </button>
+              </td>
               <td>{d.values[model.worker[g]]}</td>
               <td>{model.arrivalRank[g] + 1}</td>
               <td>{formatNs(model.acquired[g] - model.arrival[g])}</td>
@@ -506,7 +659,8 @@ function ArrivalGrantPlot({ model }: { model: LockModel }) {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
     ctx.fillStyle = '#14171d'
     ctx.fillRect(0, 0, size, size)
-    const pad = 16, inner = size - pad - 6
+    const pad = 16,
+      inner = size - pad - 6
     const n = model.count
     const P = (rank: number) => (n > 1 ? (rank / (n - 1)) * inner : inner / 2)
     ctx.strokeStyle = '#2f3542'
@@ -522,7 +676,8 @@ function ArrivalGrantPlot({ model }: { model: LockModel }) {
     const dot = n > 2000 ? 1 : n > 200 ? 2 : 4
     for (let g = 0; g < n; g++) {
       ctx.fillStyle = model.outOfTurn[g] ? THEME.bad : HOLD_COLOR
-      const x = pad + P(model.arrivalRank[g]), y = 6 + inner - P(g)
+      const x = pad + P(model.arrivalRank[g]),
+        y = 6 + inner - P(g)
       ctx.fillRect(x - dot / 2, y - dot / 2, dot, dot)
     }
     ctx.fillStyle = THEME.muted
@@ -535,11 +690,17 @@ function ArrivalGrantPlot({ model }: { model: LockModel }) {
     ctx.fillText('grant →', 0, 0)
     ctx.restore()
   }, [model])
-  return <canvas ref={ref} className="arrival-grant-plot" role="img"
-    aria-label={`Arrival order against grant order: ${model.count} grants, ${model.overtakes} overtakes; dots off the diagonal went out of turn`} />
+  return (
+    <canvas
+      ref={ref}
+      className="arrival-grant-plot"
+      role="img"
+      aria-label={`Arrival order against grant order: ${model.count} grants, ${model.overtakes} overtakes; dots off the diagonal went out of turn`}
+    />
+  )
 }
 
 function ordinal(n: number): string {
-  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'
+  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')
   return `${n.toLocaleString()}${s}`
 }

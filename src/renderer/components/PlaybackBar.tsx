@@ -33,14 +33,18 @@ export function PlaybackBar() {
         slider.value = String(Math.round(((playhead.tNs - start) / (end - start)) * SLIDER_STEPS))
       }
       if (slider) slider.setAttribute('aria-valuetext', `${formatNs(playhead.tNs)} since the epoch`)
-      if (readoutRef.current) readoutRef.current.textContent = d.eventCount ? `${formatNs(playhead.tNs, 4)} / ${formatNs(end, 4)}` : ''
+      if (readoutRef.current)
+        readoutRef.current.textContent = d.eventCount ? `${formatNs(playhead.tNs, 4)} / ${formatNs(end, 4)}` : ''
       if (eventRef.current) {
         const i = playhead.index
         if (d.order && i >= 0 && i < d.order.length) {
           const e = d.order[i]
           const w = d.cols.worker[e]
           const kind = d.cols.kind[e] as EventKind
-          const what = kind >= EventKind.ChunkStart ? describeChunkEvent(kind, w, d.cols.arg[e]) : `thread ${w} (value ${d.values[w] ?? '?'}) ${EVENT_KIND_NAMES[kind]}`
+          const what =
+            kind >= EventKind.ChunkStart
+              ? describeChunkEvent(kind, w, d.cols.arg[e])
+              : `thread ${w} (value ${d.values[w] ?? '?'}) ${EVENT_KIND_NAMES[kind]}`
           eventRef.current.textContent = `event ${(i + 1).toLocaleString()} / ${d.order.length.toLocaleString()}: ${what}`
         } else {
           eventRef.current.textContent = live ? `live · ${d.eventCount.toLocaleString()} events` : ''
@@ -57,11 +61,34 @@ export function PlaybackBar() {
 
   return (
     <div className="playback" role="group" aria-label="Playback">
-      <button type="button" onClick={() => stepPlayback(services, -1)} disabled={!replayable} aria-label="Step back" title="Step back (,)"><Icon d="M3 2h2v12H3zM14 2v12L6 8z" /></button>
-      <button type="button" className="play" onClick={() => togglePlay(services)} disabled={!replayable} aria-label={s.playing ? 'Pause' : 'Play'} title="Play / pause (Space)">
+      <button
+        type="button"
+        onClick={() => stepPlayback(services, -1)}
+        disabled={!replayable}
+        aria-label="Step back"
+        title="Step back (,)"
+      >
+        <Icon d="M3 2h2v12H3zM14 2v12L6 8z" />
+      </button>
+      <button
+        type="button"
+        className="play"
+        onClick={() => togglePlay(services)}
+        disabled={!replayable}
+        aria-label={s.playing ? 'Pause' : 'Play'}
+        title="Play / pause (Space)"
+      >
         {s.playing ? <Icon d="M3 2h4v12H3zM9 2h4v12H9z" /> : <Icon d="M4 2v12l10-6z" />}
       </button>
-      <button type="button" onClick={() => stepPlayback(services, 1)} disabled={!replayable} aria-label="Step forward" title="Step forward (.)"><Icon d="M11 2h2v12h-2zM2 2v12l8-6z" /></button>
+      <button
+        type="button"
+        onClick={() => stepPlayback(services, 1)}
+        disabled={!replayable}
+        aria-label="Step forward"
+        title="Step forward (.)"
+      >
+        <Icon d="M11 2h2v12h-2zM2 2v12l8-6z" />
+      </button>
       <input
         ref={sliderRef}
         className="scrub"
@@ -74,30 +101,51 @@ export function PlaybackBar() {
         disabled={!replayable}
         onChange={(e) => onSlide(Number(e.target.value))}
       />
-      <span className="readout mono" ref={readoutRef} title="time since the run's epoch (threads spawned before it show negative times) / end of the run" />
+      <span
+        className="readout mono"
+        ref={readoutRef}
+        title="time since the run's epoch (threads spawned before it show negative times) / end of the run"
+      />
       <label className="speed">
         <span>Speed</span>
         <select aria-label="Speed" value={s.speed} onChange={(e) => store.getState().setSpeed(Number(e.target.value))}>
-          {SPEEDS.map((v) => <option key={v} value={v}>{v}×</option>)}
+          {SPEEDS.map((v) => (
+            <option key={v} value={v}>
+              {v}×
+            </option>
+          ))}
         </select>
       </label>
-      {live && <span className="live-dot" title="following the live stream">● live</span>}
+      {live && (
+        <span className="live-dot" title="following the live stream">
+          ● live
+        </span>
+      )}
       <span className="event-readout muted small mono" ref={eventRef} aria-live="off" />
     </div>
   )
 }
 
 function Icon({ d }: { d: string }) {
-  return <svg viewBox="0 0 16 16" aria-hidden="true"><path d={d} /></svg>
+  return (
+    <svg viewBox="0 0 16 16" aria-hidden="true">
+      <path d={d} />
+    </svg>
+  )
 }
 
 /** A parallel-sum event in words, for the event readout. */
 function describeChunkEvent(kind: EventKind, chunk: number, arg: number): string {
   switch (kind) {
-    case EventKind.ChunkStart: return `chunk ${chunk} started (${formatTotal(arg)} values)`
-    case EventKind.ChunkProgress: return `chunk ${chunk} progress: ${formatTotal(arg)} values done`
-    case EventKind.ChunkDone: return `chunk ${chunk} done: partial ${formatTotal(arg)}`
-    case EventKind.Combined: return `combined chunk ${chunk}: running total ${formatTotal(arg)}`
-    default: return `chunk ${chunk} ${EVENT_KIND_NAMES[kind]}`
+    case EventKind.ChunkStart:
+      return `chunk ${chunk} started (${formatTotal(arg)} values)`
+    case EventKind.ChunkProgress:
+      return `chunk ${chunk} progress: ${formatTotal(arg)} values done`
+    case EventKind.ChunkDone:
+      return `chunk ${chunk} done: partial ${formatTotal(arg)}`
+    case EventKind.Combined:
+      return `combined chunk ${chunk}: running total ${formatTotal(arg)}`
+    default:
+      return `chunk ${chunk} ${EVENT_KIND_NAMES[kind]}`
   }
 }

@@ -11,7 +11,14 @@ const PARTIALS_SHOWN = 64
  */
 export function ResultPanel() {
   const { controller } = useServices()
-  const s = useApp((st) => ({ phase: st.phase, result: st.result, events: st.events, request: st.request, error: st.error, experiment: st.experiment }))
+  const s = useApp((st) => ({
+    phase: st.phase,
+    result: st.result,
+    events: st.events,
+    request: st.request,
+    error: st.error,
+    experiment: st.experiment,
+  }))
   const r = s.result
   const experiment = s.request?.experiment ?? s.experiment
   let body
@@ -24,8 +31,13 @@ export function ResultPanel() {
     const all = total || s.request.values.length
     body = (
       <>
-        <p className="output live" data-testid="output">…</p>
-        <p className="muted">running: {done.toLocaleString()} of {all.toLocaleString()} values summed on {controller.data.sum.count || '…'} threads · {s.events.toLocaleString()} events</p>
+        <p className="output live" data-testid="output">
+          …
+        </p>
+        <p className="muted">
+          running: {done.toLocaleString()} of {all.toLocaleString()} values summed on {controller.data.sum.count || '…'}{' '}
+          threads · {s.events.toLocaleString()} events
+        </p>
       </>
     )
   } else if (s.phase === 'starting' || s.phase === 'running') {
@@ -36,14 +48,27 @@ export function ResultPanel() {
     const mode = s.request?.experiment === 'sleep-sort' ? s.request.mode : ''
     body = (
       <>
-        <p className="output live" data-testid="output">{sofar}{d.contiguous > shown ? ', …' : ''}{shown === 0 ? '…' : ''}</p>
-        <p className="muted">running: {d.contiguous.toLocaleString()} of {s.request?.values.length.toLocaleString()} pushed in {mode} mode · {s.events.toLocaleString()} events</p>
+        <p className="output live" data-testid="output">
+          {sofar}
+          {d.contiguous > shown ? ', …' : ''}
+          {shown === 0 ? '…' : ''}
+        </p>
+        <p className="muted">
+          running: {d.contiguous.toLocaleString()} of {s.request?.values.length.toLocaleString()} pushed in {mode} mode
+          · {s.events.toLocaleString()} events
+        </p>
       </>
     )
   } else if (s.phase === 'failed') {
     body = <p className="muted">no result: {s.error?.message}</p>
   } else {
-    body = <p className="muted">{experiment === 'parallel-sum' ? 'Press Run to sum these numbers on worker threads, one chunk each.' : 'Press Run to sort these numbers with one thread each.'}</p>
+    body = (
+      <p className="muted">
+        {experiment === 'parallel-sum'
+          ? 'Press Run to sum these numbers on worker threads, one chunk each.'
+          : 'Press Run to sort these numbers with one thread each.'}
+      </p>
+    )
   }
   return (
     <section aria-label="Result" className="panel result">
@@ -56,7 +81,9 @@ export function ResultPanel() {
 function SortResult({ r }: { r: SleepSortResult }) {
   return (
     <>
-      <p className="output" data-testid="output">{r.output.join(', ')}</p>
+      <p className="output" data-testid="output">
+        {r.output.join(', ')}
+      </p>
       <p className={`verdict ${r.sorted ? 'ok' : r.cancelled && r.misplaced === 0 ? 'partial' : 'bad'}`}>
         {r.cancelled
           ? `cancelled · ${r.output.length.toLocaleString()} of ${r.threads.toLocaleString()} pushed · ${r.misplaced === 0 ? 'in order so far' : `${r.misplaced.toLocaleString()} misplaced`}`
@@ -73,27 +100,45 @@ function SumResult({ r }: { r: ParallelSumResult }) {
   const wall = r.wallMs >= 1000 ? `${(r.wallMs / 1000).toFixed(2)} s` : `${r.wallMs.toFixed(1)} ms`
   return (
     <>
-      <p className="output sum" data-testid="output">{r.sum}</p>
+      <p className="output sum" data-testid="output">
+        {r.sum}
+      </p>
       <p className={`verdict ${r.cancelled ? 'partial' : 'ok'}`}>
         {r.cancelled
           ? 'cancelled · the sum of the values done so far'
-          : r.kind === 'integer' ? '✓ exact integer sum' : '≈ compensated decimal sum'}
+          : r.kind === 'integer'
+            ? '✓ exact integer sum'
+            : '≈ compensated decimal sum'}
       </p>
       <dl className="stat-grid">
         <dt>kind</dt>
-        <dd title={r.kind === 'integer' ? 'every value is an integer: summed exactly in 128-bit integers' : 'decimals: Neumaier-compensated double-precision sum'}>
+        <dd
+          title={
+            r.kind === 'integer'
+              ? 'every value is an integer: summed exactly in 128-bit integers'
+              : 'decimals: Neumaier-compensated double-precision sum'
+          }
+        >
           {r.kind === 'integer' ? 'integer, exact' : 'decimal, compensated'}
         </dd>
-        <dt>threads</dt><dd>{r.threads.toLocaleString()}</dd>
-        <dt>chunk sizes</dt><dd className="wrap">{describeChunkSizes(r.chunkSizes)}</dd>
-        <dt>wall time</dt><dd>{wall}</dd>
+        <dt>threads</dt>
+        <dd>{r.threads.toLocaleString()}</dd>
+        <dt>chunk sizes</dt>
+        <dd className="wrap">{describeChunkSizes(r.chunkSizes)}</dd>
+        <dt>wall time</dt>
+        <dd>{wall}</dd>
       </dl>
       <h3 className="sub">Partials</h3>
       <ol className="partials" aria-label="Partial sums">
         {r.partials.slice(0, PARTIALS_SHOWN).map((p, i) => (
-          <li key={i}><span className="muted">chunk {i}</span><span className="mono">{p}</span></li>
+          <li key={i}>
+            <span className="muted">chunk {i}</span>
+            <span className="mono">{p}</span>
+          </li>
         ))}
-        {r.partials.length > PARTIALS_SHOWN && <li className="muted small">…and {r.partials.length - PARTIALS_SHOWN} more</li>}
+        {r.partials.length > PARTIALS_SHOWN && (
+          <li className="muted small">…and {r.partials.length - PARTIALS_SHOWN} more</li>
+        )}
       </ol>
     </>
   )

@@ -26,13 +26,30 @@ export function RunTimeline() {
     <div className="run-timeline">
       <div className="timeline-tabs" role="tablist" aria-label="Timeline" onKeyDown={onKey}>
         {TABS.map((t) => (
-          <button key={t.id} ref={(el) => { refs.current[t.id] = el }} type="button" role="tab" id={`timeline-tab-${t.id}`}
-            aria-controls={`timeline-panel-${t.id}`} aria-selected={tab === t.id} tabIndex={tab === t.id ? 0 : -1} onClick={() => setTab(t.id)}>
+          <button
+            key={t.id}
+            ref={(el) => {
+              refs.current[t.id] = el
+            }}
+            type="button"
+            role="tab"
+            id={`timeline-tab-${t.id}`}
+            aria-controls={`timeline-panel-${t.id}`}
+            aria-selected={tab === t.id}
+            tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => setTab(t.id)}
+          >
             {t.label}
           </button>
         ))}
       </div>
-      <div className="timeline-panel" role="tabpanel" id="timeline-panel-threads" aria-labelledby="timeline-tab-threads" hidden={tab !== 'threads'}>
+      <div
+        className="timeline-panel"
+        role="tabpanel"
+        id="timeline-panel-threads"
+        aria-labelledby="timeline-tab-threads"
+        hidden={tab !== 'threads'}
+      >
         <LanesView />
       </div>
       {tab === 'lock' && (

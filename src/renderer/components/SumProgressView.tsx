@@ -34,7 +34,8 @@ export function SumProgressView() {
     let sig = `${d.runId}|${d.version}|${sum.count}|${sum.foldedAt(t)}|${f.width}x${f.height}|${uiRef.current.exact}|${uiRef.current.phase}`
     const end = isActive(uiRef.current.phase) ? d.maxT : d.span()[1]
     const cancelled = uiRef.current.phase === 'cancelled'
-    for (let c = 0; c < sum.count && c < 256; c++) sig += `|${sum.progressAt(c, t)}:${sum.stateAt(c, t, end, cancelled)}`
+    for (let c = 0; c < sum.count && c < 256; c++)
+      sig += `|${sum.progressAt(c, t)}:${sum.stateAt(c, t, end, cancelled)}`
     sig += `|${sum.combineStateAt(t, sum.firstStart())}`
     if (sig === memo.current.key && !f.resized) return false
     memo.current.key = sig
@@ -53,9 +54,12 @@ export function SumProgressView() {
     const cancelled = phase === 'cancelled'
     ctx.fillStyle = THEME.bg
     ctx.fillRect(0, 0, width, height)
-    const left = 12, top = 30, bottom = height - 22
+    const left = 12,
+      top = 30,
+      bottom = height - 22
     const right = width - COMBINE_W - 12
-    const plotW = Math.max(10, right - left), plotH = Math.max(10, bottom - top)
+    const plotW = Math.max(10, right - left),
+      plotH = Math.max(10, bottom - top)
     ctx.font = '11px system-ui, sans-serif'
     ctx.textBaseline = 'middle'
     ctx.textAlign = 'left'
@@ -65,14 +69,22 @@ export function SumProgressView() {
     if (!n || d.eventCount === 0) {
       ctx.font = '13px system-ui, sans-serif'
       ctx.fillText(
-        isActive(phase) ? 'Starting the workers…' : 'Press Run: each worker thread sums one chunk of the list, then the partial sums are folded into the total.',
-        left, top + plotH / 2)
+        isActive(phase)
+          ? 'Starting the workers…'
+          : 'Press Run: each worker thread sums one chunk of the list, then the partial sums are folded into the total.',
+        left,
+        top + plotH / 2,
+      )
       return
     }
     const { done, total } = sum.totalProgressAt(t)
     const folded = sum.foldedAt(t)
     ctx.fillStyle = THEME.text
-    ctx.fillText(`${formatTotal(done)} / ${formatTotal(total)} values summed · ${folded} / ${n} partials folded`, left + 120, 13)
+    ctx.fillText(
+      `${formatTotal(done)} / ${formatTotal(total)} values summed · ${folded} / ${n} partials folded`,
+      left + 120,
+      13,
+    )
     ctx.fillStyle = THEME.grid
     ctx.fillRect(left, bottom, plotW, 1)
     const slotW = plotW / n
@@ -112,7 +124,15 @@ export function SumProgressView() {
     drawCombine(ctx, right + 12, top - 4, COMBINE_W - 12, plotH + 8, t, exact)
   }
 
-  function drawCombine(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, t: number, exact: string | null) {
+  function drawCombine(
+    ctx: CanvasRenderingContext2D,
+    x: number,
+    y: number,
+    w: number,
+    h: number,
+    t: number,
+    exact: string | null,
+  ) {
     const sum = controller.data.sum
     const state = sum.combineStateAt(t, sum.firstStart())
     ctx.fillStyle = '#161920'
@@ -125,7 +145,12 @@ export function SumProgressView() {
     ctx.textAlign = 'left'
     ctx.fillStyle = THEME.muted
     ctx.fillText('COMBINE', x + 10, y + 14)
-    ctx.fillStyle = state === CombineState.Ready ? '#8fe0ae' : state === CombineState.Folding ? COMBINE_COLORS[CombineState.Folding] : THEME.text
+    ctx.fillStyle =
+      state === CombineState.Ready
+        ? '#8fe0ae'
+        : state === CombineState.Folding
+          ? COMBINE_COLORS[CombineState.Folding]
+          : THEME.text
     ctx.font = '12px system-ui, sans-serif'
     ctx.fillText(COMBINE_STATE_NAMES[state], x + 10, y + 34)
     const folded = sum.foldedAt(t)

@@ -59,7 +59,8 @@ export function SweepChart(props: SweepChartProps) {
   const lo = units.length ? units[units.length - 1] : 0.01
   const span = Math.log10(hi) - Math.log10(lo)
   const step = units.length > 1 ? span / (units.length - 1) : 1
-  const X = (u: number) => (span > 0 ? LEFT + ((Math.log10(hi) - Math.log10(u) + step / 2) / (span + step)) * plotW : LEFT + plotW / 2)
+  const X = (u: number) =>
+    span > 0 ? LEFT + ((Math.log10(hi) - Math.log10(u) + step / 2) / (span + step)) * plotW : LEFT + plotW / 2
   const groupW = units.length ? Math.min(90, (plotW / units.length) * 0.72) : 0
   const active = planModes.filter((m) => !notAllowed.has(m))
   const barW = active.length ? groupW / active.length : 0
@@ -90,61 +91,110 @@ export function SweepChart(props: SweepChartProps) {
         </ul>
         <ul className="legend" aria-label="Causes">
           {CAUSES.map((c) => (
-            <li key={c} title={CAUSE_HINTS[c]}><span className="swatch" style={{ background: CAUSE_COLORS[c] }} />{CAUSE_LABELS[c]}</li>
+            <li key={c} title={CAUSE_HINTS[c]}>
+              <span className="swatch" style={{ background: CAUSE_COLORS[c] }} />
+              {CAUSE_LABELS[c]}
+            </li>
           ))}
         </ul>
       </div>
       <div ref={wrapRef} className="sweep-svg-wrap">
-        <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img"
-          aria-label={`P(sorted) and mean misplaced against the unit, ${measured.length} of ${points.length} points measured`}>
+        <svg
+          width={W}
+          height={H}
+          viewBox={`0 0 ${W} ${H}`}
+          role="img"
+          aria-label={`P(sorted) and mean misplaced against the unit, ${measured.length} of ${points.length} points measured`}
+        >
           {/* ── P(sorted) ─────────────────────────────────────────── */}
-          <text x={8} y={12} className="axis-title">P(sorted)</text>
+          <text x={8} y={12} className="axis-title">
+            P(sorted)
+          </text>
           {[0, 0.5, 1].map((p) => (
             <g key={p}>
               <line x1={LEFT} x2={LEFT + plotW} y1={PY(p)} y2={PY(p)} className="grid" />
-              <text x={LEFT - 6} y={PY(p) + 4} className="tick" textAnchor="end">{Math.round(p * 100)}%</text>
+              <text x={LEFT - 6} y={PY(p) + 4} className="tick" textAnchor="end">
+                {Math.round(p * 100)}%
+              </text>
             </g>
           ))}
           <line x1={LEFT} x2={LEFT + plotW} y1={PY(threshold)} y2={PY(threshold)} className="threshold" />
-          <text x={LEFT + plotW - 2} y={PY(threshold) + 12} className="tick" textAnchor="end">{Math.round(threshold * 100)}% = reliable</text>
-          {units.map((u) => <line key={u} x1={X(u)} x2={X(u)} y1={topY} y2={topY + TOP_H} className="grid faint" />)}
+          <text x={LEFT + plotW - 2} y={PY(threshold) + 12} className="tick" textAnchor="end">
+            {Math.round(threshold * 100)}% = reliable
+          </text>
+          {units.map((u) => (
+            <line key={u} x1={X(u)} x2={X(u)} y1={topY} y2={topY + TOP_H} className="grid faint" />
+          ))}
           {current && units.includes(current.unitMs) && (
-            <rect x={X(current.unitMs) - groupW / 2 - 4} y={topY} width={groupW + 8} height={botY + BOTTOM_H - topY} className="current-band" />
+            <rect
+              x={X(current.unitMs) - groupW / 2 - 4}
+              y={topY}
+              width={groupW + 8}
+              height={botY + BOTTOM_H - topY}
+              className="current-band"
+            />
           )}
           {active.map((m) => {
-            const ps = byMode(m).filter((p) => p.trials > 0).sort((a, b) => b.unitMs - a.unitMs)
+            const ps = byMode(m)
+              .filter((p) => p.trials > 0)
+              .sort((a, b) => b.unitMs - a.unitMs)
             const dx = modeOffset(m)
-            const d = ps.map((p, i) => `${i ? 'L' : 'M'}${(X(p.unitMs) + dx).toFixed(1)},${PY(p.pSorted ?? 0).toFixed(1)}`).join(' ')
+            const d = ps
+              .map((p, i) => `${i ? 'L' : 'M'}${(X(p.unitMs) + dx).toFixed(1)},${PY(p.pSorted ?? 0).toFixed(1)}`)
+              .join(' ')
             return (
               <g key={m} className="series">
                 {ps.length > 1 && <path d={d} stroke={MODE_COLORS[m]} className="series-line" />}
                 {ps.map((p) => (
-                  <circle key={p.unitMs} cx={X(p.unitMs) + dx} cy={PY(p.pSorted ?? 0)} r={3.5}
-                    fill={p.status === 'done' ? MODE_COLORS[m] : '#111318'} stroke={MODE_COLORS[m]} strokeWidth={1.5}>
+                  <circle
+                    key={p.unitMs}
+                    cx={X(p.unitMs) + dx}
+                    cy={PY(p.pSorted ?? 0)}
+                    r={3.5}
+                    fill={p.status === 'done' ? MODE_COLORS[m] : '#111318'}
+                    stroke={MODE_COLORS[m]}
+                    strokeWidth={1.5}
+                  >
                     <title>{`${m} at ${formatUnitMs(p.unitMs)}: ${p.sortedTrials} of ${p.trials} trials sorted (${pct(p.pSorted)})${p.status !== 'done' ? ` · ${p.status}` : ''}`}</title>
                   </circle>
                 ))}
-                {byMode(m).filter((p) => p.status === 'failed').map((p) => (
-                  <g key={`x${p.unitMs}`} className="failed-mark" transform={`translate(${X(p.unitMs) + dx},${PY(0)})`}>
-                    <path d="M-4,-4L4,4M-4,4L4,-4" />
-                    <title>{`${m} at ${formatUnitMs(p.unitMs)} failed: ${p.reason ?? 'unknown error'}`}</title>
-                  </g>
-                ))}
+                {byMode(m)
+                  .filter((p) => p.status === 'failed')
+                  .map((p) => (
+                    <g
+                      key={`x${p.unitMs}`}
+                      className="failed-mark"
+                      transform={`translate(${X(p.unitMs) + dx},${PY(0)})`}
+                    >
+                      <path d="M-4,-4L4,4M-4,4L4,-4" />
+                      <title>{`${m} at ${formatUnitMs(p.unitMs)} failed: ${p.reason ?? 'unknown error'}`}</title>
+                    </g>
+                  ))}
               </g>
             )
           })}
-          {resolutions.map((r) => (r.unitMs !== null && units.includes(r.unitMs) ? (
-            <path key={r.mode} d={`M${X(r.unitMs) + modeOffset(r.mode) - 5},${topY - 9}L${X(r.unitMs) + modeOffset(r.mode) + 5},${topY - 9}L${X(r.unitMs) + modeOffset(r.mode)},${topY - 2}Z`} fill={MODE_COLORS[r.mode]}>
-              <title>{`${r.mode}: reliable down to ${formatUnitMs(r.unitMs)}`}</title>
-            </path>
-          ) : null))}
+          {resolutions.map((r) =>
+            r.unitMs !== null && units.includes(r.unitMs) ? (
+              <path
+                key={r.mode}
+                d={`M${X(r.unitMs) + modeOffset(r.mode) - 5},${topY - 9}L${X(r.unitMs) + modeOffset(r.mode) + 5},${topY - 9}L${X(r.unitMs) + modeOffset(r.mode)},${topY - 2}Z`}
+                fill={MODE_COLORS[r.mode]}
+              >
+                <title>{`${r.mode}: reliable down to ${formatUnitMs(r.unitMs)}`}</title>
+              </path>
+            ) : null,
+          )}
 
           {/* ── mean misplaced, causes stacked ───────────────────── */}
-          <text x={8} y={botY - 12} className="axis-title">mean misplaced</text>
+          <text x={8} y={botY - 12} className="axis-title">
+            mean misplaced
+          </text>
           {[0, yMax / 2, yMax].map((v) => (
             <g key={v}>
               <line x1={LEFT} x2={LEFT + plotW} y1={MY(v)} y2={MY(v)} className="grid" />
-              <text x={LEFT - 6} y={MY(v) + 4} className="tick" textAnchor="end">{formatCount(v)}</text>
+              <text x={LEFT - 6} y={MY(v) + 4} className="tick" textAnchor="end">
+                {formatCount(v)}
+              </text>
             </g>
           ))}
           {units.map((u) => (
@@ -160,12 +210,21 @@ export function SweepChart(props: SweepChartProps) {
                   <g key={m}>
                     {causes.map((c) => {
                       const v = p.meanCauses[c]
-                      const y1 = MY(acc), y0 = MY(acc + v)
+                      const y1 = MY(acc),
+                        y0 = MY(acc + v)
                       acc += v
-                      return <rect key={c} x={x0} y={y0} width={w} height={Math.max(0.5, y1 - y0)} fill={CAUSE_COLORS[c]} />
+                      return (
+                        <rect key={c} x={x0} y={y0} width={w} height={Math.max(0.5, y1 - y0)} fill={CAUSE_COLORS[c]} />
+                      )
                     })}
                     <rect x={x0} y={botY + BOTTOM_H + 1} width={w} height={3} fill={MODE_COLORS[m]} />
-                    <rect x={x0} y={MY(p.meanMisplaced ?? 0) - 1} width={w} height={botY + BOTTOM_H - MY(p.meanMisplaced ?? 0) + 5} className="hit">
+                    <rect
+                      x={x0}
+                      y={MY(p.meanMisplaced ?? 0) - 1}
+                      width={w}
+                      height={botY + BOTTOM_H - MY(p.meanMisplaced ?? 0) + 5}
+                      className="hit"
+                    >
                       <title>{barTitle(p)}</title>
                     </rect>
                   </g>
@@ -173,10 +232,16 @@ export function SweepChart(props: SweepChartProps) {
               })}
             </g>
           ))}
-          {units.map((u, i) => (i === units.length - 1 || (i % labelEvery === 0 && units.length - 1 - i >= labelEvery) ? (
-            <text key={u} x={X(u)} y={botY + BOTTOM_H + 18} className="tick" textAnchor="middle">{formatUnitMs(u)}</text>
-          ) : null))}
-          <text x={LEFT + plotW} y={H - 3} className="tick" textAnchor="end">unit per value, log scale → smaller</text>
+          {units.map((u, i) =>
+            i === units.length - 1 || (i % labelEvery === 0 && units.length - 1 - i >= labelEvery) ? (
+              <text key={u} x={X(u)} y={botY + BOTTOM_H + 18} className="tick" textAnchor="middle">
+                {formatUnitMs(u)}
+              </text>
+            ) : null,
+          )}
+          <text x={LEFT + plotW} y={H - 3} className="tick" textAnchor="end">
+            unit per value, log scale → smaller
+          </text>
           {!plan && (
             <text x={LEFT + plotW / 2} y={topY + TOP_H / 2} className="placeholder" textAnchor="middle">
               Run a sweep to plot P(sorted) and mean misplaced against the unit.
@@ -188,12 +253,31 @@ export function SweepChart(props: SweepChartProps) {
         <details className="sweep-data">
           <summary>Data ({measured.length} points)</summary>
           <table>
-            <thead><tr><th>mode</th><th>unit</th><th>trials</th><th>P(sorted)</th><th>mean misplaced</th>{CAUSES.map((c) => <th key={c}>{CAUSE_LABELS[c]}</th>)}</tr></thead>
+            <thead>
+              <tr>
+                <th>mode</th>
+                <th>unit</th>
+                <th>trials</th>
+                <th>P(sorted)</th>
+                <th>mean misplaced</th>
+                {CAUSES.map((c) => (
+                  <th key={c}>{CAUSE_LABELS[c]}</th>
+                ))}
+              </tr>
+            </thead>
             <tbody>
               {measured.map((p) => (
                 <tr key={`${p.mode}${p.unitMs}`}>
-                  <td>{p.mode}</td><td>{formatUnitMs(p.unitMs)}</td><td>{p.trials}/{p.planned}</td><td>{pct(p.pSorted)}</td>
-                  <td>{formatCount(p.meanMisplaced ?? 0)}</td>{CAUSES.map((c) => <td key={c}>{formatCount(p.meanCauses[c])}</td>)}
+                  <td>{p.mode}</td>
+                  <td>{formatUnitMs(p.unitMs)}</td>
+                  <td>
+                    {p.trials}/{p.planned}
+                  </td>
+                  <td>{pct(p.pSorted)}</td>
+                  <td>{formatCount(p.meanMisplaced ?? 0)}</td>
+                  {CAUSES.map((c) => (
+                    <td key={c}>{formatCount(p.meanCauses[c])}</td>
+                  ))}
                 </tr>
               ))}
             </tbody>
@@ -204,7 +288,11 @@ export function SweepChart(props: SweepChartProps) {
   )
 }
 
-function modeSummaries(modes: TimingMode[], points: SweepPoint[], notAllowed: Map<TimingMode, string>): Map<TimingMode, string> {
+function modeSummaries(
+  modes: TimingMode[],
+  points: SweepPoint[],
+  notAllowed: Map<TimingMode, string>,
+): Map<TimingMode, string> {
   const out = new Map<TimingMode, string>()
   for (const m of modes) {
     if (notAllowed.has(m)) {
@@ -221,7 +309,9 @@ function modeSummaries(modes: TimingMode[], points: SweepPoint[], notAllowed: Ma
 }
 
 function barTitle(p: SweepPoint): string {
-  const parts = CAUSES.filter((c) => p.meanCauses[c] > 0).map((c) => `${CAUSE_LABELS[c]} ${formatCount(p.meanCauses[c])}`)
+  const parts = CAUSES.filter((c) => p.meanCauses[c] > 0).map(
+    (c) => `${CAUSE_LABELS[c]} ${formatCount(p.meanCauses[c])}`,
+  )
   return `${p.mode} at ${formatUnitMs(p.unitMs)}: mean misplaced ${formatCount(p.meanMisplaced ?? 0)}${parts.length ? ` (${parts.join(', ')})` : ''} over ${p.trials} ${p.trials === 1 ? 'trial' : 'trials'}`
 }
 

@@ -2,7 +2,15 @@ import { useEffect, useMemo } from 'react'
 import { useStore } from 'zustand'
 import { useShallow } from 'zustand/react/shallow'
 import { TIMING_MODES, type TimingMode } from '../../shared/api'
-import { describeResolution, formatUnitMs, modesNotAllowed, resolutionDetail, SWEEP_LIMITS, SWEEP_PRESETS, type SweepPresetId } from '../../shared/sweep'
+import {
+  describeResolution,
+  formatUnitMs,
+  modesNotAllowed,
+  resolutionDetail,
+  SWEEP_LIMITS,
+  SWEEP_PRESETS,
+  type SweepPresetId,
+} from '../../shared/sweep'
 import { formatMs, isActive } from '../model/store'
 import { checkSweep, isSweeping, type SweepState } from '../model/sweep'
 import { useApp, useServices } from '../view/context'
@@ -38,9 +46,22 @@ export function SweepView() {
 }
 
 const pick = (s: SweepState) => ({
-  preset: s.preset, fromText: s.fromText, toText: s.toText, stepsText: s.stepsText, trialsText: s.trialsText, modes: s.modes,
-  phase: s.phase, runsDone: s.runsDone, runsPlanned: s.runsPlanned, current: s.current, note: s.note, error: s.error,
-  figures: s.machine.figures, hasResult: s.result !== null, resultCancelled: s.result?.cancelled ?? false, elapsedMs: s.result?.elapsedMs ?? 0,
+  preset: s.preset,
+  fromText: s.fromText,
+  toText: s.toText,
+  stepsText: s.stepsText,
+  trialsText: s.trialsText,
+  modes: s.modes,
+  phase: s.phase,
+  runsDone: s.runsDone,
+  runsPlanned: s.runsPlanned,
+  current: s.current,
+  note: s.note,
+  error: s.error,
+  figures: s.machine.figures,
+  hasResult: s.result !== null,
+  resultCancelled: s.result?.cancelled ?? false,
+  elapsedMs: s.result?.elapsedMs ?? 0,
 })
 
 function SweepSettingsPanel() {
@@ -69,29 +90,74 @@ function SweepSettingsPanel() {
     <div className="input-panel sweep-settings">
       <div className="field">
         <label htmlFor="sweep-preset">Sweep preset</label>
-        <select id="sweep-preset" value={s.preset} disabled={sweeping} onChange={(e) => set({ preset: e.target.value as SweepPresetId })}>
-          {SWEEP_PRESETS.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
+        <select
+          id="sweep-preset"
+          value={s.preset}
+          disabled={sweeping}
+          onChange={(e) => set({ preset: e.target.value as SweepPresetId })}
+        >
+          {SWEEP_PRESETS.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.label}
+            </option>
+          ))}
         </select>
         {presetInfo && <p className="muted small">{presetInfo.hint}</p>}
       </div>
       <div className="row">
         <div className="field grow">
           <label htmlFor="sweep-from">From unit (ms)</label>
-          <input id="sweep-from" type="number" min={0.001} max={1000} step="any" value={s.fromText} disabled={sweeping} onChange={(e) => set({ fromText: e.target.value })} />
+          <input
+            id="sweep-from"
+            type="number"
+            min={0.001}
+            max={1000}
+            step="any"
+            value={s.fromText}
+            disabled={sweeping}
+            onChange={(e) => set({ fromText: e.target.value })}
+          />
         </div>
         <div className="field grow">
           <label htmlFor="sweep-to">To unit (ms)</label>
-          <input id="sweep-to" type="number" min={0.001} max={1000} step="any" value={s.toText} disabled={sweeping} onChange={(e) => set({ toText: e.target.value })} />
+          <input
+            id="sweep-to"
+            type="number"
+            min={0.001}
+            max={1000}
+            step="any"
+            value={s.toText}
+            disabled={sweeping}
+            onChange={(e) => set({ toText: e.target.value })}
+          />
         </div>
       </div>
       <div className="row">
         <div className="field grow">
           <label htmlFor="sweep-steps">Steps</label>
-          <input id="sweep-steps" type="number" min={1} max={SWEEP_LIMITS.maxSteps} step={1} value={s.stepsText} disabled={sweeping} onChange={(e) => set({ stepsText: e.target.value })} />
+          <input
+            id="sweep-steps"
+            type="number"
+            min={1}
+            max={SWEEP_LIMITS.maxSteps}
+            step={1}
+            value={s.stepsText}
+            disabled={sweeping}
+            onChange={(e) => set({ stepsText: e.target.value })}
+          />
         </div>
         <div className="field grow">
           <label htmlFor="sweep-trials">Trials</label>
-          <input id="sweep-trials" type="number" min={1} max={SWEEP_LIMITS.maxTrials} step={1} value={s.trialsText} disabled={sweeping} onChange={(e) => set({ trialsText: e.target.value })} />
+          <input
+            id="sweep-trials"
+            type="number"
+            min={1}
+            max={SWEEP_LIMITS.maxTrials}
+            step={1}
+            value={s.trialsText}
+            disabled={sweeping}
+            onChange={(e) => set({ trialsText: e.target.value })}
+          />
         </div>
       </div>
       <p className="muted small">Units log-spaced from the larger to the smaller end; trials per unit and mode.</p>
@@ -101,36 +167,64 @@ function SweepSettingsPanel() {
           const denied = m === 'realtime' && realtimeDenied
           return (
             <label key={m} className={denied ? 'denied' : ''} title={denied ? app.caps?.realtime.reason : undefined}>
-              <input type="checkbox" checked={s.modes.includes(m) && !denied} disabled={denied}
+              <input
+                type="checkbox"
+                checked={s.modes.includes(m) && !denied}
+                disabled={denied}
                 aria-describedby={denied ? 'sweep-realtime-denied' : undefined}
-                onChange={(e) => sweep.store.getState().toggleMode(m, e.target.checked)} />
+                onChange={(e) => sweep.store.getState().toggleMode(m, e.target.checked)}
+              />
               {m}
             </label>
           )
         })}
         {realtimeDenied && (
-          <p id="sweep-realtime-denied" className="small warn">realtime not allowed: {app.caps?.realtime.reason ?? 'no CAP_SYS_NICE or rtprio limit'}</p>
+          <p id="sweep-realtime-denied" className="small warn">
+            realtime not allowed: {app.caps?.realtime.reason ?? 'no CAP_SYS_NICE or rtprio limit'}
+          </p>
         )}
       </fieldset>
       <p className="small sweep-estimate" aria-live="polite">
-        {checked.ok
-          ? <>{checked.value.runs.toLocaleString()} runs of {checked.value.values.length.toLocaleString()} values · about {formatMs(checked.value.estimateMs)}
-            {checked.value.rateLimited && <span className="muted"> (the host allows 120 runs a minute)</span>}</>
-          : <span className="warn">{checked.error}</span>}
+        {checked.ok ? (
+          <>
+            {checked.value.runs.toLocaleString()} runs of {checked.value.values.length.toLocaleString()} values · about{' '}
+            {formatMs(checked.value.estimateMs)}
+            {checked.value.rateLimited && <span className="muted"> (the host allows 120 runs a minute)</span>}
+          </>
+        ) : (
+          <span className="warn">{checked.error}</span>
+        )}
       </p>
       <div className="buttons">
-        <button type="button" className="primary" disabled={sweeping || !checked.ok || runActive} onClick={() => void sweep.run()}
-          title={runActive ? 'a run is active in the Run view: cancel it or let it finish' : undefined}>
+        <button
+          type="button"
+          className="primary"
+          disabled={sweeping || !checked.ok || runActive}
+          onClick={() => void sweep.run()}
+          title={runActive ? 'a run is active in the Run view: cancel it or let it finish' : undefined}
+        >
           Run sweep
         </button>
-        <button type="button" disabled={!sweeping || s.phase === 'cancelling'} onClick={() => sweep.cancel()}>Cancel sweep</button>
+        <button type="button" disabled={!sweeping || s.phase === 'cancelling'} onClick={() => sweep.cancel()}>
+          Cancel sweep
+        </button>
       </div>
-      {runActive && !sweeping && <p className="small warn">A run is active in the Run view: the sweep can start when it ends.</p>}
+      {runActive && !sweeping && (
+        <p className="small warn">A run is active in the Run view: the sweep can start when it ends.</p>
+      )}
       <SweepStatus s={s} />
-      {s.error && <p className="alert shown" role="alert">{s.error}</p>}
+      {s.error && (
+        <p className="alert shown" role="alert">
+          {s.error}
+        </p>
+      )}
       <div className="buttons">
-        <button type="button" disabled={!s.hasResult || sweeping} onClick={save}
-          title="Download the sweep as JSON: the list, the plan, every point, resolutions and the machine figures">
+        <button
+          type="button"
+          disabled={!s.hasResult || sweeping}
+          onClick={save}
+          title="Download the sweep as JSON: the list, the plan, every point, resolutions and the machine figures"
+        >
           Save sweep…
         </button>
       </div>
@@ -142,18 +236,30 @@ function SweepStatus({ s }: { s: ReturnType<typeof pick> }) {
   const share = s.runsPlanned ? s.runsDone / s.runsPlanned : 0
   let text: string
   switch (s.phase) {
-    case 'idle': text = 'No sweep yet.'; break
+    case 'idle':
+      text = 'No sweep yet.'
+      break
     case 'running':
       text = `${s.runsDone} of ${s.runsPlanned} runs${s.current ? ` · ${s.current.mode} at ${formatUnitMs(s.current.unitMs)}, trial ${s.current.trial + 1}` : ''}`
       break
-    case 'cancelling': text = `Cancelling after ${s.runsDone} of ${s.runsPlanned} runs…`; break
-    case 'cancelled': text = `Sweep cancelled after ${s.runsDone} of ${s.runsPlanned} runs.`; break
-    case 'done': text = `Sweep done: ${s.runsPlanned} runs in ${formatMs(s.elapsedMs)}.`; break
-    case 'failed': text = `Sweep stopped after ${s.runsDone} of ${s.runsPlanned} runs.`; break
+    case 'cancelling':
+      text = `Cancelling after ${s.runsDone} of ${s.runsPlanned} runs…`
+      break
+    case 'cancelled':
+      text = `Sweep cancelled after ${s.runsDone} of ${s.runsPlanned} runs.`
+      break
+    case 'done':
+      text = `Sweep done: ${s.runsPlanned} runs in ${formatMs(s.elapsedMs)}.`
+      break
+    case 'failed':
+      text = `Sweep stopped after ${s.runsDone} of ${s.runsPlanned} runs.`
+      break
   }
   return (
     <div className={`sweep-status sweep-${s.phase}`}>
-      <p className="small" role="status">{text}</p>
+      <p className="small" role="status">
+        {text}
+      </p>
       {s.note && <p className="small muted">{s.note}</p>}
       {s.runsPlanned > 0 && <progress max={1} value={share} aria-label="Sweep progress" />}
     </div>
@@ -163,9 +269,17 @@ function SweepStatus({ s }: { s: ReturnType<typeof pick> }) {
 function SweepResults() {
   const { sweep } = useServices()
   const caps = useApp((st) => st.caps)
-  const { plan, points, modes, current, result, phase } = useStore(sweep.store, useShallow((s) => ({
-    plan: s.plan, points: s.points, modes: s.modes, current: s.current, result: s.result, phase: s.phase,
-  })))
+  const { plan, points, modes, current, result, phase } = useStore(
+    sweep.store,
+    useShallow((s) => ({
+      plan: s.plan,
+      points: s.points,
+      modes: s.modes,
+      current: s.current,
+      result: s.result,
+      phase: s.phase,
+    })),
+  )
   const shownModes: TimingMode[] = plan ? plan.modes : TIMING_MODES.filter((m) => modes.includes(m))
   const notAllowed = useMemo(() => {
     const map = modesNotAllowed(shownModes, caps ?? undefined)
@@ -175,27 +289,50 @@ function SweepResults() {
   const resolutions = useMemo(() => shownModes.map((m) => resolutionDetail(points, m, THRESHOLD)), [shownModes, points])
   return (
     <>
-      <SweepChart plan={plan} points={points} modes={shownModes} notAllowed={notAllowed} resolutions={resolutions} threshold={THRESHOLD}
-        current={isSweeping(phase) ? current : null} />
+      <SweepChart
+        plan={plan}
+        points={points}
+        modes={shownModes}
+        notAllowed={notAllowed}
+        resolutions={resolutions}
+        threshold={THRESHOLD}
+        current={isSweeping(phase) ? current : null}
+      />
       <section className="panel resolution" aria-label="Resolution">
         <h2>Resolution</h2>
         <p className="muted small">
-          The smallest unit at which a mode sorted at least {Math.round(THRESHOLD * 100)}% of its trials, as it did at every larger unit: this machine&apos;s resolution.
+          The smallest unit at which a mode sorted at least {Math.round(THRESHOLD * 100)}% of its trials, as it did at
+          every larger unit: this machine&apos;s resolution.
           {result?.cancelled && ' The sweep was cancelled: figures cover the units measured.'}
         </p>
         <ul className="resolution-list">
           {shownModes.map((m) => {
             const denied = notAllowed.get(m)
             const r = resolutions.find((x) => x.mode === m)!
-            const text = denied ? `not allowed: ${denied}` : isSweeping(phase) && r.kind === 'not-measured' ? 'measuring…' : describeResolution(r)
-            let done = 0, planned = 0
-            for (const p of points) if (p.mode === m && p.status !== 'not-allowed') { done += p.trials; planned += p.planned }
-            const coverage = denied || r.kind === 'not-measured' || done >= planned ? '' : `${isSweeping(phase) ? 'so far' : 'partial'}: ${done} of ${planned} trials`
+            const text = denied
+              ? `not allowed: ${denied}`
+              : isSweeping(phase) && r.kind === 'not-measured'
+                ? 'measuring…'
+                : describeResolution(r)
+            let done = 0,
+              planned = 0
+            for (const p of points)
+              if (p.mode === m && p.status !== 'not-allowed') {
+                done += p.trials
+                planned += p.planned
+              }
+            const coverage =
+              denied || r.kind === 'not-measured' || done >= planned
+                ? ''
+                : `${isSweeping(phase) ? 'so far' : 'partial'}: ${done} of ${planned} trials`
             return (
               <li key={m} className={`res-${denied ? 'denied' : r.kind}`}>
                 <span className="swatch line" style={{ background: MODE_COLORS[m] }} />
                 <b>{m}</b>
-                <span className="res-text">{text}{coverage && <span className="muted res-coverage"> · {coverage}</span>}</span>
+                <span className="res-text">
+                  {text}
+                  {coverage && <span className="muted res-coverage"> · {coverage}</span>}
+                </span>
               </li>
             )
           })}

@@ -23,7 +23,15 @@ export function VectorView() {
  */
 function SortVectorView() {
   const { controller, playhead } = useServices()
-  const memo = useRef({ key: '', runId: -2, dataVersion: -1, appeared: new Float64Array(0), lastFilled: 0, image: null as ImageData | null, col: new Uint8Array(3) })
+  const memo = useRef({
+    key: '',
+    runId: -2,
+    dataVersion: -1,
+    appeared: new Float64Array(0),
+    lastFilled: 0,
+    image: null as ImageData | null,
+    col: new Uint8Array(3),
+  })
 
   const canvasRef = useCanvas((f) => {
     const d = controller.data
@@ -57,9 +65,12 @@ function SortVectorView() {
     ctx.fillStyle = THEME.bg
     ctx.fillRect(0, 0, width, height)
     const n = d.threads
-    const left = 12, top = 30, bottom = height - 14
+    const left = 12,
+      top = 30,
+      bottom = height - 14
     const right = width - MUTEX_W - 12
-    const plotW = Math.max(10, right - left), plotH = Math.max(10, bottom - top)
+    const plotW = Math.max(10, right - left),
+      plotH = Math.max(10, bottom - top)
     ctx.font = '11px system-ui, sans-serif'
     ctx.textBaseline = 'middle'
     ctx.fillStyle = THEME.muted
@@ -67,7 +78,11 @@ function SortVectorView() {
     if (!n) {
       ctx.fillStyle = THEME.muted
       ctx.font = '13px system-ui, sans-serif'
-      ctx.fillText('Press Run: each thread sleeps value × unit, then locks the mutex and pushes its value here.', left, top + plotH / 2)
+      ctx.fillText(
+        'Press Run: each thread sleeps value × unit, then locks the mutex and pushes its value here.',
+        left,
+        top + plotH / 2,
+      )
       return
     }
     let outCount = 0
@@ -118,7 +133,8 @@ function SortVectorView() {
         ctx.globalAlpha = 1
       }
     } else {
-      const cols = Math.max(1, Math.round(plotW * dpr)), rows = Math.max(1, Math.round(plotH * dpr))
+      const cols = Math.max(1, Math.round(plotW * dpr)),
+        rows = Math.max(1, Math.round(plotH * dpr))
       if (!m.image || m.image.width !== cols || m.image.height !== rows) m.image = new ImageData(cols, rows)
       const px = new Uint32Array(m.image.data.buffer)
       px.fill(0xff181311) // THEME.bg as ABGR
@@ -127,7 +143,8 @@ function SortVectorView() {
         const a = Math.floor((c * n) / cols)
         const b = Math.max(a + 1, Math.floor(((c + 1) * n) / cols))
         if (a >= filled) break
-        let hi = -Infinity, bad = 0
+        let hi = -Infinity,
+          bad = 0
         for (let k = a; k < b && k < filled; k++) {
           const v = d.values[d.slotWorker[k]]
           if (v > hi) hi = v
@@ -164,7 +181,8 @@ function SortVectorView() {
     ctx.textAlign = 'left'
     ctx.fillText('MUTEX', x + 10, y + 14)
     // padlock
-    const lx = x + w - 26, ly = y + 8
+    const lx = x + w - 26,
+      ly = y + 8
     ctx.strokeStyle = mu.holder >= 0 ? '#3fcf78' : '#5d6677'
     ctx.lineWidth = 2
     ctx.beginPath()
@@ -195,7 +213,10 @@ function SortVectorView() {
       for (const wk of mu.waiters) {
         const v = d.values[wk]
         const cw = chipWidth(ctx, String(v))
-        if (cx + cw > x + w - 8) { cx = x + 10; cy += 22 }
+        if (cx + cw > x + w - 8) {
+          cx = x + 10
+          cy += 22
+        }
         if (cy + 18 > y + h) break
         chip(ctx, cx, cy, String(v), valueCss((v - d.valMin) / span))
         cx += cw + 4

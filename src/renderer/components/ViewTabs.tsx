@@ -20,7 +20,16 @@ export function ViewTabs({ view, onChange }: { view: AppView; onChange: (v: AppV
   const refs = useRef<Record<AppView, HTMLButtonElement | null>>({ run: null, sweep: null })
   const onKey = (e: KeyboardEvent) => {
     const i = TABS.findIndex((t) => t.id === view)
-    const next = e.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length] : e.key === 'ArrowLeft' ? TABS[(i + TABS.length - 1) % TABS.length] : e.key === 'Home' ? TABS[0] : e.key === 'End' ? TABS[TABS.length - 1] : null
+    const next =
+      e.key === 'ArrowRight'
+        ? TABS[(i + 1) % TABS.length]
+        : e.key === 'ArrowLeft'
+          ? TABS[(i + TABS.length - 1) % TABS.length]
+          : e.key === 'Home'
+            ? TABS[0]
+            : e.key === 'End'
+              ? TABS[TABS.length - 1]
+              : null
     if (!next) return
     e.preventDefault()
     onChange(next.id)
@@ -29,8 +38,19 @@ export function ViewTabs({ view, onChange }: { view: AppView; onChange: (v: AppV
   return (
     <div className="view-tabs" role="tablist" aria-label="View" onKeyDown={onKey}>
       {TABS.map((t) => (
-        <button key={t.id} ref={(el) => { refs.current[t.id] = el }} type="button" role="tab" id={viewTabId(t.id)} aria-controls={viewPanelId(t.id)}
-          aria-selected={view === t.id} tabIndex={view === t.id ? 0 : -1} onClick={() => onChange(t.id)}>
+        <button
+          key={t.id}
+          ref={(el) => {
+            refs.current[t.id] = el
+          }}
+          type="button"
+          role="tab"
+          id={viewTabId(t.id)}
+          aria-controls={viewPanelId(t.id)}
+          aria-selected={view === t.id}
+          tabIndex={view === t.id ? 0 : -1}
+          onClick={() => onChange(t.id)}
+        >
           {t.label}
         </button>
       ))}

@@ -3,13 +3,35 @@
  * store) and the status stream into the store, coalescing high-rate counts to one store update per
  * frame. Knows nothing of the DOM; tests drive it with a fake API and an immediate scheduler.
  */
-import type { OpenFileMessage, Outcome, ParallelSumRequest, RunRequest, RunResult, RunStatus, SleepSortRequest, SleepSortResult, ThreadlabApi, ThreadlabErrorInfo, TimingMode } from '../../shared/api'
+import type {
+  OpenFileMessage,
+  Outcome,
+  ParallelSumRequest,
+  RunRequest,
+  RunResult,
+  RunStatus,
+  SleepSortRequest,
+  SleepSortResult,
+  ThreadlabApi,
+  ThreadlabErrorInfo,
+  TimingMode,
+} from '../../shared/api'
 import { TIMING_MODES } from '../../shared/api'
 import { describeErrors } from '../../shared/parse'
 import { decodeRunFile, encodeRunFile, RUN_FILE_LIMITS, type SavedRun } from '../../shared/runfile'
 import { exportChromeTrace, toCsv } from '../../shared/trace'
 import { RunData } from './runData'
-import { isRunFile, LIST_FILE_MAX_BYTES, machineFacts, openableProblem, readViewOptions, RUN_FILE_MAX_BYTES, runFileBase, savedRun, sumCsv } from './runFiles'
+import {
+  isRunFile,
+  LIST_FILE_MAX_BYTES,
+  machineFacts,
+  openableProblem,
+  readViewOptions,
+  RUN_FILE_MAX_BYTES,
+  runFileBase,
+  savedRun,
+  sumCsv,
+} from './runFiles'
 import { isActive, type AppStore } from './store'
 
 export type Schedule = (cb: () => void) => void
@@ -71,7 +93,10 @@ export class RunController {
     if (sum && s.threadsError) return false
     const mode = modeOverride ?? s.mode
     if (!sum && mode === 'realtime' && s.caps && !s.caps.realtime.allowed) {
-      s.runFailed({ code: 'E_REALTIME_DENIED', message: `realtime mode is not allowed here: ${s.caps.realtime.reason ?? 'no CAP_SYS_NICE or rtprio limit'}` })
+      s.runFailed({
+        code: 'E_REALTIME_DENIED',
+        message: `realtime mode is not allowed here: ${s.caps.realtime.reason ?? 'no CAP_SYS_NICE or rtprio limit'}`,
+      })
       return false
     }
     if (isActive(s.phase)) {
@@ -96,7 +121,10 @@ export class RunController {
     try {
       outcome = await this.api.startRun(request)
     } catch (e) {
-      outcome = { ok: false as const, error: { code: 'E_HOST', message: `the host did not answer: ${(e as Error).message}` } }
+      outcome = {
+        ok: false as const,
+        error: { code: 'E_HOST', message: `the host did not answer: ${(e as Error).message}` },
+      }
     }
     if (gen !== this.generation) return false
     if (!outcome.ok) {
@@ -121,13 +149,17 @@ export class RunController {
     const s = this.store.getState()
     if (!isActive(s.phase)) return
     const out = await this.api.cancelRun()
-    if (!out.ok && out.error.code !== 'E_NOT_RUNNING' && out.error.code !== 'E_NO_RUN') this.store.getState().runFailed(out.error)
+    if (!out.ok && out.error.code !== 'E_NOT_RUNNING' && out.error.code !== 'E_NO_RUN')
+      this.store.getState().runFailed(out.error)
   }
 
   private resetData(runId: number, request: RunRequest, result: RunResult | null = null): void {
     if (request.experiment === 'parallel-sum') {
       const cpus = this.store.getState().caps?.cpus ?? 1
-      const chunks = result?.experiment === 'parallel-sum' ? result.threads : Math.min(request.threads ?? cpus, request.values.length)
+      const chunks =
+        result?.experiment === 'parallel-sum'
+          ? result.threads
+          : Math.min(request.threads ?? cpus, request.values.length)
       this.data.reset(runId, request.values, request.unitMs ?? 0, 'parallel-sum', chunks)
     } else {
       this.data.reset(runId, request.values, request.unitMs)
@@ -138,7 +170,8 @@ export class RunController {
   whenSettled(): Promise<Terminal> {
     const s = this.store.getState()
     if (s.phase === 'finished' || s.phase === 'cancelled') return Promise.resolve({ ok: true, result: s.result! })
-    if (s.phase === 'failed' || s.phase === 'idle') return Promise.resolve({ ok: false, error: s.error ?? { code: 'E_IDLE', message: 'no run' } })
+    if (s.phase === 'failed' || s.phase === 'idle')
+      return Promise.resolve({ ok: false, error: s.error ?? { code: 'E_IDLE', message: 'no run' } })
     return new Promise((resolve) => this.waiters.push(resolve))
   }
 
@@ -150,7 +183,10 @@ export class RunController {
       return
     }
     const allowed = TIMING_MODES.filter((m) => m !== 'realtime' || !s.caps || s.caps.realtime.allowed)
-    const skipped = TIMING_MODES.filter((m) => !allowed.includes(m)).map((mode) => ({ mode, reason: s.caps?.realtime.reason ?? 'not allowed here' }))
+    const skipped = TIMING_MODES.filter((m) => !allowed.includes(m)).map((mode) => ({
+      mode,
+      reason: s.caps?.realtime.reason ?? 'not allowed here',
+    }))
     s.compareBegin(allowed, skipped)
     this.compareAbort = false
     for (const mode of allowed) {
@@ -164,8 +200,14 @@ export class RunController {
         continue
       }
       const t = await this.whenSettled()
-      if (t.ok && t.result.experiment === 'sleep-sort') this.store.getState().compareUpdate(mode, { status: t.result.cancelled ? 'cancelled' : 'done', result: t.result })
-      else this.store.getState().compareUpdate(mode, { status: 'failed', error: t.ok ? 'not a sleep sort' : t.error.message })
+      if (t.ok && t.result.experiment === 'sleep-sort')
+        this.store
+          .getState()
+          .compareUpdate(mode, { status: t.result.cancelled ? 'cancelled' : 'done', result: t.result })
+      else
+        this.store
+          .getState()
+          .compareUpdate(mode, { status: 'failed', error: t.ok ? 'not a sleep sort' : t.error.message })
     }
     this.store.getState().compareEnd()
   }
@@ -203,9 +245,16 @@ export class RunController {
   /** The run on screen as a .threadlab file, or an error naming why it cannot be saved. */
   saveRun(): Outcome<Download> {
     const s = this.store.getState()
-    if (!this.canSave() || !s.request) return { ok: false, error: { code: 'E_NO_RUN', message: 'there is no finished run to save' } }
+    if (!this.canSave() || !s.request)
+      return { ok: false, error: { code: 'E_NO_RUN', message: 'there is no finished run to save' } }
     if (this.data.eventCount > RUN_FILE_LIMITS.maxEvents) {
-      return { ok: false, error: { code: 'E_TOO_LARGE', message: `the run has ${this.data.eventCount} events; a run file holds at most ${RUN_FILE_LIMITS.maxEvents}` } }
+      return {
+        ok: false,
+        error: {
+          code: 'E_TOO_LARGE',
+          message: `the run has ${this.data.eventCount} events; a run file holds at most ${RUN_FILE_LIMITS.maxEvents}`,
+        },
+      }
     }
     const source = s.source
     const run = savedRun({
@@ -218,7 +267,10 @@ export class RunController {
       options: { speed: s.speed, sortByValue: s.sortByValue },
     })
     try {
-      return { ok: true, value: { name: this.fileBase() + '.threadlab', mime: 'application/x-threadlab-run', data: encodeRunFile(run) } }
+      return {
+        ok: true,
+        value: { name: this.fileBase() + '.threadlab', mime: 'application/x-threadlab-run', data: encodeRunFile(run) },
+      }
     } catch (e) {
       return { ok: false, error: { code: 'E_TOO_LARGE', message: (e as Error).message } }
     }
@@ -227,16 +279,22 @@ export class RunController {
   /** Chrome Trace JSON of the run on screen (Perfetto, chrome://tracing). */
   exportTrace(): Outcome<Download> {
     const s = this.store.getState()
-    if (!this.canExport() || !s.request) return { ok: false, error: { code: 'E_NO_RUN', message: 'there is no run to export' } }
+    if (!this.canExport() || !s.request)
+      return { ok: false, error: { code: 'E_NO_RUN', message: 'there is no run to export' } }
     const trace = exportChromeTrace({ request: s.request, result: s.result, events: this.data.cols })
-    return { ok: true, value: { name: this.fileBase() + '.trace.json', mime: 'application/json', data: JSON.stringify(trace) } }
+    return {
+      ok: true,
+      value: { name: this.fileBase() + '.trace.json', mime: 'application/json', data: JSON.stringify(trace) },
+    }
   }
 
   /** Per-thread CSV of a sleep sort, per-chunk CSV of a parallel sum. */
   exportCsv(): Outcome<Download> {
     const s = this.store.getState()
-    if (!this.canExport() || !s.request) return { ok: false, error: { code: 'E_NO_RUN', message: 'there is no run to export' } }
-    const csv = s.request.experiment === 'sleep-sort' ? toCsv(this.data.table, s.request.values) : sumCsv(this.data.sum, s.result)
+    if (!this.canExport() || !s.request)
+      return { ok: false, error: { code: 'E_NO_RUN', message: 'there is no run to export' } }
+    const csv =
+      s.request.experiment === 'sleep-sort' ? toCsv(this.data.table, s.request.values) : sumCsv(this.data.sum, s.result)
     return { ok: true, value: { name: this.fileBase() + '.csv', mime: 'text/csv', data: csv } }
   }
 
@@ -254,7 +312,10 @@ export class RunController {
    */
   openRunBytes(name: string, bytes: Uint8Array): boolean {
     if (bytes.length > RUN_FILE_MAX_BYTES) {
-      return this.refuseFile(name, { code: 'E_TOO_LARGE', message: `the file is ${Math.round(bytes.length / 2 ** 20)} MiB, more than the ${RUN_FILE_MAX_BYTES / 2 ** 20} MiB a run file may be` })
+      return this.refuseFile(name, {
+        code: 'E_TOO_LARGE',
+        message: `the file is ${Math.round(bytes.length / 2 ** 20)} MiB, more than the ${RUN_FILE_MAX_BYTES / 2 ** 20} MiB a run file may be`,
+      })
     }
     const decoded = decodeRunFile(bytes)
     if (!decoded.ok) return this.refuseFile(name, decoded.error)
@@ -270,7 +331,10 @@ export class RunController {
     if ('error' in file) return this.refuseFile(file.name, file.error)
     if (isRunFile(file.name, file.bytes)) return this.openRunBytes(file.name, file.bytes)
     if (file.bytes.length > LIST_FILE_MAX_BYTES) {
-      return this.refuseFile(file.name, { code: 'E_TOO_LARGE', message: `the file is ${Math.round(file.bytes.length / 1e6)} MB: too big for a number list` })
+      return this.refuseFile(file.name, {
+        code: 'E_TOO_LARGE',
+        message: `the file is ${Math.round(file.bytes.length / 1e6)} MB: too big for a number list`,
+      })
     }
     const st = this.store.getState()
     st.setText(new TextDecoder().decode(file.bytes))
@@ -287,14 +351,21 @@ export class RunController {
   /** Shows a decoded run (see openRunBytes). */
   openRun(run: SavedRun, name: string): boolean {
     const s = this.store.getState()
-    if (isActive(s.phase)) return this.refuseFile(name, { code: 'E_BUSY', message: 'a run is active — Cancel it before opening a run file' })
+    if (isActive(s.phase))
+      return this.refuseFile(name, { code: 'E_BUSY', message: 'a run is active — Cancel it before opening a run file' })
     const problem = openableProblem(run)
     if (problem) return this.refuseFile(name, problem)
     this.generation++
     this.pendingBatches = []
     this.pendingStatus = []
     const runId = run.result?.runId ?? 0
-    s.runStarting(run.request, { kind: 'file', name, created: run.created, machine: run.machine, appVersion: run.appVersion })
+    s.runStarting(run.request, {
+      kind: 'file',
+      name,
+      created: run.created,
+      machine: run.machine,
+      appVersion: run.appVersion,
+    })
     this.resetData(runId, run.request, run.result)
     this.data.adopt(run.events)
     this.data.finish()
@@ -303,7 +374,11 @@ export class RunController {
     if (run.result) st.runFinished(run.result, this.data.eventCount)
     else st.runFailed({ code: 'E_NO_RESULT', message: 'the saved run has no result: it failed before finishing' })
     this.applyOpenedInput(run)
-    this.settle(run.result ? { ok: true, result: run.result } : { ok: false, error: { code: 'E_NO_RESULT', message: 'no result' } })
+    this.settle(
+      run.result
+        ? { ok: true, result: run.result }
+        : { ok: false, error: { code: 'E_NO_RESULT', message: 'no result' } },
+    )
     return true
   }
 

@@ -9,8 +9,16 @@ export function deferredApi(ready: Promise<ThreadlabApi>): ThreadlabApi {
   const subscribe = <L>(pick: (a: ThreadlabApi) => (l: L) => () => void, listener: L) => {
     let dispose: (() => void) | null = null
     let off = false
-    ready.then((a) => { if (!off) dispose = pick(a).call(a, listener) }, () => {})
-    return () => { off = true; dispose?.() }
+    ready.then(
+      (a) => {
+        if (!off) dispose = pick(a).call(a, listener)
+      },
+      () => {},
+    )
+    return () => {
+      off = true
+      dispose?.()
+    }
   }
   return {
     capabilities: async () => (await ready).capabilities(),

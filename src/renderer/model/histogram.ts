@@ -13,7 +13,9 @@ export interface LogHistogram {
 }
 
 export function logHistogram(values: ArrayLike<number>, bins = 16, floor = 100): LogHistogram {
-  let lo = Infinity, hi = -Infinity, total = 0
+  let lo = Infinity,
+    hi = -Infinity,
+    total = 0
   for (let i = 0; i < values.length; i++) {
     const v = values[i]
     if (!Number.isFinite(v)) continue
@@ -50,7 +52,8 @@ function edgeMin(values: ArrayLike<number>): number {
 /** The bin holding v (values at or above the top edge go to the last bin). */
 export function binOf(edges: Float64Array, v: number): number {
   const k = edges.length - 1
-  let lo = 0, hi = k - 1
+  let lo = 0,
+    hi = k - 1
   if (v >= edges[k - 1]) return k - 1
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1

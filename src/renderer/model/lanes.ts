@@ -49,8 +49,14 @@ export const LANE_STATE_HINTS: Record<LaneState, string> = {
  * returns how many. Open steps end at `end` (the live edge or the end of the run).
  */
 export function laneSegments(t: ThreadTable, w: number, end: number, out: Float64Array): number {
-  const s = t.spawned[w], a = t.sleepStart[w], d = t.deadline[w], k = t.woke[w]
-  const q = t.lockAcquired[w], r = t.lockReleased[w], x = t.exited[w], c = t.cancelled[w]
+  const s = t.spawned[w],
+    a = t.sleepStart[w],
+    d = t.deadline[w],
+    k = t.woke[w]
+  const q = t.lockAcquired[w],
+    r = t.lockReleased[w],
+    x = t.exited[w],
+    c = t.cancelled[w]
   const stop = c < end ? c : end
   let n = 0
   // NaN checks as v === v: this runs for every lane of every aggregate, so no closures or calls
@@ -86,7 +92,13 @@ function put(out: Float64Array, n: number, from: number, to: number, stop: numbe
 }
 
 /** The state of thread w at time tNs (Empty before it exists). */
-export function laneStateAt(t: ThreadTable, w: number, tNs: number, end: number, scratch = new Float64Array(30)): LaneState {
+export function laneStateAt(
+  t: ThreadTable,
+  w: number,
+  tNs: number,
+  end: number,
+  scratch = new Float64Array(30),
+): LaneState {
   const n = laneSegments(t, w, end, scratch)
   let state: LaneState = LaneState.Empty
   for (let i = 0; i < n; i++) {
@@ -137,9 +149,10 @@ export function aggregateLanes(p: AggregateParams, reuse?: Aggregate): Aggregate
   const { table, order, rows, cols, t0, t1, end } = p
   const lanes = order.length
   const size = rows * cols
-  const out: Aggregate = reuse && reuse.rows === rows && reuse.cols === cols
-    ? reuse
-    : { rows, cols, state: new Uint8Array(size), share: new Uint8Array(size), rowStart: new Uint32Array(rows + 1) }
+  const out: Aggregate =
+    reuse && reuse.rows === rows && reuse.cols === cols
+      ? reuse
+      : { rows, cols, state: new Uint8Array(size), share: new Uint8Array(size), rowStart: new Uint32Array(rows + 1) }
   out.state.fill(0)
   out.share.fill(0)
   for (let r = 0; r <= rows; r++) out.rowStart[r] = Math.min(lanes, Math.floor((r * lanes) / rows))
@@ -151,20 +164,27 @@ export function aggregateLanes(p: AggregateParams, reuse?: Aggregate): Aggregate
   const seg = new Float64Array(30)
   const scale = cols / Math.max(1e-9, t1 - t0)
   for (let r = 0; r < rows; r++) {
-    const first = out.rowStart[r], last = Math.max(first, out.rowStart[r + 1])
+    const first = out.rowStart[r],
+      last = Math.max(first, out.rowStart[r + 1])
     if (last === first) continue
     // difference arrays per state, touched only at segment ends: the row costs O(segments + cols/run)
     let nChanges = 0
     const mark = (x: number) => {
       if (marked[x]) return
       marked[x] = 1
-      if (nChanges === changes.length) { const bigger = new Int32Array(changes.length * 2); bigger.set(changes); changes = bigger }
+      if (nChanges === changes.length) {
+        const bigger = new Int32Array(changes.length * 2)
+        bigger.set(changes)
+        changes = bigger
+      }
       changes[nChanges++] = x
     }
     for (let lane = first; lane < last; lane++) {
       const n = laneSegments(table, order[lane], end, seg)
       for (let i = 0; i < n; i++) {
-        const a = seg[i * 3], b = seg[i * 3 + 1], s = seg[i * 3 + 2]
+        const a = seg[i * 3],
+          b = seg[i * 3 + 1],
+          s = seg[i * 3 + 2]
         if (b < t0 || a > t1) continue
         let x0 = Math.floor((a - t0) * scale)
         let x1 = Math.ceil((b - t0) * scale)
@@ -185,12 +205,16 @@ export function aggregateLanes(p: AggregateParams, reuse?: Aggregate): Aggregate
     for (let c = 0; c < nChanges; c++) {
       const x = list[c]
       marked[x] = 0
-      let best = 0, bestN = 0
+      let best = 0,
+        bestN = 0
       for (let s = 1; s < LANE_STATE_COUNT; s++) {
         acc[s] += diff[x * stride + s]
         diff[x * stride + s] = 0
         // ties go to the later (more advanced) state, which is the rarer, more interesting one
-        if (acc[s] >= bestN && acc[s] > 0) { best = s; bestN = acc[s] }
+        if (acc[s] >= bestN && acc[s] > 0) {
+          best = s
+          bestN = acc[s]
+        }
       }
       const next = c + 1 < nChanges ? list[c + 1] : cols
       if (x >= cols) continue

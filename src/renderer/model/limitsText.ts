@@ -27,12 +27,24 @@ export function describeLimits(limits: Limits): LimitLine[] {
   return [
     { label: 'Values per sleep sort', value: count(limits.maxValues), hint: 'one OS thread each' },
     { label: 'Values per parallel sum', value: count(limits.maxSumValues) },
-    { label: 'Longest run', value: formatMs(limits.maxDurationMs), hint: 'largest value × unit (a sum: values per thread × unit)' },
-    { label: 'Unit', value: `${count(limits.minUnitMs)}–${count(limits.maxUnitMs)} ms`, hint: 'a sum may also use 0 (full speed)' },
+    {
+      label: 'Longest run',
+      value: formatMs(limits.maxDurationMs),
+      hint: 'largest value × unit (a sum: values per thread × unit)',
+    },
+    {
+      label: 'Unit',
+      value: `${count(limits.minUnitMs)}–${count(limits.maxUnitMs)} ms`,
+      hint: 'a sum may also use 0 (full speed)',
+    },
     { label: 'Parallel-sum threads', value: `1–${count(limits.maxThreads)}` },
     { label: 'Request size', value: formatBytes(limits.maxMessageBytes), hint: 'one request to the host' },
     { label: 'Number list', value: `${count(limits.maxInputChars)} characters`, hint: 'typed or loaded' },
     { label: 'Runs per minute', value: count(limits.maxRunsPerMinute), hint: 'per window or tab' },
-    { label: 'Live data queued per client', value: formatBytes(limits.maxQueuedBytesPerClient), hint: 'beyond it live frames are skipped, then replayed' },
+    {
+      label: 'Live data queued per client',
+      value: formatBytes(limits.maxQueuedBytesPerClient),
+      hint: 'beyond it live frames are skipped, then replayed',
+    },
   ]
 }

@@ -69,7 +69,8 @@ const isNum = (x: number) => x === x
  */
 export function buildLockModel(table: ThreadTable, end?: number): LockModel {
   const n = table.count
-  let lo = Infinity, hi = -Infinity
+  let lo = Infinity,
+    hi = -Infinity
   const seen = (t: number) => {
     if (t < lo) lo = t
     if (t > hi) hi = t
@@ -164,7 +165,8 @@ export function buildLockModel(table: ThreadTable, end?: number): LockModel {
   const uncontended = new Uint8Array(grants)
   const cheap: number[] = []
   for (let i = 0; i < grants; i++) {
-    const a = arrival[i], q = acquired[i]
+    const a = arrival[i],
+      q = acquired[i]
     // waits that began at or before q, minus those that ended at or before a: the ones overlapping
     // [a, q], its own included unless it lasted no time
     const overlapping = upperBound(sortedStarts, q) - upperBound(sortedEnds, a)
@@ -193,8 +195,9 @@ export function buildLockModel(table: ThreadTable, end?: number): LockModel {
   // at equal instants
   const dT: number[] = []
   const dV: number[] = []
-  let depth = 0, maxDepth = 0
-  for (let a = 0, e = 0; a < sortedStarts.length || e < sortedEnds.length; ) {
+  let depth = 0,
+    maxDepth = 0
+  for (let a = 0, e = 0; a < sortedStarts.length || e < sortedEnds.length;) {
     let t: number
     if (e < sortedEnds.length && (a >= sortedStarts.length || sortedEnds[e] <= sortedStarts[a])) {
       t = sortedEnds[e++]
@@ -239,7 +242,8 @@ export function buildLockModel(table: ThreadTable, end?: number): LockModel {
 
 /** Index of the first element > x in an ascending array (its length when none). */
 export function upperBound(sorted: ArrayLike<number>, x: number): number {
-  let lo = 0, hi = sorted.length
+  let lo = 0,
+    hi = sorted.length
   while (lo < hi) {
     const mid = (lo + hi) >> 1
     if (sorted[mid] <= x) lo = mid + 1
@@ -286,11 +290,13 @@ export function depthColumns(m: LockModel, t0: number, t1: number, cols: number,
   out.mean.fill(0)
   if (cols <= 0 || !(t1 > t0)) return out
   const dt = (t1 - t0) / cols
-  const T = m.depthTimes, V = m.depthAfter
+  const T = m.depthTimes,
+    V = m.depthAfter
   let k = upperBound(T, t0) // next step
   let depth = k > 0 ? V[k - 1] : 0
   for (let c = 0; c < cols; c++) {
-    const cs = t0 + c * dt, ce = cs + dt
+    const cs = t0 + c * dt,
+      ce = cs + dt
     let max = depth
     let area = 0
     let at = cs
@@ -318,8 +324,17 @@ export interface HolderColumns {
 }
 
 /** Who held the lock over [t0, t1) in `cols` columns: busy share, grants begun, dominant holder. */
-export function holderColumns(m: LockModel, t0: number, t1: number, cols: number, reuse?: HolderColumns): HolderColumns {
-  const out = reuse && reuse.busy.length === cols ? reuse : { busy: new Float32Array(cols), grants: new Int32Array(cols), dominant: new Int32Array(cols) }
+export function holderColumns(
+  m: LockModel,
+  t0: number,
+  t1: number,
+  cols: number,
+  reuse?: HolderColumns,
+): HolderColumns {
+  const out =
+    reuse && reuse.busy.length === cols
+      ? reuse
+      : { busy: new Float32Array(cols), grants: new Int32Array(cols), dominant: new Int32Array(cols) }
   out.busy.fill(0)
   out.grants.fill(0)
   out.dominant.fill(-1)
@@ -329,13 +344,16 @@ export function holderColumns(m: LockModel, t0: number, t1: number, cols: number
   // holds are disjoint and in acquire order; start from the last grant acquired before t0
   let i = Math.max(0, upperBound(m.acquired, t0) - 1)
   for (; i < m.count && m.acquired[i] < t1; i++) {
-    const a = m.acquired[i], r = m.released[i]
+    const a = m.acquired[i],
+      r = m.released[i]
     if (a >= t0) out.grants[Math.min(cols - 1, Math.floor((a - t0) / dt))]++
     if (r <= t0) continue
-    const s = Math.max(a, t0), e = Math.min(r, t1)
+    const s = Math.max(a, t0),
+      e = Math.min(r, t1)
     let c = Math.max(0, Math.floor((s - t0) / dt))
     for (; c < cols; c++) {
-      const cs = t0 + c * dt, ce = cs + dt
+      const cs = t0 + c * dt,
+        ce = cs + dt
       if (cs >= e) break
       const overlap = Math.min(e, ce) - Math.max(s, cs)
       if (overlap <= 0) continue
@@ -362,7 +380,8 @@ export function grantsIn(m: LockModel, t0: number, t1: number): [number, number]
  * this grant": the queue it was part of, not just its own microseconds.
  */
 export function episodeOf(m: LockModel, g: number, limit = 50): [number, number] {
-  let lo = m.arrival[g], hi = m.released[g]
+  let lo = m.arrival[g],
+    hi = m.released[g]
   for (let j = g - 1; j >= 0 && j >= g - limit; j--) {
     if (m.released[j] < lo) break
     if (m.arrival[j] < lo) lo = m.arrival[j]

@@ -29,7 +29,10 @@ export function mutexAt(table: ThreadTable, t: number, keep = 6): MutexState {
       // keep the `keep` earliest waiters by insertion: no sort of thousands per frame
       if (waiters.length < keep || since < sinceOf(table, waiters[waiters.length - 1])) {
         let i = waiters.length < keep ? waiters.length : keep - 1
-        while (i > 0 && sinceOf(table, waiters[i - 1]) > since) { waiters[i] = waiters[i - 1]; i-- }
+        while (i > 0 && sinceOf(table, waiters[i - 1]) > since) {
+          waiters[i] = waiters[i - 1]
+          i--
+        }
         waiters[i] = w
       }
     }

@@ -20,7 +20,8 @@ export function createPlayhead(): Playhead {
 
 /** Index of the last time ≤ t in ascending `times` (-1 when t precedes them all). */
 export function indexAt(times: ArrayLike<number>, t: number): number {
-  let lo = 0, hi = times.length
+  let lo = 0,
+    hi = times.length
   while (lo < hi) {
     const mid = (lo + hi) >> 1
     if (times[mid] <= t) lo = mid + 1

@@ -3,7 +3,8 @@
  */
 import type { Experiment } from '../../shared/api'
 
-export type PresetId = 'seed' | 'random' | 'reversed' | 'duplicates' | 'one-apart' | 'close-call' | 'sum-range' | 'sum-decimals' | 'sum-i32'
+export type PresetId =
+  'seed' | 'random' | 'reversed' | 'duplicates' | 'one-apart' | 'close-call' | 'sum-range' | 'sum-decimals' | 'sum-i32'
 
 export interface PresetInfo {
   id: PresetId
@@ -25,15 +26,63 @@ export const I32_MAX = 2147483647
 export const SEED_EXAMPLE = '5 1 2 6 8 2 4 2 3 8 0 2'
 
 export const PRESETS: readonly PresetInfo[] = [
-  { id: 'seed', label: 'seed example', generated: false, hint: 'the 12 numbers of the original sleep sort', experiments: BOTH },
+  {
+    id: 'seed',
+    label: 'seed example',
+    generated: false,
+    hint: 'the 12 numbers of the original sleep sort',
+    experiments: BOTH,
+  },
   { id: 'random', label: 'random (N, range)', generated: true, hint: 'N random integers in 0..max', experiments: SORT },
-  { id: 'reversed', label: 'reversed', generated: true, hint: 'N−1 down to 0: the last spawned sleeps least', experiments: SORT },
-  { id: 'duplicates', label: 'many duplicates', generated: true, hint: 'N values drawn from only 5 distinct numbers', experiments: SORT },
-  { id: 'one-apart', label: 'values 1 apart', generated: true, hint: '0..N−1 shuffled: neighbours one unit apart', experiments: SORT },
-  { id: 'close-call', label: 'close call', generated: false, hint: '400 values 399..0 at 1 ms: spawn time leaks into classic mode', experiments: SORT },
-  { id: 'sum-range', label: '1..1000', generated: false, hint: 'the integers 1 to 1000: the sum is 500,500', experiments: SUM },
-  { id: 'sum-decimals', label: 'random decimals (N, range)', generated: true, hint: 'N random decimals in 0..max: summed with compensation, not exactly', experiments: SUM },
-  { id: 'sum-i32', label: 'near 2^31 (overflows i32)', generated: false, hint: '16 values near 2^31 − 1: an i32 sum (the seed’s) would wrap around; ours is exact', experiments: SUM },
+  {
+    id: 'reversed',
+    label: 'reversed',
+    generated: true,
+    hint: 'N−1 down to 0: the last spawned sleeps least',
+    experiments: SORT,
+  },
+  {
+    id: 'duplicates',
+    label: 'many duplicates',
+    generated: true,
+    hint: 'N values drawn from only 5 distinct numbers',
+    experiments: SORT,
+  },
+  {
+    id: 'one-apart',
+    label: 'values 1 apart',
+    generated: true,
+    hint: '0..N−1 shuffled: neighbours one unit apart',
+    experiments: SORT,
+  },
+  {
+    id: 'close-call',
+    label: 'close call',
+    generated: false,
+    hint: '400 values 399..0 at 1 ms: spawn time leaks into classic mode',
+    experiments: SORT,
+  },
+  {
+    id: 'sum-range',
+    label: '1..1000',
+    generated: false,
+    hint: 'the integers 1 to 1000: the sum is 500,500',
+    experiments: SUM,
+  },
+  {
+    id: 'sum-decimals',
+    label: 'random decimals (N, range)',
+    generated: true,
+    hint: 'N random decimals in 0..max: summed with compensation, not exactly',
+    experiments: SUM,
+  },
+  {
+    id: 'sum-i32',
+    label: 'near 2^31 (overflows i32)',
+    generated: false,
+    hint: '16 values near 2^31 − 1: an i32 sum (the seed’s) would wrap around; ours is exact',
+    experiments: SUM,
+  },
 ]
 
 /** The presets offered for an experiment, in menu order. */

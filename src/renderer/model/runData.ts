@@ -56,7 +56,13 @@ export class RunData {
    * Starts over for a run. A sleep sort has one thread per value; a parallel sum has
    * `expectedChunks` workers and keeps no per-value arrays (a sum may have a million values).
    */
-  reset(runId: number, values: ArrayLike<number>, unitMs: number, experiment: Experiment = 'sleep-sort', expectedChunks = 0): void {
+  reset(
+    runId: number,
+    values: ArrayLike<number>,
+    unitMs: number,
+    experiment: Experiment = 'sleep-sort',
+    expectedChunks = 0,
+  ): void {
     const sum = experiment === 'parallel-sum'
     const n = sum ? 0 : values.length
     this.runId = runId
@@ -82,8 +88,12 @@ export class RunData {
     this.finished = false
     this.order = null
     this.sortedTimes = null
-    let lo = Infinity, hi = -Infinity
-    for (let i = 0; i < n; i++) { if (this.values[i] < lo) lo = this.values[i]; if (this.values[i] > hi) hi = this.values[i] }
+    let lo = Infinity,
+      hi = -Infinity
+    for (let i = 0; i < n; i++) {
+      if (this.values[i] < lo) lo = this.values[i]
+      if (this.values[i] > hi) hi = this.values[i]
+    }
     this.valMin = n ? lo : 0
     this.valMax = n ? hi : 1
     this.version++
@@ -114,21 +124,42 @@ export class RunData {
       }
       if (w >= n) continue
       switch (kind) {
-        case EventKind.Spawned: table.spawned[w] = t; break
-        case EventKind.SleepStart: table.sleepStart[w] = t; table.deadline[w] = cols.arg[i]; break
-        case EventKind.Woke: table.woke[w] = t; if (Number.isNaN(table.deadline[w])) table.deadline[w] = cols.arg[i]; break
-        case EventKind.LockWait: table.lockWait[w] = t; break
-        case EventKind.LockAcquired: table.lockAcquired[w] = t; break
+        case EventKind.Spawned:
+          table.spawned[w] = t
+          break
+        case EventKind.SleepStart:
+          table.sleepStart[w] = t
+          table.deadline[w] = cols.arg[i]
+          break
+        case EventKind.Woke:
+          table.woke[w] = t
+          if (Number.isNaN(table.deadline[w])) table.deadline[w] = cols.arg[i]
+          break
+        case EventKind.LockWait:
+          table.lockWait[w] = t
+          break
+        case EventKind.LockAcquired:
+          table.lockAcquired[w] = t
+          break
         case EventKind.Pushed: {
           table.pushed[w] = t
           const slot = cols.arg[i]
           table.index[w] = slot
-          if (slot >= 0 && slot < n) { this.slotWorker[slot] = w; this.slotTime[slot] = t }
+          if (slot >= 0 && slot < n) {
+            this.slotWorker[slot] = w
+            this.slotTime[slot] = t
+          }
           break
         }
-        case EventKind.LockReleased: table.lockReleased[w] = t; break
-        case EventKind.Exited: table.exited[w] = t; break
-        case EventKind.Cancelled: table.cancelled[w] = t; break
+        case EventKind.LockReleased:
+          table.lockReleased[w] = t
+          break
+        case EventKind.Exited:
+          table.exited[w] = t
+          break
+        case EventKind.Cancelled:
+          table.cancelled[w] = t
+          break
       }
     }
     this.processed = cols.length
@@ -189,7 +220,8 @@ export class RunData {
 
   /** Slots of the shared vector filled at time t (slots fill in push order). */
   filledAt(tNs: number): number {
-    let lo = 0, hi = this.contiguous
+    let lo = 0,
+      hi = this.contiguous
     while (lo < hi) {
       const mid = (lo + hi) >> 1
       if (this.slotTime[mid] <= tNs) lo = mid + 1

@@ -55,9 +55,8 @@ export function savedRun(input: SaveInput): SavedRun {
  * count of a sum, the run's creation time (UTC) as the date. Only [A-Za-z0-9._-] in it.
  */
 export function runFileBase(request: RunRequest, result: RunResult | null, created: string): string {
-  const mode = request.experiment === 'sleep-sort'
-    ? request.mode
-    : `${result?.threads ?? request.threads ?? 'auto'}-threads`
+  const mode =
+    request.experiment === 'sleep-sort' ? request.mode : `${result?.threads ?? request.threads ?? 'auto'}-threads`
   const d = new Date(created)
   const date = Number.isNaN(d.getTime()) ? 'undated' : d.toISOString().slice(0, 19).replace('T', '_').replace(/:/g, '-')
   return `${request.experiment}-${mode}-${date}`.replace(/[^A-Za-z0-9._-]/g, '_')
@@ -83,7 +82,10 @@ export function openableProblem(run: SavedRun): ThreadlabErrorInfo | null {
   const r = run.request
   if (r.experiment === 'sleep-sort') {
     if (r.values.length > MAX_OPENED_THREADS) {
-      return { code: 'E_TOO_MANY', message: `the run has ${r.values.length.toLocaleString('en-US')} threads, more than the ${MAX_OPENED_THREADS.toLocaleString('en-US')} Threadlab can show` }
+      return {
+        code: 'E_TOO_MANY',
+        message: `the run has ${r.values.length.toLocaleString('en-US')} threads, more than the ${MAX_OPENED_THREADS.toLocaleString('en-US')} Threadlab can show`,
+      }
     }
     if (!(r.unitMs > 0)) return { code: 'E_CORRUPT', message: `the run's unit ${r.unitMs} ms is not positive` }
   }
@@ -107,7 +109,17 @@ export function readViewOptions(options: Record<string, unknown> | undefined): V
   return out
 }
 
-export const SUM_CSV_COLUMNS = ['chunk', 'length', 'start_ns', 'done_ns', 'duration_ns', 'partial', 'folded_ns', 'running_total', 'cancelled'] as const
+export const SUM_CSV_COLUMNS = [
+  'chunk',
+  'length',
+  'start_ns',
+  'done_ns',
+  'duration_ns',
+  'partial',
+  'folded_ns',
+  'running_total',
+  'cancelled',
+] as const
 
 /**
  * Per-chunk CSV of a parallel sum: one row per chunk, times in ns since the epoch, the exact

@@ -5,7 +5,15 @@
  * controller copies a count into the store at most once a frame.
  */
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla'
-import type { Capabilities, Experiment, RunRequest, RunResult, SleepSortResult, ThreadlabErrorInfo, TimingMode } from '../../shared/api'
+import type {
+  Capabilities,
+  Experiment,
+  RunRequest,
+  RunResult,
+  SleepSortResult,
+  ThreadlabErrorInfo,
+  TimingMode,
+} from '../../shared/api'
 import { LIMITS } from '../../shared/limits'
 import { parseNumberList, type ParsedList } from '../../shared/parse'
 import type { MachineFacts } from '../../shared/runfile'
@@ -53,11 +61,15 @@ export interface InputSlice {
   applyPreset(id: PresetId, random?: Random): void
 }
 
-export function checkUnit(text: string, experiment: Experiment = 'sleep-sort'): { unitMs: number; error: string | null } {
+export function checkUnit(
+  text: string,
+  experiment: Experiment = 'sleep-sort',
+): { unitMs: number; error: string | null } {
   const v = Number(text)
   const min = experiment === 'parallel-sum' ? SUM_UNIT_MIN : UNIT_MIN
   if (text.trim() === '' || !Number.isFinite(v)) return { unitMs: NaN, error: 'Unit (ms) must be a number' }
-  if (v < min || v > UNIT_MAX) return { unitMs: v, error: `Unit (ms) must be between ${min} and ${UNIT_MAX}, not ${text}` }
+  if (v < min || v > UNIT_MAX)
+    return { unitMs: v, error: `Unit (ms) must be between ${min} and ${UNIT_MAX}, not ${text}` }
   return { unitMs: v, error: null }
 }
 
@@ -203,14 +215,31 @@ const runSlice: StateCreator<AppState, [], [], RunSlice> = (set) => ({
   fileError: null,
   runStarting: (request, source) =>
     set((s) => ({
-      phase: 'starting', request, result: null, error: null, runAttemptError: null, fileError: null, events: 0, missed: 0, runId: -1,
-      dataVersion: s.dataVersion + 1, highlight: null, playing: false, source: source ?? { kind: 'live', created: new Date().toISOString() },
+      phase: 'starting',
+      request,
+      result: null,
+      error: null,
+      runAttemptError: null,
+      fileError: null,
+      events: 0,
+      missed: 0,
+      runId: -1,
+      dataVersion: s.dataVersion + 1,
+      highlight: null,
+      playing: false,
+      source: source ?? { kind: 'live', created: new Date().toISOString() },
     })),
   runStarted: (runId) => set((s) => (isActive(s.phase) ? { phase: 'running', runId } : {})),
   runProgress: (events) => set((s) => (s.events === events ? {} : { events })),
   runMissed: (dropped) => set((s) => ({ missed: s.missed + dropped })),
   runFinished: (result, events) =>
-    set((s) => ({ phase: result.cancelled ? 'cancelled' : 'finished', result, events, error: null, dataVersion: s.dataVersion + 1 })),
+    set((s) => ({
+      phase: result.cancelled ? 'cancelled' : 'finished',
+      result,
+      events,
+      error: null,
+      dataVersion: s.dataVersion + 1,
+    })),
   runFailed: (error) => set((s) => ({ phase: 'failed', error, dataVersion: s.dataVersion + 1 })),
   setRunAttemptError: (runAttemptError) => set({ runAttemptError }),
   setFileError: (fileError) => set({ fileError }),
@@ -275,9 +304,29 @@ const compareSlice: StateCreator<AppState, [], [], CompareSlice> = (set) => ({
       },
     }),
   compareUpdate: (mode, patch) =>
-    set((s) => (s.compare ? { compare: { ...s.compare, entries: s.compare.entries.map((e) => (e.mode === mode ? { ...e, ...patch } : e)) } } : {})),
+    set((s) =>
+      s.compare
+        ? {
+            compare: {
+              ...s.compare,
+              entries: s.compare.entries.map((e) => (e.mode === mode ? { ...e, ...patch } : e)),
+            },
+          }
+        : {},
+    ),
   compareEnd: () =>
-    set((s) => (s.compare ? { compare: { active: false, entries: s.compare.entries.map((e) => (e.status === 'waiting' || e.status === 'running' ? { ...e, status: 'cancelled' } : e)) } } : {})),
+    set((s) =>
+      s.compare
+        ? {
+            compare: {
+              active: false,
+              entries: s.compare.entries.map((e) =>
+                e.status === 'waiting' || e.status === 'running' ? { ...e, status: 'cancelled' } : e,
+              ),
+            },
+          }
+        : {},
+    ),
   compareClose: () => set({ compare: null }),
 })
 
@@ -296,7 +345,8 @@ export function createAppStore(): AppStore {
 
 /** The one line for the `alert` element: input problems first, then the run's own error. */
 export function alertText(
-  s: Pick<AppState, 'parsed' | 'unitError' | 'error' | 'runAttemptError' | 'capsError'> & Partial<Pick<AppState, 'threadsError' | 'fileError' | 'experiment'>>,
+  s: Pick<AppState, 'parsed' | 'unitError' | 'error' | 'runAttemptError' | 'capsError'> &
+    Partial<Pick<AppState, 'threadsError' | 'fileError' | 'experiment'>>,
   describe: (p: ParsedList) => string,
 ): string {
   const parts: string[] = []
@@ -316,7 +366,13 @@ export function alertText(
  * A parallel sum's duration problem (values per thread × delay per element over the cap), or null.
  * `threads` NaN means the host's default (its cores).
  */
-export function sumDurationError(count: number, threads: number, unitMs: number, cpus: number, maxDurationMs: number): string | null {
+export function sumDurationError(
+  count: number,
+  threads: number,
+  unitMs: number,
+  cpus: number,
+  maxDurationMs: number,
+): string | null {
   if (!count || !Number.isFinite(unitMs) || unitMs <= 0) return null
   const workers = Math.max(1, Math.min(Number.isFinite(threads) ? threads : cpus || 1, count))
   const ms = Math.ceil(count / workers) * unitMs
@@ -327,8 +383,12 @@ export function sumDurationError(count: number, threads: number, unitMs: number,
 /** The run's total duration problem (largest shifted value × unit over the cap), or null. */
 export function durationError(values: number[], unitMs: number, maxDurationMs: number): string | null {
   if (!values.length || !Number.isFinite(unitMs)) return null
-  let lo = Infinity, hi = -Infinity
-  for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v }
+  let lo = Infinity,
+    hi = -Infinity
+  for (const v of values) {
+    if (v < lo) lo = v
+    if (v > hi) hi = v
+  }
   const ms = (hi - Math.min(0, lo)) * unitMs
   if (ms <= maxDurationMs) return null
   return `the longest sleep would be ${formatMs(ms)} (largest value × unit), more than the ${formatMs(maxDurationMs)} cap`

@@ -147,7 +147,9 @@ export class SumChunks {
    */
   stateAt(c: number, t: number, end: number, cancelled: boolean): ChunkState {
     if (c < 0 || c >= this.count) return ChunkState.Empty
-    const s = this.start[c], d = this.done[c], k = this.combined[c]
+    const s = this.start[c],
+      d = this.done[c],
+      k = this.combined[c]
     if (!(s <= t)) return ChunkState.Empty
     if (k <= t) return ChunkState.Folded
     if (d <= t) return ChunkState.Done
@@ -161,7 +163,9 @@ export class SumChunks {
    */
   segments(c: number, end: number, cancelled: boolean, out: Float64Array): number {
     if (c < 0 || c >= this.count) return 0
-    const s = this.start[c], d = this.done[c], k = this.combined[c]
+    const s = this.start[c],
+      d = this.done[c],
+      k = this.combined[c]
     if (!(s === s)) return 0
     let n = 0
     const put = (a: number, b: number, state: ChunkState) => {
@@ -188,7 +192,8 @@ export class SumChunks {
 
   /** Folds done at or before t. */
   foldedAt(t: number): number {
-    let lo = 0, hi = this.folds.length
+    let lo = 0,
+      hi = this.folds.length
     while (lo < hi) {
       const mid = (lo + hi) >> 1
       if (this.folds[mid].t <= t) lo = mid + 1
@@ -249,7 +254,8 @@ export class SumChunks {
 
   /** Elements of all chunks done at t, and their total length. */
   totalProgressAt(t: number): { done: number; total: number } {
-    let done = 0, total = 0
+    let done = 0,
+      total = 0
     for (let c = 0; c < this.count; c++) {
       const len = this.length[c]
       if (len === len) total += len
@@ -284,13 +290,20 @@ export interface SumTiming {
 
 export function sumTiming(s: SumChunks): SumTiming {
   const durations: number[] = []
-  let fastest = Infinity, slowest = -Infinity, slowestChunk = -1, first = Infinity, last = -Infinity
+  let fastest = Infinity,
+    slowest = -Infinity,
+    slowestChunk = -1,
+    first = Infinity,
+    last = -Infinity
   for (let c = 0; c < s.count; c++) {
     const d = s.done[c] - s.start[c]
     durations.push(d)
     if (d === d) {
       if (d < fastest) fastest = d
-      if (d > slowest) { slowest = d; slowestChunk = c }
+      if (d > slowest) {
+        slowest = d
+        slowestChunk = c
+      }
     }
     if (s.start[c] < first) first = s.start[c]
     if (s.done[c] > last) last = s.done[c]
@@ -317,7 +330,8 @@ function insertStep(times: number[], done: number[], t: number, n: number): void
 }
 
 function lastAtOrBefore(times: number[], t: number): number {
-  let lo = 0, hi = times.length
+  let lo = 0,
+    hi = times.length
   while (lo < hi) {
     const mid = (lo + hi) >> 1
     if (times[mid] <= t) lo = mid + 1
@@ -343,7 +357,9 @@ export function describeChunkSizes(sizes: readonly number[]): string {
     if (g && g[0] === s) g[1]++
     else groups.push([s, 1])
   }
-  const parts = groups.map(([s, k]) => (k > 2 ? `${k} × ${s.toLocaleString('en-US')}` : Array(k).fill(s.toLocaleString('en-US')).join(', ')))
+  const parts = groups.map(([s, k]) =>
+    k > 2 ? `${k} × ${s.toLocaleString('en-US')}` : Array(k).fill(s.toLocaleString('en-US')).join(', '),
+  )
   return parts.join(', ')
 }
 

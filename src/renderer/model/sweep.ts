@@ -6,7 +6,14 @@
  * host like the RunController.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { Capabilities, RunStatus, SleepSortResult, ThreadlabApi, ThreadlabErrorInfo, TimingMode } from '../../shared/api'
+import type {
+  Capabilities,
+  RunStatus,
+  SleepSortResult,
+  ThreadlabApi,
+  ThreadlabErrorInfo,
+  TimingMode,
+} from '../../shared/api'
 import { TIMING_MODES } from '../../shared/api'
 import { EventColumns } from '../../shared/columns'
 import { LIMITS } from '../../shared/limits'
@@ -123,9 +130,16 @@ export interface CheckedSweep {
 }
 
 /** The plan of the settings, or the reason they cannot run (in words for the form). */
-export function checkSweep(s: SweepSettings, caps: Pick<Capabilities, 'realtime'> | null, machine: MachineFigures | null): { ok: true; value: CheckedSweep } | { ok: false; error: string } {
+export function checkSweep(
+  s: SweepSettings,
+  caps: Pick<Capabilities, 'realtime'> | null,
+  machine: MachineFigures | null,
+): { ok: true; value: CheckedSweep } | { ok: false; error: string } {
   const num = (text: string) => (text.trim() === '' ? NaN : Number(text))
-  const fromMs = num(s.fromText), toMs = num(s.toText), steps = num(s.stepsText), trials = num(s.trialsText)
+  const fromMs = num(s.fromText),
+    toMs = num(s.toText),
+    steps = num(s.stepsText),
+    trials = num(s.trialsText)
   const input = { fromMs, toMs, steps, trials, modes: s.modes }
   const problem = checkSweepInput(input)
   if (problem) return { ok: false, error: wordy(problem) }
@@ -135,13 +149,19 @@ export function checkSweep(s: SweepSettings, caps: Pick<Capabilities, 'realtime'
   for (const v of values) if (v > hi) hi = v
   const longest = hi * plan.units[0]
   if (longest > LIMITS.maxDurationMs) {
-    return { ok: false, error: `at ${plan.units[0]} ms per unit the longest sleep would be ${Math.round(longest / 1000)} s, over the ${LIMITS.maxDurationMs / 1000} s cap: lower the largest unit` }
+    return {
+      ok: false,
+      error: `at ${plan.units[0]} ms per unit the longest sleep would be ${Math.round(longest / 1000)} s, over the ${LIMITS.maxDurationMs / 1000} s cap: lower the largest unit`,
+    }
   }
   const notAllowed = modesNotAllowed(plan.modes, caps ?? undefined)
   const runModes = plan.modes.filter((m) => !notAllowed.has(m))
   if (runModes.length === 0) return { ok: false, error: 'none of the chosen modes is allowed on this machine' }
   const runs = plan.units.length * plan.trials * runModes.length
-  const spawn = machine && Number.isFinite(machine.spawnNsPerThread) && machine.spawnNsPerThread > 0 ? machine.spawnNsPerThread : undefined
+  const spawn =
+    machine && Number.isFinite(machine.spawnNsPerThread) && machine.spawnNsPerThread > 0
+      ? machine.spawnNsPerThread
+      : undefined
   let estimateMs = estimateSweepMs({ ...plan, modes: runModes }, values, spawn)
   const perMinute = LIMITS.maxRunsPerMinute
   const rateLimited = runs > perMinute
@@ -182,7 +202,8 @@ class RunWatch {
     }
     if (s.runId !== this.runId) return
     if (s.type === 'missed') this.missed = true
-    else if (s.type === 'finished' && s.result.experiment === 'sleep-sort') this.settle({ type: 'finished', result: s.result })
+    else if (s.type === 'finished' && s.result.experiment === 'sleep-sort')
+      this.settle({ type: 'finished', result: s.result })
     else if (s.type === 'failed') this.settle({ type: 'failed', error: s.error })
   }
 
@@ -200,7 +221,13 @@ class RunWatch {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiter = null
-        resolve({ type: 'failed', error: { code: 'E_TIMEOUT', message: `run ${this.runId} did not finish within ${Math.round(timeoutMs / 1000)} s` } })
+        resolve({
+          type: 'failed',
+          error: {
+            code: 'E_TIMEOUT',
+            message: `run ${this.runId} did not finish within ${Math.round(timeoutMs / 1000)} s`,
+          },
+        })
       }, timeoutMs)
       this.waiter = (t) => {
         clearTimeout(timer)
@@ -259,9 +286,13 @@ export class SweepController {
     try {
       outcome = await this.api.measureMachine()
     } catch (e) {
-      outcome = { ok: false as const, error: { code: 'E_HOST', message: `the host did not answer: ${(e as Error).message}` } }
+      outcome = {
+        ok: false as const,
+        error: { code: 'E_HOST', message: `the host did not answer: ${(e as Error).message}` },
+      }
     }
-    if (outcome.ok) this.setMachine({ status: 'done', figures: outcome.value, error: null, measuredAt: new Date().toISOString() })
+    if (outcome.ok)
+      this.setMachine({ status: 'done', figures: outcome.value, error: null, measuredAt: new Date().toISOString() })
     else this.setMachine({ status: 'failed', error: `${outcome.error.message} (${outcome.error.code})` })
   }
 
@@ -279,8 +310,17 @@ export class SweepController {
     this.abort = abort
     this.pendingPoints.clear()
     this.store.setState({
-      phase: 'running', plan, values, sweptPreset: s.preset, points: emptyPoints(plan), result: null,
-      runsDone: 0, runsPlanned: runs, current: null, note: null, error: null,
+      phase: 'running',
+      plan,
+      values,
+      sweptPreset: s.preset,
+      points: emptyPoints(plan),
+      result: null,
+      runsDone: 0,
+      runsPlanned: runs,
+      current: null,
+      note: null,
+      error: null,
     })
     let fatal: string | null = null
     const runOne: RunOne = async (mode, unitMs, ctx) => {
@@ -309,7 +349,12 @@ export class SweepController {
     } catch (e) {
       this.flushPoints()
       this.abort = null
-      this.store.setState({ phase: 'failed', error: `the sweep stopped: ${(e as Error).message}`, current: null, note: null })
+      this.store.setState({
+        phase: 'failed',
+        error: `the sweep stopped: ${(e as Error).message}`,
+        current: null,
+        note: null,
+      })
       return
     }
     this.flushPoints()
@@ -359,7 +404,12 @@ export class SweepController {
   }
 
   /** One trial: start the run, cancel it when the signal fires, wait for its end, score it. */
-  private async trial(mode: TimingMode, unitMs: number, values: readonly number[], signal: AbortSignal): Promise<TrialOutcome> {
+  private async trial(
+    mode: TimingMode,
+    unitMs: number,
+    values: readonly number[],
+    signal: AbortSignal,
+  ): Promise<TrialOutcome> {
     const watch = new RunWatch()
     this.watch = watch
     try {
@@ -367,9 +417,18 @@ export class SweepController {
       for (;;) {
         if (signal.aborted) return { sorted: false, misplaced: 0, cancelled: true }
         try {
-          started = await this.api.startRun({ experiment: 'sleep-sort', values: [...values], mode, unitMs, recordEvents: true })
+          started = await this.api.startRun({
+            experiment: 'sleep-sort',
+            values: [...values],
+            mode,
+            unitMs,
+            recordEvents: true,
+          })
         } catch (e) {
-          started = { ok: false as const, error: { code: 'E_HOST', message: `the host did not answer: ${(e as Error).message}` } }
+          started = {
+            ok: false as const,
+            error: { code: 'E_HOST', message: `the host did not answer: ${(e as Error).message}` },
+          }
         }
         if (started.ok || started.error.code !== 'E_RATE_LIMIT') break
         this.store.setState({ note: `the host allows ${LIMITS.maxRunsPerMinute} runs a minute: waiting for it…` })

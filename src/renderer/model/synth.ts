@@ -25,7 +25,13 @@ export interface SynthRun {
   result: SleepSortResult
 }
 
-export function synthesizeRun(values: readonly number[], mode: TimingMode, unitMs: number, runId = 1, seed = 7): SynthRun {
+export function synthesizeRun(
+  values: readonly number[],
+  mode: TimingMode,
+  unitMs: number,
+  runId = 1,
+  seed = 7,
+): SynthRun {
   const rnd = mulberry32(seed)
   const n = values.length
   let lo = 0
@@ -50,7 +56,9 @@ export function synthesizeRun(values: readonly number[], mode: TimingMode, unitM
   // the mutex: threads get it in wake order, one at a time (~2 µs held, ~1 µs hand-off)
   const byWake = Array.from({ length: n }, (_, w) => w).sort((a, b) => woke[a] - woke[b] || a - b)
   if (mode === 'realtime') byWake.sort((a, b) => deadline[a] - deadline[b] || a - b)
-  const lockWait = new Float64Array(n), acquired = new Float64Array(n), released = new Float64Array(n)
+  const lockWait = new Float64Array(n),
+    acquired = new Float64Array(n),
+    released = new Float64Array(n)
   let free = -Infinity
   byWake.forEach((w) => {
     lockWait[w] = woke[w] + 500

@@ -30,17 +30,26 @@ export function createOfflineApi(): ThreadlabApi {
   let active: { runId: number; cancel: () => void } | null = null
   const finishedRuns = new Map<number, Float64Array>()
   const emitStatus = (s: RunStatus) => statusListeners.forEach((l) => l(s))
-  const caps: Capabilities = { cpus: 2, os: 'offline replay', realtime: { allowed: true }, timerSlackNs: 1000, limits: LIMITS }
+  const caps: Capabilities = {
+    cpus: 2,
+    os: 'offline replay',
+    realtime: { allowed: true },
+    timerSlackNs: 1000,
+    limits: LIMITS,
+  }
   return {
     capabilities: async () => caps,
     async startRun(request) {
-      if (request.experiment !== 'sleep-sort') return { ok: false, error: { code: 'E_UNSUPPORTED', message: 'offline replay only does sleep sort' } }
+      if (request.experiment !== 'sleep-sort')
+        return { ok: false, error: { code: 'E_UNSUPPORTED', message: 'offline replay only does sleep sort' } }
       if (active) return { ok: false, error: { code: 'E_BUSY', message: 'busy: a run is already active' } }
       const runId = nextRunId++
       const { cols, result } = synthesizeRun(request.values, request.mode, request.unitMs, runId, runId * 7919)
       const t0 = cols.length ? cols.tNs[0] : 0
       const started = performance.now()
-      let sent = 0, seq = 0, stopped = false
+      let sent = 0,
+        seq = 0,
+        stopped = false
       const tick = () => {
         if (stopped) return
         const now = t0 + (performance.now() - started) * 1e6
@@ -70,8 +79,18 @@ export function createOfflineApi(): ThreadlabApi {
           finishedRuns.set(runId, partial.toBatch(runId))
           const pushed = new Set<number>()
           let count = 0
-          for (let i = 0; i < sent; i++) if (cols.kind[i] === 5) { pushed.add(cols.worker[i]); count++ }
-          const out: SleepSortResult = { ...result, cancelled: true, output: result.output.slice(0, count), eventCount: sent, sorted: false }
+          for (let i = 0; i < sent; i++)
+            if (cols.kind[i] === 5) {
+              pushed.add(cols.worker[i])
+              count++
+            }
+          const out: SleepSortResult = {
+            ...result,
+            cancelled: true,
+            output: result.output.slice(0, count),
+            eventCount: sent,
+            sorted: false,
+          }
           emitStatus({ type: 'finished', runId, result: out })
         },
       }
@@ -90,10 +109,19 @@ export function createOfflineApi(): ThreadlabApi {
       return b ? { ok: true, value: b } : { ok: false, error: { code: 'E_NO_RUN', message: `no run ${runId}` } }
     },
     async measureMachine() {
-      return { ok: false, error: { code: 'E_UNSUPPORTED', message: 'the offline replay host has no machine to measure' } }
+      return {
+        ok: false,
+        error: { code: 'E_UNSUPPORTED', message: 'the offline replay host has no machine to measure' },
+      }
     },
-    onBatch: (l) => { batchListeners.add(l); return () => batchListeners.delete(l) },
-    onStatus: (l) => { statusListeners.add(l); return () => statusListeners.delete(l) },
+    onBatch: (l) => {
+      batchListeners.add(l)
+      return () => batchListeners.delete(l)
+    },
+    onStatus: (l) => {
+      statusListeners.add(l)
+      return () => statusListeners.delete(l)
+    },
     onOpenFile: () => () => {},
   }
 }
@@ -101,10 +129,16 @@ export function createOfflineApi(): ThreadlabApi {
 function slice(cols: EventColumns, runId: number, seq: number, from: number, to: number): Float64Array {
   const n = to - from
   const out = new Float64Array(BATCH_HEADER + n * EVENT_WIDTH)
-  out[0] = 1; out[1] = runId; out[2] = seq; out[3] = n
+  out[0] = 1
+  out[1] = runId
+  out[2] = seq
+  out[3] = n
   for (let i = 0; i < n; i++) {
     const o = BATCH_HEADER + i * EVENT_WIDTH
-    out[o] = cols.kind[from + i]; out[o + 1] = cols.worker[from + i]; out[o + 2] = cols.tNs[from + i]; out[o + 3] = cols.arg[from + i]
+    out[o] = cols.kind[from + i]
+    out[o + 1] = cols.worker[from + i]
+    out[o + 2] = cols.tNs[from + i]
+    out[o + 3] = cols.arg[from + i]
   }
   return out
 }
@@ -158,7 +192,10 @@ export function installBenchHook(deps: BenchDeps): void {
       await new Promise((r) => setTimeout(r, ms))
       raf.recordFrames = false
       const f = raf.frames
-      const gaps = f.slice(1).map((t, i) => t - f[i]).sort((a, b) => a - b)
+      const gaps = f
+        .slice(1)
+        .map((t, i) => t - f[i])
+        .sort((a, b) => a - b)
       const seconds = f.length > 1 ? (f[f.length - 1] - f[0]) / 1000 : ms / 1000
       return {
         fps: (f.length - 1) / seconds,

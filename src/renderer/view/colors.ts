@@ -26,12 +26,22 @@ export const STATE_RGB: Uint8Array = (() => {
 
 /** States shown in the legend, in reading order. */
 export const LEGEND_STATES: LaneState[] = [
-  LaneState.Spawning, LaneState.Sleeping, LaneState.Overslept, LaneState.Waiting,
-  LaneState.Holding, LaneState.Parked, LaneState.Exited, LaneState.Cancelled,
+  LaneState.Spawning,
+  LaneState.Sleeping,
+  LaneState.Overslept,
+  LaneState.Waiting,
+  LaneState.Holding,
+  LaneState.Parked,
+  LaneState.Exited,
+  LaneState.Cancelled,
 ]
 
 const STOPS = [
-  [70, 50, 126], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37],
+  [70, 50, 126],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
 ]
 
 /** Value colour (viridis-like) for t in [0, 1], as packed RGB. */

@@ -50,7 +50,12 @@ export async function exportPng(services: AppServices): Promise<Blob | null> {
 }
 
 /** The playhead line and, after a run, the dimmed future: DOM overlays on screen, pixels here. */
-function drawPlayhead(ctx: CanvasRenderingContext2D, services: AppServices, y0: number, canvas: HTMLCanvasElement): void {
+function drawPlayhead(
+  ctx: CanvasRenderingContext2D,
+  services: AppServices,
+  y0: number,
+  canvas: HTMLCanvasElement,
+): void {
   const lanes = lanesSource()!
   const L = lanes.layout()
   const w = lanes.window()

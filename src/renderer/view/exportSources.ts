@@ -26,12 +26,16 @@ const sources: { top: HTMLCanvasElement | null; lanes: LanesSource | null } = { 
 
 export function registerTopCanvas(canvas: HTMLCanvasElement): () => void {
   sources.top = canvas
-  return () => { if (sources.top === canvas) sources.top = null }
+  return () => {
+    if (sources.top === canvas) sources.top = null
+  }
 }
 
 export function registerLanes(source: LanesSource): () => void {
   sources.lanes = source
-  return () => { if (sources.lanes === source) sources.lanes = null }
+  return () => {
+    if (sources.lanes === source) sources.lanes = null
+  }
 }
 
 export function topCanvas(): HTMLCanvasElement | null {

@@ -47,7 +47,10 @@ export function installPlaybackLoop(services: AppServices): () => void {
     }
     raf.schedule()
   })
-  return () => { offTask(); offStore() }
+  return () => {
+    offTask()
+    offStore()
+  }
 }
 
 export function canReplay(services: AppServices): boolean {

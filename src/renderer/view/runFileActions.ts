@@ -11,13 +11,19 @@ import { downloadBytes, readBytes } from './download'
 /** Opens a File as a run; false (and the alert says why) when it is not one or is damaged. */
 export async function openRunFile(controller: RunController, file: File): Promise<boolean> {
   if (file.size > RUN_FILE_MAX_BYTES) {
-    return controller.refuseFile(file.name, { code: 'E_TOO_LARGE', message: `the file is ${Math.round(file.size / 2 ** 20)} MiB, more than the ${RUN_FILE_MAX_BYTES / 2 ** 20} MiB a run file may be` })
+    return controller.refuseFile(file.name, {
+      code: 'E_TOO_LARGE',
+      message: `the file is ${Math.round(file.size / 2 ** 20)} MiB, more than the ${RUN_FILE_MAX_BYTES / 2 ** 20} MiB a run file may be`,
+    })
   }
   let bytes: Uint8Array
   try {
     bytes = await readBytes(file)
   } catch (e) {
-    return controller.refuseFile(file.name, { code: 'E_READ', message: `the file could not be read (${(e as Error).message})` })
+    return controller.refuseFile(file.name, {
+      code: 'E_READ',
+      message: `the file could not be read (${(e as Error).message})`,
+    })
   }
   return controller.openRunBytes(file.name, bytes)
 }

@@ -22,11 +22,39 @@ export const COMBINE_COLORS: string[] = [
 export const FOLD_TICK = '#e8ecf3'
 
 export const CHUNK_LEGEND: { label: string; color: string; hint: string }[] = [
-  { label: 'summing', color: CHUNK_COLORS[ChunkState.Summing], hint: 'the worker is adding its chunk: the fill rises with the values done' },
-  { label: 'partial ready', color: CHUNK_COLORS[ChunkState.Done], hint: 'the chunk is summed; its partial waits for the coordinator' },
-  { label: 'folded in', color: CHUNK_COLORS[ChunkState.Folded], hint: 'the partial has been added to the running total' },
-  { label: 'cancelled', color: CHUNK_COLORS[ChunkState.Cancelled], hint: 'the run was cancelled before the chunk was done' },
-  { label: 'combine: waiting', color: COMBINE_COLORS[CombineState.Waiting], hint: 'the coordinator waits to join every worker' },
-  { label: 'folding', color: COMBINE_COLORS[CombineState.Folding], hint: 'the coordinator folds the partials into the total, in chunk order' },
-  { label: 'sum ready', color: COMBINE_COLORS[CombineState.Ready], hint: 'every partial folded: the exact sum is known' },
+  {
+    label: 'summing',
+    color: CHUNK_COLORS[ChunkState.Summing],
+    hint: 'the worker is adding its chunk: the fill rises with the values done',
+  },
+  {
+    label: 'partial ready',
+    color: CHUNK_COLORS[ChunkState.Done],
+    hint: 'the chunk is summed; its partial waits for the coordinator',
+  },
+  {
+    label: 'folded in',
+    color: CHUNK_COLORS[ChunkState.Folded],
+    hint: 'the partial has been added to the running total',
+  },
+  {
+    label: 'cancelled',
+    color: CHUNK_COLORS[ChunkState.Cancelled],
+    hint: 'the run was cancelled before the chunk was done',
+  },
+  {
+    label: 'combine: waiting',
+    color: COMBINE_COLORS[CombineState.Waiting],
+    hint: 'the coordinator waits to join every worker',
+  },
+  {
+    label: 'folding',
+    color: COMBINE_COLORS[CombineState.Folding],
+    hint: 'the coordinator folds the partials into the total, in chunk order',
+  },
+  {
+    label: 'sum ready',
+    color: COMBINE_COLORS[CombineState.Ready],
+    hint: 'every partial folded: the exact sum is known',
+  },
 ]

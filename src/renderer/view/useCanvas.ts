@@ -27,13 +27,19 @@ export function useCanvas(paint: (f: CanvasFrame) => boolean | void) {
     if (!canvas) return
     const ctx = canvas.getContext('2d', { alpha: false })
     if (!ctx) return
-    let width = 0, height = 0, dpr = 1, resized = true
+    let width = 0,
+      height = 0,
+      dpr = 1,
+      resized = true
     const measure = () => {
       const rect = canvas.getBoundingClientRect()
       const d = globalThis.devicePixelRatio || 1
-      const w = Math.max(1, Math.round(rect.width)), h = Math.max(1, Math.round(rect.height))
+      const w = Math.max(1, Math.round(rect.width)),
+        h = Math.max(1, Math.round(rect.height))
       if (w !== width || h !== height || d !== dpr) {
-        width = w; height = h; dpr = d
+        width = w
+        height = h
+        dpr = d
         canvas.width = Math.round(w * d)
         canvas.height = Math.round(h * d)
         resized = true
@@ -50,7 +56,10 @@ export function useCanvas(paint: (f: CanvasFrame) => boolean | void) {
       resized = false
       return again
     })
-    return () => { off(); ro.disconnect() }
+    return () => {
+      off()
+      ro.disconnect()
+    }
   }, [raf])
   return canvasRef
 }

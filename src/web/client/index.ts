@@ -37,7 +37,8 @@ export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
     if (!token) {
       broken = {
         code: 'E_BAD_TOKEN',
-        message: "This page's address has no access token (?token=…). Open the exact URL that the Threadlab web host printed when it started.",
+        message:
+          "This page's address has no access token (?token=…). Open the exact URL that the Threadlab web host printed when it started.",
       }
       return resolveReady(null)
     }
@@ -95,7 +96,12 @@ export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
       for (const listener of statusListeners) listener(message.status)
     } else if (message.type === 'response') {
       const outcome = message.outcome
-      if (outcome.ok && typeof outcome.value === 'object' && outcome.value !== null && (outcome.value as { binary?: unknown }).binary === true) {
+      if (
+        outcome.ok &&
+        typeof outcome.value === 'object' &&
+        outcome.value !== null &&
+        (outcome.value as { binary?: unknown }).binary === true
+      ) {
         binaryFor = message.id
         return
       }
@@ -109,14 +115,21 @@ export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
 
   async function call<T>(method: Method, params?: unknown): Promise<Outcome<T>> {
     const ws = await ready
-    if (!ws || broken) return { ok: false, error: broken ?? { code: 'E_CONNECTION_CLOSED', message: 'not connected to the Threadlab web host' } }
+    if (!ws || broken)
+      return {
+        ok: false,
+        error: broken ?? { code: 'E_CONNECTION_CLOSED', message: 'not connected to the Threadlab web host' },
+      }
     const id = nextId++
     const request: ClientRequest = params === undefined ? { id, method } : { id, method, params }
     let text: string
     try {
       text = JSON.stringify(request)
     } catch (e) {
-      return { ok: false, error: { code: 'E_BAD_REQUEST', message: `the request cannot be sent: ${(e as Error).message}` } }
+      return {
+        ok: false,
+        error: { code: 'E_BAD_REQUEST', message: `the request cannot be sent: ${(e as Error).message}` },
+      }
     }
     return new Promise<Outcome<T>>((resolve) => {
       pending.set(id, { resolve: resolve as (o: Outcome<unknown>) => void })
@@ -152,16 +165,24 @@ async function diagnose(loc: { host: string; protocol: string }, token: string):
   // the token the page has (a wrong one is no secret; a right one is in the address bar anyway)
   const shown = token.length > 64 ? `${token.slice(0, 61)}…` : token
   try {
-    const res = await fetch(`${loc.protocol}//${loc.host}${HEALTH_PATH}?token=${encodeURIComponent(token)}`, { cache: 'no-store' })
+    const res = await fetch(`${loc.protocol}//${loc.host}${HEALTH_PATH}?token=${encodeURIComponent(token)}`, {
+      cache: 'no-store',
+    })
     if (res.status === 403) {
       return {
         code: 'E_BAD_TOKEN',
         message: `The Threadlab web host refused the access token in this page's address (token=${shown}). It changes every time the host starts: open the exact URL it printed.`,
       }
     }
-    return { code: 'E_CONNECTION', message: `The Threadlab web host refused the connection from this page (${location.origin}). Open the URL it printed, on 127.0.0.1 or localhost.` }
+    return {
+      code: 'E_CONNECTION',
+      message: `The Threadlab web host refused the connection from this page (${location.origin}). Open the URL it printed, on 127.0.0.1 or localhost.`,
+    }
   } catch {
-    return { code: 'E_HOST_DOWN', message: `The Threadlab web host at ${loc.host} is not reachable. Start it with \`npm run web\` and open the URL it prints.` }
+    return {
+      code: 'E_HOST_DOWN',
+      message: `The Threadlab web host at ${loc.host} is not reachable. Start it with \`npm run web\` and open the URL it prints.`,
+    }
   }
 }
 

@@ -26,7 +26,8 @@ function parseArgs(argv: string[]): Args {
     if (flag === '--port' || flag === '-p') {
       const v = value()
       const port = Number(v)
-      if (!/^\d+$/.test(v) || port > 65535) usage(`--port takes a whole number from 0 to 65535, not ${JSON.stringify(v)}`)
+      if (!/^\d+$/.test(v) || port > 65535)
+        usage(`--port takes a whole number from 0 to 65535, not ${JSON.stringify(v)}`)
       args.port = port
     } else if (flag === '--renderer') {
       args.rendererDir = resolve(value())

@@ -23,7 +23,15 @@ import { LIMITS } from '../../shared/limits'
 import { loadEngine, type Engine } from '../../main/addon'
 import { contentSecurityPolicy } from '../../main/csp'
 import { RunService } from '../../main/run-service'
-import { HEALTH_PATH, WS_PATH, parseClientRequest, type BinaryFollows, type ClientRequest, type HealthReport, type ServerMessage } from '../../shared/ipc'
+import {
+  HEALTH_PATH,
+  WS_PATH,
+  parseClientRequest,
+  type BinaryFollows,
+  type ClientRequest,
+  type HealthReport,
+  type ServerMessage,
+} from '../../shared/ipc'
 
 export interface WebHostOptions {
   /** port to listen on (default 5217); 0 picks a free one */
@@ -123,7 +131,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   })
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!allowedHosts().includes(req.headers.host ?? '')) return send(res, 403, 'text/plain; charset=utf-8', 'this host name is not served here\n')
+    if (!allowedHosts().includes(req.headers.host ?? ''))
+      return send(res, 403, 'text/plain; charset=utf-8', 'this host name is not served here\n')
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD')
       return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n')
@@ -131,15 +140,29 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
     if (url.pathname === HEALTH_PATH) {
       if (!tokenMatches(url.searchParams.get('token'))) {
-        return send(res, 403, 'application/json; charset=utf-8', JSON.stringify({ ok: false, error: { code: 'E_BAD_TOKEN', message: 'missing or wrong token' } }))
+        return send(
+          res,
+          403,
+          'application/json; charset=utf-8',
+          JSON.stringify({ ok: false, error: { code: 'E_BAD_TOKEN', message: 'missing or wrong token' } }),
+        )
       }
-      const report: HealthReport = { ok: true, clients: sockets.size, activeRuns: engine.activeRuns(), threads: engine.threadCount() }
+      const report: HealthReport = {
+        ok: true,
+        clients: sockets.size,
+        activeRuns: engine.activeRuns(),
+        threads: engine.threadCount(),
+      }
       return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(report), { 'Cache-Control': 'no-store' })
     }
     const file = await resolveStatic(url.pathname)
     if (!file) return send(res, 404, 'text/plain; charset=utf-8', 'not found\n')
     const type = MIME[extname(file.path).toLowerCase()] ?? 'application/octet-stream'
-    const headers: Record<string, string | number> = { ...COMMON_HEADERS, 'Content-Type': type, 'Content-Length': file.size }
+    const headers: Record<string, string | number> = {
+      ...COMMON_HEADERS,
+      'Content-Type': type,
+      'Content-Length': file.size,
+    }
     if (type.startsWith('text/html')) {
       headers['Content-Security-Policy'] = contentSecurityPolicy(allowedHosts().map((h) => `ws://${h}`))
       headers['Cache-Control'] = 'no-store'
@@ -148,7 +171,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     res.writeHead(200, headers)
     if (req.method === 'HEAD') return void res.end()
-    createReadStream(file.path).on('error', () => res.destroy()).pipe(res)
+    createReadStream(file.path)
+      .on('error', () => res.destroy())
+      .pipe(res)
   }
 
   /** The file a URL path names inside the renderer folder, or null (never a path outside it). */
@@ -174,12 +199,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxMessageBytes, perMessageDeflate: false, clientTracking: false })
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: LIMITS.maxMessageBytes,
+    perMessageDeflate: false,
+    clientTracking: false,
+  })
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refuse = (status: number, reason: string) => {
       const text = status === 404 ? 'Not Found' : status === 503 ? 'Service Unavailable' : 'Forbidden'
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`)
+      socket.end(
+        `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+      )
       socket.destroy()
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -253,14 +285,24 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     /** Sends a replay (its response, then the binary payload) once the client's queue has room. */
     async function sendReplay(id: number, payload: Float64Array): Promise<Outcome<unknown> | null> {
       const follows: BinaryFollows = { binary: true, bytes: payload.byteLength }
-      const header = JSON.stringify({ type: 'response', id, outcome: { ok: true, value: follows } } satisfies ServerMessage)
+      const header = JSON.stringify({
+        type: 'response',
+        id,
+        outcome: { ok: true, value: follows },
+      } satisfies ServerMessage)
       const bytes = Buffer.byteLength(header) + payload.byteLength
       replaysWaiting++
       try {
         const deadline = Date.now() + REPLAY_WAIT_MS
         while (ws.readyState === WebSocket.OPEN && !fits(bytes)) {
           if (Date.now() > deadline) {
-            return { ok: false, error: { code: 'E_SLOW_CLIENT', message: 'this client has too much unread data queued: read it, then ask again' } }
+            return {
+              ok: false,
+              error: {
+                code: 'E_SLOW_CLIENT',
+                message: 'this client has too much unread data queued: read it, then ask again',
+              },
+            }
           }
           await new Promise((r) => setTimeout(r, 10))
         }
@@ -275,14 +317,24 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
 
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return sendJson({ type: 'error', error: { code: 'E_BAD_REQUEST', message: 'binary frames are not accepted from clients' } })
-      const parsed = parseClientRequest(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'))
+      if (isBinary)
+        return sendJson({
+          type: 'error',
+          error: { code: 'E_BAD_REQUEST', message: 'binary frames are not accepted from clients' },
+        })
+      const parsed = parseClientRequest(
+        Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'),
+      )
       if (!parsed.ok) {
         if (parsed.id === null) return sendJson({ type: 'error', error: parsed.error })
         return respond(parsed.id, { ok: false, error: parsed.error })
       }
       const { id } = parsed.request
-      if (inFlight >= MAX_IN_FLIGHT) return respond(id, { ok: false, error: { code: 'E_BUSY', message: `more than ${MAX_IN_FLIGHT} requests in flight` } })
+      if (inFlight >= MAX_IN_FLIGHT)
+        return respond(id, {
+          ok: false,
+          error: { code: 'E_BUSY', message: `more than ${MAX_IN_FLIGHT} requests in flight` },
+        })
       inFlight++
       dispatch(parsed.request)
         .catch((e): Outcome<unknown> => ({ ok: false, error: { code: 'E_INTERNAL', message: (e as Error).message } }))
@@ -305,7 +357,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           return service.measureMachine()
         case 'fetchRunEvents': {
           const params = request.params
-          if (typeof params !== 'object' || params === null || Array.isArray(params) || Object.keys(params).some((k) => k !== 'runId')) {
+          if (
+            typeof params !== 'object' ||
+            params === null ||
+            Array.isArray(params) ||
+            Object.keys(params).some((k) => k !== 'runId')
+          ) {
             return badRequest('fetchRunEvents takes params { runId }')
           }
           const outcome = service.fetchRunEvents((params as { runId?: unknown }).runId)
@@ -325,7 +382,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   port = await listen(server, options.port ?? DEFAULT_PORT, options.fallbackToFreePort ?? true)
-  if (!existsSync(resolve(root, 'index.html'))) log(`web host: ${root} has no index.html: build the renderer first (npx electron-vite build)`)
+  if (!existsSync(resolve(root, 'index.html')))
+    log(`web host: ${root} has no index.html: build the renderer first (npx electron-vite build)`)
 
   return {
     url: `http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`,
@@ -351,8 +409,19 @@ function badRequest(message: string): Outcome<never> {
   return { ok: false, error }
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { ...COMMON_HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...extra })
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  extra: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    ...COMMON_HEADERS,
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
+    ...extra,
+  })
   res.end(res.req.method === 'HEAD' ? undefined : body)
 }
 

@@ -51,7 +51,12 @@ export class TapEngine implements Engine {
     this.inner = inner
   }
 
-  private tap<R extends { eventCount: number; cancelled: boolean }>(kind: TappedRun['kind'], values: number, start: (sink: BatchSink) => EngineRun<R>, onBatch: BatchSink): EngineRun<R> {
+  private tap<R extends { eventCount: number; cancelled: boolean }>(
+    kind: TappedRun['kind'],
+    values: number,
+    start: (sink: BatchSink) => EngineRun<R>,
+    onBatch: BatchSink,
+  ): EngineRun<R> {
     const run = { runId: -1, kind, values, batches: [] as Float64Array[], events: 0 } as TappedRun
     const handle = start((batch) => {
       if (this.keepBatches) run.batches.push(batch)
@@ -88,7 +93,14 @@ export interface Client {
   bytesReceived: number
   /** sends a request without waiting (for a client that does not read) */
   send(method: string, params?: unknown): number
-  request(method: string, params?: unknown, timeoutMs?: number): Promise<{ outcome: { ok: boolean; value?: unknown; error?: { code: string; message: string } }; binary?: Float64Array }>
+  request(
+    method: string,
+    params?: unknown,
+    timeoutMs?: number,
+  ): Promise<{
+    outcome: { ok: boolean; value?: unknown; error?: { code: string; message: string } }
+    binary?: Float64Array
+  }>
   waitFor(test: (m: ServerMessage) => boolean, timeoutMs?: number): Promise<ServerMessage>
   closed: Promise<void>
 }
@@ -128,7 +140,10 @@ export function connectClient(host: WebHost, options: { paused?: boolean; origin
         const hit = texts.find(test)
         if (hit) return Promise.resolve(hit)
         return new Promise((done, fail) => {
-          const timer = setTimeout(() => fail(new Error(`no matching message in ${timeoutMs} ms (${texts.length} texts)`)), timeoutMs)
+          const timer = setTimeout(
+            () => fail(new Error(`no matching message in ${timeoutMs} ms (${texts.length} texts)`)),
+            timeoutMs,
+          )
           waiters.push({ test, done: (m) => (clearTimeout(timer), done(m)) })
         })
       },
@@ -180,7 +195,12 @@ export function connectClient(host: WebHost, options: { paused?: boolean; origin
  * Patches `WebSocket.prototype.send` of the `ws` module the host uses (the same module instance:
  * node_modules is not inlined by vitest) until `restore()`.
  */
-export function observeServerQueues(cap = Infinity): { peak(): number; perSocket(): number[]; overCap(): { before: number; after: number; frame: number }[]; restore(): void } {
+export function observeServerQueues(cap = Infinity): {
+  peak(): number
+  perSocket(): number[]
+  overCap(): { before: number; after: number; frame: number }[]
+  restore(): void
+} {
   const proto = WebSocket.prototype as unknown as { send: (...args: unknown[]) => void }
   const original = proto.send
   const peaks = new Map<object, number>()

@@ -19,12 +19,28 @@ import { runCsv } from '../../../src/cli/outputs'
 
 function csvFor(threads: number): string {
   const result: SleepSortResult = {
-    experiment: 'sleep-sort', runId: 1, output: [1, 2], sorted: true, misplaced: 0, inversions: 0, latenessNs: { p50: 0, p99: 0, max: 0 },
-    lockWaitNs: { p50: 0, p99: 0, max: 0 }, wallMs: 1, threads, mode: 'classic', unitMs: 1, shift: 0, cancelled: false, eventCount: 0,
+    experiment: 'sleep-sort',
+    runId: 1,
+    output: [1, 2],
+    sorted: true,
+    misplaced: 0,
+    inversions: 0,
+    latenessNs: { p50: 0, p99: 0, max: 0 },
+    lockWaitNs: { p50: 0, p99: 0, max: 0 },
+    wallMs: 1,
+    threads,
+    mode: 'classic',
+    unitMs: 1,
+    shift: 0,
+    cancelled: false,
+    eventCount: 0,
   }
   return runCsv({
-    request: { experiment: 'sleep-sort', values: [1, 2], mode: 'classic', unitMs: 1 }, result, events: new EventColumns(),
-    machine: { cpus: 1, os: 'linux', timerSlackNs: 1, realtimeAllowed: false }, appVersion: '0.1.0',
+    request: { experiment: 'sleep-sort', values: [1, 2], mode: 'classic', unitMs: 1 },
+    result,
+    events: new EventColumns(),
+    machine: { cpus: 1, os: 'linux', timerSlackNs: 1, realtimeAllowed: false },
+    appVersion: '0.1.0',
   })
 }
 

@@ -18,14 +18,19 @@ import { canonicalJson, decodeRunFile, encodeRunFile } from '../../../src/shared
 import { assemble, minimalHeader, utf8 } from '../helpers/runfile'
 
 describe('regression: -0 in a run-file header', () => {
-  it.each(['-0', '-4.478697007544212e-377'])('a header number written %s survives decode → encode → decode', (literal) => {
-    const text = canonicalJson(minimalHeader(0, { machine: { cpus: 2, os: 'linux', realtimeAllowed: false, timerSlackNs: 12345 } })).replace('12345', literal)
-    const first = decodeRunFile(assemble({ header: utf8(text), payload: deflateSync(new Uint8Array(0)) }))
-    expect(first.ok).toBe(true)
-    if (!first.ok) return
-    const second = decodeRunFile(encodeRunFile(first.value))
-    expect(second.ok).toBe(true)
-    if (!second.ok) return
-    expect(Object.is(second.value.machine.timerSlackNs, first.value.machine.timerSlackNs)).toBe(true)
-  })
+  it.each(['-0', '-4.478697007544212e-377'])(
+    'a header number written %s survives decode → encode → decode',
+    (literal) => {
+      const text = canonicalJson(
+        minimalHeader(0, { machine: { cpus: 2, os: 'linux', realtimeAllowed: false, timerSlackNs: 12345 } }),
+      ).replace('12345', literal)
+      const first = decodeRunFile(assemble({ header: utf8(text), payload: deflateSync(new Uint8Array(0)) }))
+      expect(first.ok).toBe(true)
+      if (!first.ok) return
+      const second = decodeRunFile(encodeRunFile(first.value))
+      expect(second.ok).toBe(true)
+      if (!second.ok) return
+      expect(Object.is(second.value.machine.timerSlackNs, first.value.machine.timerSlackNs)).toBe(true)
+    },
+  )
 })

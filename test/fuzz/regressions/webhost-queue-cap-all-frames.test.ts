@@ -29,34 +29,40 @@ describe('regression: every frame counts against the per-client queue cap', () =
     renderer.remove()
   })
 
-  it("a never-reading client's queue stays under the cap even when its requests are large", { timeout: 120_000 }, async () => {
-    const cap = LIMITS.maxQueuedBytesPerClient
-    const queues = observeServerQueues(cap)
-    const client = await connectClient(host, { paused: true })
-    let closed = false
-    void client.closed.then(() => (closed = true))
-    let runs = 0
-    try {
-      // 1,000,000 values of 7 characters: a 7 MB request, under the 16 MiB message cap and valid
-      const values = new Array<number>(LIMITS.maxSumValues).fill(1e300)
-      for (let i = 0; i < 4 && !closed; i++) {
-        const before = engine.order.length
-        client.send('startRun', { experiment: 'parallel-sum', values, threads: 2, replace: true })
-        // the run starts, or the host gives up on this client (it reads nothing)
-        expect(await until(() => engine.order.length > before || closed, 30_000)).toBe(true)
-        if (engine.order.length > before) {
-          runs++
-          expect(await engine.order[before].settled).toMatchObject({ ok: true })
+  it(
+    "a never-reading client's queue stays under the cap even when its requests are large",
+    { timeout: 120_000 },
+    async () => {
+      const cap = LIMITS.maxQueuedBytesPerClient
+      const queues = observeServerQueues(cap)
+      const client = await connectClient(host, { paused: true })
+      let closed = false
+      void client.closed.then(() => (closed = true))
+      let runs = 0
+      try {
+        // 1,000,000 values of 7 characters: a 7 MB request, under the 16 MiB message cap and valid
+        const values = new Array<number>(LIMITS.maxSumValues).fill(1e300)
+        for (let i = 0; i < 4 && !closed; i++) {
+          const before = engine.order.length
+          client.send('startRun', { experiment: 'parallel-sum', values, threads: 2, replace: true })
+          // the run starts, or the host gives up on this client (it reads nothing)
+          expect(await until(() => engine.order.length > before || closed, 30_000)).toBe(true)
+          if (engine.order.length > before) {
+            runs++
+            expect(await engine.order[before].settled).toMatchObject({ ok: true })
+          }
+          await until(() => closed, 200)
         }
-        await until(() => closed, 200)
+        console.log(
+          `queue-cap regression: ${runs} runs, host stats ${JSON.stringify(host.stats())}, real peak ${queues.peak()} B, cap ${cap} B, client ${closed ? 'disconnected' : 'still connected'}`,
+        )
+        expect(queues.overCap()).toEqual([])
+        expect(queues.peak()).toBeLessThanOrEqual(Math.max(cap, 7_100_000))
+      } finally {
+        queues.restore()
+        client.ws.terminate()
       }
-      console.log(`queue-cap regression: ${runs} runs, host stats ${JSON.stringify(host.stats())}, real peak ${queues.peak()} B, cap ${cap} B, client ${closed ? 'disconnected' : 'still connected'}`)
-      expect(queues.overCap()).toEqual([])
-      expect(queues.peak()).toBeLessThanOrEqual(Math.max(cap, 7_100_000))
-    } finally {
-      queues.restore()
-      client.ws.terminate()
-    }
-    expect(await until(() => engine.activeRuns() === 0, 20_000)).toBe(true)
-  })
+      expect(await until(() => engine.activeRuns() === 0, 20_000)).toBe(true)
+    },
+  )
 })

@@ -1,6 +1,13 @@
 // A host double for the renderer's controller (records requests, lets a test stream batches and
 // statuses when it likes) and a synthetic parallel sum shaped like the engine's events.
-import type { OpenFileMessage, ParallelSumResult, RunRequest, RunStatus, SleepSortResult, ThreadlabApi } from '../../../src/shared/api'
+import type {
+  OpenFileMessage,
+  ParallelSumResult,
+  RunRequest,
+  RunStatus,
+  SleepSortResult,
+  ThreadlabApi,
+} from '../../../src/shared/api'
 import { EventColumns } from '../../../src/shared/columns'
 import { EventKind } from '../../../src/shared/events'
 import { LIMITS } from '../../../src/shared/limits'
@@ -33,13 +40,28 @@ export class FakeHost implements ThreadlabApi {
   async measureMachine() {
     return { ok: false as const, error: { code: 'E_UNSUPPORTED', message: 'not measured in this test' } }
   }
-  onBatch(l: (b: Float64Array) => void) { this.batchL.add(l); return () => void this.batchL.delete(l) }
-  onStatus(l: (s: RunStatus) => void) { this.statusL.add(l); return () => void this.statusL.delete(l) }
-  batch(b: Float64Array) { for (const l of this.batchL) l(b) }
-  status(s: RunStatus) { for (const l of this.statusL) l(s) }
-  onOpenFile(l: (f: OpenFileMessage) => void) { this.openFileL.add(l); return () => void this.openFileL.delete(l) }
+  onBatch(l: (b: Float64Array) => void) {
+    this.batchL.add(l)
+    return () => void this.batchL.delete(l)
+  }
+  onStatus(l: (s: RunStatus) => void) {
+    this.statusL.add(l)
+    return () => void this.statusL.delete(l)
+  }
+  batch(b: Float64Array) {
+    for (const l of this.batchL) l(b)
+  }
+  status(s: RunStatus) {
+    for (const l of this.statusL) l(s)
+  }
+  onOpenFile(l: (f: OpenFileMessage) => void) {
+    this.openFileL.add(l)
+    return () => void this.openFileL.delete(l)
+  }
   /** pushes a file as Electron's main does for a command-line argument */
-  openFile(f: OpenFileMessage) { for (const l of this.openFileL) l(f) }
+  openFile(f: OpenFileMessage) {
+    for (const l of this.openFileL) l(f)
+  }
 
   /** Streams a run's columns in `parts` batches, then its finished status. */
   stream(runId: number, cols: EventColumns, result: SleepSortResult | ParallelSumResult, parts = 3): void {
@@ -84,7 +106,13 @@ export const tick = () => new Promise((r) => setTimeout(r, 0))
  * every sixteenth (arg = done), done (arg = partial); after every chunk is done, one combined event
  * per chunk in chunk order (arg = running total). Integers only (BigInt for the exact text).
  */
-export function synthesizeSum(values: readonly number[], threads: number, unitMs: number, runId = 1, cancelAfterNs = Infinity): { cols: EventColumns; result: ParallelSumResult } {
+export function synthesizeSum(
+  values: readonly number[],
+  threads: number,
+  unitMs: number,
+  runId = 1,
+  cancelAfterNs = Infinity,
+): { cols: EventColumns; result: ParallelSumResult } {
   const t = Math.max(1, Math.min(threads, values.length))
   const sizes: number[] = []
   for (let c = 0; c < t; c++) sizes.push(Math.floor(values.length / t) + (c < values.length % t ? 1 : 0))
@@ -103,7 +131,10 @@ export function synthesizeSum(values: readonly number[], threads: number, unitMs
     let done = 0
     for (; done < len; done++) {
       const when = start + (done + 1) * unitNs
-      if (when > cancelAfterNs) { cancelled = true; break }
+      if (when > cancelAfterNs) {
+        cancelled = true
+        break
+      }
       acc += BigInt(values[at + done])
       if ((done + 1) % every === 0 && done + 1 < len) cols.push(EventKind.ChunkProgress, c, when + 5_000, done + 1)
     }
@@ -124,8 +155,17 @@ export function synthesizeSum(values: readonly number[], threads: number, unitMs
     cols.push(EventKind.Combined, c, lastDone + 40_000 + c * 2_000, Number(total))
   })
   const result: ParallelSumResult = {
-    experiment: 'parallel-sum', runId, sum: String(total), kind: 'integer', partials: partials.map(String), threads: t,
-    chunkSizes: sizes, wallMs: (lastDone + 60_000) / 1e6, exact: true, cancelled, eventCount: cols.length,
+    experiment: 'parallel-sum',
+    runId,
+    sum: String(total),
+    kind: 'integer',
+    partials: partials.map(String),
+    threads: t,
+    chunkSizes: sizes,
+    wallMs: (lastDone + 60_000) / 1e6,
+    exact: true,
+    cancelled,
+    eventCount: cols.length,
   }
   return { cols, result }
 }

@@ -51,7 +51,11 @@ export function simulateSleepSort(o: SimOptions): SimRun {
 
   type Ev = [EventKind, number, number, number]
   const perWorker: Ev[][] = []
-  const spawned: number[] = [], sleepStart: number[] = [], deadline: number[] = [], woke: number[] = [], lockWait: number[] = []
+  const spawned: number[] = [],
+    sleepStart: number[] = [],
+    deadline: number[] = [],
+    woke: number[] = [],
+    lockWait: number[] = []
   for (let w = 0; w < n; w++) {
     const nominal = Math.round((values[w] + shift) * unitNs)
     if (mode === 'classic') {
@@ -68,7 +72,8 @@ export function simulateSleepSort(o: SimOptions): SimRun {
   }
   // FIFO mutex: grant to the earliest waiter (worker index breaks draws)
   const order = Array.from({ length: n }, (_, w) => w).sort((a, b) => lockWait[a] - lockWait[b] || a - b)
-  const acquired: number[] = [], released: number[] = []
+  const acquired: number[] = [],
+    released: number[] = []
   let free = -Infinity
   for (const w of order) {
     acquired[w] = Math.max(lockWait[w], free)
@@ -121,11 +126,17 @@ export interface SumSim {
   partials: number[]
 }
 
-export function simulateParallelSum(values: number[], threads: number, perElementNs = 1_000, progressEvery = 2): SumSim {
+export function simulateParallelSum(
+  values: number[],
+  threads: number,
+  perElementNs = 1_000,
+  progressEvery = 2,
+): SumSim {
   const cols = new EventColumns(4)
   const chunkSizes: number[] = []
   const partials: number[] = []
-  const base = Math.floor(values.length / threads), extra = values.length % threads
+  const base = Math.floor(values.length / threads),
+    extra = values.length % threads
   let start = 0
   const done: number[] = []
   for (let c = 0; c < threads; c++) {
@@ -136,14 +147,16 @@ export function simulateParallelSum(values: number[], threads: number, perElemen
     let sum = 0
     for (let i = 0; i < len; i++) {
       sum += values[start + i]
-      if ((i + 1) % progressEvery === 0 && i + 1 < len) cols.push(EventKind.ChunkProgress, c, t0 + (i + 1) * perElementNs, i + 1)
+      if ((i + 1) % progressEvery === 0 && i + 1 < len)
+        cols.push(EventKind.ChunkProgress, c, t0 + (i + 1) * perElementNs, i + 1)
     }
     partials.push(sum)
     done[c] = t0 + len * perElementNs + 1
     cols.push(EventKind.ChunkDone, c, done[c], sum)
     start += len
   }
-  let total = 0, t = Math.max(...done)
+  let total = 0,
+    t = Math.max(...done)
   for (let c = 0; c < threads; c++) {
     total += partials[c]
     t += 100
