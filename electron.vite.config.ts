@@ -4,7 +4,7 @@ import react from '@vitejs/plugin-react'
 
 // The addon (native/index.js + its .node file) is loaded at run time from outside the bundle,
 // so neither build touches it. The web host is built beside the Electron main process because it
-// composes the same run service; it never imports electron.
+// composes the same run service (src/service); it never imports electron.
 export default defineConfig({
   main: {
     build: {

@@ -14,8 +14,8 @@ import { register } from 'tsx/cjs/api'
 
 register()
 const require = createRequire(import.meta.url)
-const { loadEngine } = require('../src/main/addon.ts')
-const { measureMachine } = require('../src/main/measure.ts')
+const { loadEngine } = require('../src/service/addon.ts')
+const { measureMachine } = require('../src/service/measure.ts')
 const { EventColumns } = require('../src/shared/columns.ts')
 const sw = require('../src/shared/sweep.ts')
 

@@ -36,7 +36,7 @@ export interface SortReport {
   causes: Record<Cause, number> | null
 }
 
-export { sleepSortResult as toSortResult, parallelSumResult as toSumResult } from '../main/results'
+export { sleepSortResult as toSortResult, parallelSumResult as toSumResult } from '../service/results'
 
 export function sortReport(request: SleepSortRequest, result: SleepSortResult, events: EventColumns): SortReport {
   let explanation: string | null = null

@@ -2,7 +2,7 @@
  * Runs one experiment in the addon: collects its batches into EventColumns, shows a progress line
  * on a terminal, and turns Ctrl-C into a clean cancel (cancel → await the joined result).
  */
-import type { Engine, EngineRun, EngineSleepSortResult, EngineSumResult } from '../main/addon'
+import type { Engine, EngineRun, EngineSleepSortResult, EngineSumResult } from '../service/addon'
 import { EventColumns } from '../shared/columns'
 import { EventKind } from '../shared/events'
 import type { TimingMode } from '../shared/api'

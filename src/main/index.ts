@@ -22,9 +22,9 @@ import { basename, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Outcome } from '../shared/api'
 import { IPC, type OpenFileMessage, type PortMessage } from '../shared/ipc'
-import { loadEngine, type Engine } from './addon'
-import { contentSecurityPolicy } from './csp'
-import { RunService } from './run-service'
+import { loadEngine, type Engine } from '../service/addon'
+import { contentSecurityPolicy } from '../shared/csp'
+import { RunService } from '../service/run-service'
 
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
 const indexHtml = join(__dirname, '../renderer/index.html')

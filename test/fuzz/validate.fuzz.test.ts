@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { addonPath, loadEngine } from '../../src/main/addon'
+import { addonPath, loadEngine } from '../../src/service/addon'
 import { TIMING_MODES, type RunRequest } from '../../src/shared/api'
 import { LIMITS } from '../../src/shared/limits'
 import { MAX_MAGNITUDE } from '../../src/shared/parse'

@@ -1,6 +1,7 @@
 // The layer rules of STYLE.md, checked over the source text: shared depends on no other layer; preload
 // uses electron + shared only; the renderer and the web client never reach main, preload, the
-// web server, Electron or Node; the run service and the web host never import Electron.
+// web server, Electron or Node; the run service, the web host and the CLI never import Electron or
+// src/main; every file of src/main is Electron glue (it imports electron).
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -54,6 +55,8 @@ const inside = (to: string, ...dirs: string[]) => dirs.some((d) => to === `src/$
 describe('import layers', () => {
   it('finds the source files it checks', () => {
     expect(files(join(SRC, 'main')).length).toBeGreaterThan(0)
+    expect(files(join(SRC, 'service')).length).toBeGreaterThan(0)
+    expect(files(join(SRC, 'cli')).length).toBeGreaterThan(0)
     expect(files(join(SRC, 'preload')).length).toBeGreaterThan(0)
     expect(imports(join(SRC, 'preload/index.ts'))).toContain('electron')
   })
@@ -83,11 +86,15 @@ describe('import layers', () => {
     expect(violations('web/client', (to) => to.startsWith('src/') && inside(to, 'web/client', 'shared'))).toEqual([])
   })
 
-  it('the run service and the web host never import electron', () => {
-    const noElectron = (to: string, file: string) => to !== 'electron' || file.endsWith(join('src', 'main', 'index.ts'))
-    expect(violations('main', noElectron)).toEqual([])
-    expect(violations('web/server', (to) => to !== 'electron' && !inside(to, 'renderer', 'preload'))).toEqual([])
-    // the Electron glue is the only main file that may; it must not be imported by the others
-    expect(violations('web/server', (to) => to !== 'src/main/index')).toEqual([])
+  it('the run service, the web host and the CLI never import electron or src/main', () => {
+    const hostAgnostic = (to: string) => to !== 'electron' && !inside(to, 'main', 'preload', 'renderer')
+    expect(violations('service', (to) => hostAgnostic(to) && !inside(to, 'web', 'cli'))).toEqual([])
+    expect(violations('web/server', hostAgnostic)).toEqual([])
+    expect(violations('cli', hostAgnostic)).toEqual([])
+  })
+
+  it('every file of src/main is Electron glue: it imports electron', () => {
+    const glueless = files(join(SRC, 'main')).filter((file) => !imports(file).includes('electron'))
+    expect(glueless.map((file) => relative(ROOT, file))).toEqual([])
   })
 })

@@ -1,8 +1,8 @@
 // On the real addon: the causes account for every misplaced value of real runs; a small real
 // sweep; measureMachine gives sane figures. Runs are kept short (well under a second each).
 import { describe, expect, it } from 'vitest'
-import { loadEngine } from '../../src/main/addon'
-import { measureMachine } from '../../src/main/measure'
+import { loadEngine } from '../../src/service/addon'
+import { measureMachine } from '../../src/service/measure'
 import type { TimingMode } from '../../src/shared/api'
 import { attributeCauses, causeCounts, errorCount } from '../../src/shared/attribution'
 import { EventColumns } from '../../src/shared/columns'

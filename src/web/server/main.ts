@@ -5,7 +5,7 @@
  * for tests). Ctrl-C cancels every run and joins its threads before exiting.
  */
 import { resolve } from 'node:path'
-import { loadEngine } from '../../main/addon'
+import { loadEngine } from '../../service/addon'
 import { DEFAULT_PORT, startWebHost } from './server'
 
 interface Args {

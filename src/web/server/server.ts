@@ -20,9 +20,9 @@ import { extname, resolve, sep } from 'node:path'
 import { WebSocket, WebSocketServer } from 'ws'
 import type { Outcome, RunStatus, ThreadlabErrorInfo } from '../../shared/api'
 import { LIMITS } from '../../shared/limits'
-import { loadEngine, type Engine } from '../../main/addon'
-import { contentSecurityPolicy } from '../../main/csp'
-import { RunService } from '../../main/run-service'
+import { loadEngine, type Engine } from '../../service/addon'
+import { contentSecurityPolicy } from '../../shared/csp'
+import { RunService } from '../../service/run-service'
 import {
   HEALTH_PATH,
   WS_PATH,

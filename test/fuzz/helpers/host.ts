@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { WebSocket } from 'ws'
-import { loadEngine, type BatchSink, type Engine, type EngineRun } from '../../../src/main/addon'
+import { loadEngine, type BatchSink, type Engine, type EngineRun } from '../../../src/service/addon'
 import type { ServerMessage } from '../../../src/shared/ipc'
 import type { WebHost } from '../../../src/web/server/server'
 

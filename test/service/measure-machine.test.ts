@@ -2,8 +2,8 @@
 // refused while a run is active, queued ahead of a start, stopped by dispose.
 import { existsSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { addonPath, loadEngine, type Engine } from '../../src/main/addon'
-import { RunService } from '../../src/main/run-service'
+import { addonPath, loadEngine, type Engine } from '../../src/service/addon'
+import { RunService } from '../../src/service/run-service'
 import type { RunStatus } from '../../src/shared/api'
 import type { MachineFigures } from '../../src/shared/sweep'
 

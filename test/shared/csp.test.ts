@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { META_CSP, contentSecurityPolicy } from '../../src/main/csp'
+import { META_CSP, contentSecurityPolicy } from '../../src/shared/csp'
 
 describe('Content-Security-Policy', () => {
-  it("the renderer's meta tag carries exactly the policy defined in src/main/csp.ts", () => {
+  it("the renderer's meta tag carries exactly the policy defined in src/shared/csp.ts", () => {
     const html = readFileSync('src/renderer/index.html', 'utf8')
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(html)
     expect(meta?.[1]).toBe(META_CSP)

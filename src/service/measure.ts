@@ -1,6 +1,6 @@
 /**
  * "Honest measurement": what shapes the numbers on this machine, measured through the same Engine
- * the run service uses (src/main/addon.ts), in about a second. The figures' pure arithmetic lives
+ * the run service uses (src/service/addon.ts), in about a second. The figures' pure arithmetic lives
  * in src/shared/sweep.ts (medianGapNs, recordingCostNsPerEvent, latenessFigures), where it is
  * unit-tested and where the renderer reads the MachineFigures type.
  *

@@ -9,7 +9,7 @@ import type {
   EngineSleepSortResult,
   EngineSumOptions,
   EngineSumResult,
-} from '../../src/main/addon'
+} from '../../src/service/addon'
 import { BATCH_FORMAT, BATCH_HEADER, EVENT_WIDTH, EventKind } from '../../src/shared/events'
 
 export interface FakeScript {

@@ -58,7 +58,7 @@ type AddonModule = typeof Addon
 
 /**
  * THREADLAB_NATIVE, else the nearest native/index.js above this file: the repository's native/
- * from src/main (tests), out/main or a bundler chunk folder below it (builds).
+ * from src/service (tests), out/main or a bundler chunk folder below it (builds).
  */
 export function addonPath(): string {
   if (process.env.THREADLAB_NATIVE) return resolve(process.env.THREADLAB_NATIVE)

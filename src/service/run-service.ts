@@ -154,7 +154,7 @@ export class RunService {
   }
 
   /**
-   * Measures what shapes the numbers on this machine (src/main/measure.ts). Queued like a start, so
+   * Measures what shapes the numbers on this machine (src/service/measure.ts). Queued like a start, so
    * no run of this client starts while it measures; refused with E_BUSY while a run is active (its
    * threads would disturb the figures).
    */
