@@ -26,6 +26,8 @@ test.skip(
 )
 test.skip(!display, 'no display for Electron (DISPLAY/WAYLAND_DISPLAY unset): run under xvfb-run to include these')
 
+// Playwright reads the fixtures a test wants from its first parameter's pattern: this one wants none.
+// eslint-disable-next-line no-empty-pattern
 test('sorts the seed list in the Electron app, through the sandboxed preload', async ({}, testInfo) => {
   const app = await electron.launch({
     executablePath: exe!,

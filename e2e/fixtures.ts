@@ -13,7 +13,7 @@ export interface Host {
 }
 
 export const test = base.extend<{ host: Host; pageErrors: string[] }>({
-  // eslint-disable-next-line no-empty-pattern
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the wanted fixtures from this pattern: none
   host: async ({}, use) => {
     const url = process.env.THREADLAB_URL
     if (!url)

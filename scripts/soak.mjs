@@ -94,10 +94,8 @@ for (let i = 1; i <= RUNS; i++) {
   const kind = random() < 0.7 ? 'sort' : 'sum'
   const cancelAfter = random() < 0.25 ? random() * 200 : null
   let events = 0
-  let batches = 0
   const onBatch = (b) => {
     events += b[3]
-    batches++
   }
   let label
   try {

@@ -13,6 +13,7 @@ export { EXIT }
  * The commands are required on demand (plain CommonJS require, which the tsx hook compiles):
  * `--help` and `--version` never load the addon, fflate or the analysis modules.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require is the point: see above
 const load = <T>(path: string): T => require(path) as T
 const commands = () => load<typeof import('./commands')>('./commands')
 

@@ -274,7 +274,7 @@ if (!app.requestSingleInstanceLock()) {
     if (clients.has(win.webContents.id)) sendFileArgument(win.webContents, path)
     else pendingFile = path
   })
-  app.whenReady().then(() => {
+  void app.whenReady().then(() => {
     try {
       engine = loadEngine()
     } catch (e) {

@@ -17,7 +17,7 @@ let apiPromise: Promise<ThreadlabApi> | null = null
 export function getApi(): Promise<ThreadlabApi> {
   apiPromise ??= (async () => {
     const w = hostWindow()
-    if (!w.threadlab) await (await import('../web/client')).installWebBridge()
+    if (!w.threadlab) (await import('../web/client')).installWebBridge()
     if (!w.threadlab) throw new Error('no Threadlab host: window.threadlab is missing')
     return w.threadlab
   })()

@@ -81,6 +81,7 @@ export function loadEngine(): Engine {
   } catch (e) {
     throw new Error(
       `The native addon could not be loaded from ${path} (${(e as Error).message}). Build it with \`npm run build:native\`.`,
+      { cause: e },
     )
   }
   engine = {

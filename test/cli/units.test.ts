@@ -163,6 +163,7 @@ describe('progress line', () => {
     expect(written).toBe('')
     await new Promise((r) => setTimeout(r, 200))
     p.stop()
+    // eslint-disable-next-line no-control-regex -- the progress line's ANSI erase is what is tested
     expect(written).toMatch(/^\r\x1b\[Ksorting: 40 events · 5\/10 pushed · \d\.\d s/)
     expect(written).not.toContain('\n')
     expect(written.endsWith('\r\x1b[K')).toBe(true)

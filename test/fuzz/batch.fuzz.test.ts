@@ -91,7 +91,7 @@ function decodeOne(cols: EventColumns, b: Float64Array): boolean {
     header = readBatchHeader(b)
     err = cols.appendBatch(b)
   } catch (e) {
-    throw new Error(`the decoder threw: ${(e as Error).message}`)
+    throw new Error(`the decoder threw: ${(e as Error).message}`, { cause: e })
   }
   check(isBatchError(header) === (err !== null), 'readBatchHeader and appendBatch disagree')
   const valid = validity(b)

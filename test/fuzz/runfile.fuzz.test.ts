@@ -70,7 +70,7 @@ function decodeChecked(bytes: Uint8Array): ReturnType<typeof decodeRunFile> {
   try {
     r = decodeRunFile(bytes)
   } catch (e) {
-    throw new Error(`decodeRunFile threw: ${(e as Error).message}`)
+    throw new Error(`decodeRunFile threw: ${(e as Error).message}`, { cause: e })
   }
   if (!r.ok) {
     check(CODES.has(r.error.code), () => `unknown error code ${r.error.code}`)
@@ -96,7 +96,7 @@ function decodeChecked(bytes: Uint8Array): ReturnType<typeof decodeRunFile> {
   try {
     again = encodeRunFile(run)
   } catch (e) {
-    throw new Error(`a decoded run does not re-encode: ${(e as Error).message}`)
+    throw new Error(`a decoded run does not re-encode: ${(e as Error).message}`, { cause: e })
   }
   const back = decodeRunFile(again)
   check(back.ok, () => `the re-encoded file does not decode: ${show(back)}`)

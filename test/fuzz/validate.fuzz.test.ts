@@ -146,7 +146,7 @@ function checkOne(input: unknown, options: ValidateOptions = {}): void {
   try {
     outcome = validateRunRequest(input, options)
   } catch (e) {
-    throw new Error(`validateRunRequest threw: ${(e as Error).message}`)
+    throw new Error(`validateRunRequest threw: ${(e as Error).message}`, { cause: e })
   }
   check(typeof outcome === 'object' && outcome !== null && typeof outcome.ok === 'boolean', 'not an Outcome')
   let problems: Set<Problem> | null
@@ -243,6 +243,7 @@ const valuesArb = fc.oneof(
       fc.constant(null),
       fc.constant({ 0: 1, length: 1 }),
       fc.constant(new Float64Array([1, 2])),
+      // eslint-disable-next-line no-sparse-arrays -- a hole is the input under test
       fc.constant([1, , 3]),
     ),
   },

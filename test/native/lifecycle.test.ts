@@ -107,7 +107,7 @@ describe('bad input', () => {
     ['a string', [1, 2, 'abc', 4], {}, 'E_NOT_A_NUMBER', 2],
     ['NaN', [1, NaN], {}, 'E_NOT_A_NUMBER', 1],
     ['Infinity', [Infinity, 1], {}, 'E_NOT_FINITE', 0],
-    ['1e400', [3, 1e400], {}, 'E_NOT_FINITE', 1],
+    ['1e400', [3, Number('1e400')], {}, 'E_NOT_FINITE', 1],
     ['-Infinity', [-Infinity], {}, 'E_NOT_FINITE', 0],
     ['too large', [1, 2e15], {}, 'E_TOO_LARGE', 1],
     ['null', [1, null], {}, 'E_NOT_A_NUMBER', 1],

@@ -100,8 +100,8 @@ function naiveAggregate(
       for (let l = first; l < last; l++) {
         const n = laneSegments(t, order[l], end, seg)
         for (let i = 0; i < n; i++) {
-          let x0 = Math.floor((seg[i * 3] - t0) * scale),
-            x1 = Math.ceil((seg[i * 3 + 1] - t0) * scale)
+          const x0 = Math.floor((seg[i * 3] - t0) * scale)
+          let x1 = Math.ceil((seg[i * 3 + 1] - t0) * scale)
           if (seg[i * 3 + 1] < t0 || seg[i * 3] > t1) continue
           if (x1 <= x0) x1 = x0 + 1
           if (x >= x0 && x < x1) counts[seg[i * 3 + 2]]++

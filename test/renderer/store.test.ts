@@ -139,15 +139,13 @@ describe('store: run transitions', () => {
   it('switches away from realtime when the host does not allow it', () => {
     const store = createAppStore()
     store.getState().setMode('realtime')
-    store
-      .getState()
-      .setCaps({
-        cpus: 2,
-        os: 'linux',
-        realtime: { allowed: false, reason: 'no CAP_SYS_NICE' },
-        timerSlackNs: 50_000,
-        limits: LIMITS,
-      })
+    store.getState().setCaps({
+      cpus: 2,
+      os: 'linux',
+      realtime: { allowed: false, reason: 'no CAP_SYS_NICE' },
+      timerSlackNs: 50_000,
+      limits: LIMITS,
+    })
     expect(store.getState().mode).toBe('scheduled')
   })
 })

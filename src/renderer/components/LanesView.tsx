@@ -397,7 +397,6 @@ export function LanesView() {
     if (sum.done[c] <= b) {
       ctx.lineTo(X(b), bottom - level * h)
       ctx.lineTo(X(b), y)
-      level = 1
     } else ctx.lineTo(X(b), bottom - level * h)
     ctx.lineTo(X(b), bottom)
     ctx.closePath()

@@ -336,7 +336,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           error: { code: 'E_BUSY', message: `more than ${MAX_IN_FLIGHT} requests in flight` },
         })
       inFlight++
-      dispatch(parsed.request)
+      void dispatch(parsed.request)
         .catch((e): Outcome<unknown> => ({ ok: false, error: { code: 'E_INTERNAL', message: (e as Error).message } }))
         .then((outcome) => {
           inFlight--

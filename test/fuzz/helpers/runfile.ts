@@ -105,10 +105,13 @@ export function deflateBomb(pairs: number): Uint8Array {
   const cl = (s: number) => (s === 18 ? code(0, 1) : s === 1 ? code(2, 2) : code(3, 2))
   // literal/length lengths: [0] = 2, 1..255 = 0, [256] = 2, 257..284 = 0, [285] = 1; distance [0] = 1
   cl(2)
-  ;(cl(18), put(138 - 11, 7))
-  ;(cl(18), put(117 - 11, 7))
+  cl(18)
+  put(138 - 11, 7)
+  cl(18)
+  put(117 - 11, 7)
   cl(2)
-  ;(cl(18), put(28 - 11, 7))
+  cl(18)
+  put(28 - 11, 7)
   cl(1)
   cl(1)
   // canonical literal/length codes: 285 → 0, 0 → 10, 256 → 11; distance 0 → 0
