@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs'
-import { chromium, defineConfig } from '@playwright/test'
+import { defineConfig } from '@playwright/test'
+import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs'
 
-// Playwright's own Chromium is not downloadable on offline machines: use it when present, else
-// CHROMIUM_PATH or Debian's /usr/bin/chromium (scripts/chromium.mjs finds it for `npm test`).
-const bundled = chromium.executablePath()
-const executablePath = process.env.CHROMIUM_PATH || (existsSync(bundled) ? undefined : '/usr/bin/chromium')
+// One lookup for every browser user (scripts/chromium.mjs): `npm test` obtains a Chromium when the
+// machine has none and passes it as CHROMIUM_PATH; a bare `npx playwright test` uses what is here.
+const executablePath = process.env.CHROMIUM_PATH || findChromium()?.path
 
 export default defineConfig({
   testDir: 'e2e',
@@ -29,14 +28,7 @@ export default defineConfig({
         browserName: 'chromium',
         launchOptions: {
           executablePath,
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-          ],
+          args: CHROMIUM_ARGS,
         },
       },
     },

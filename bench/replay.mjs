@@ -15,7 +15,7 @@ import { createRequire } from 'node:module'
 import { extname, join, normalize, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
-import { CHROMIUM_ARGS, chromiumPath } from '../scripts/chromium.mjs'
+import { CHROMIUM_ARGS, ensureChromium } from '../scripts/chromium.mjs'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..')
 const args = process.argv.slice(2)
@@ -89,11 +89,7 @@ function serve() {
 }
 
 // ── 4. replay in Chromium and count frames ──────────────────────────────────────────────────────
-const executablePath = chromiumPath()
-if (!executablePath) {
-  console.error('bench/replay needs Chromium: install it (apt-get install chromium) or set CHROMIUM_PATH')
-  process.exit(1)
-}
+const executablePath = ensureChromium().path
 const recording = await record().catch((e) => {
   console.log(`recording from the addon failed (${e.message}); synthesising the run in the page`)
   return null
