@@ -16,8 +16,8 @@ import { validateRunRequest } from '../../../src/shared/validate'
 describe('regression: -0 unitMs', () => {
   it('normalises a parallel-sum unitMs of -0 to 0, as it does for values', () => {
     const r = validateRunRequest({ experiment: 'parallel-sum', values: [0], unitMs: -0 })
-    expect(r.ok).toBe(true)
-    if (!r.ok || r.value.experiment !== 'parallel-sum') return
+    expect(r.ok && r.value.experiment).toBe('parallel-sum')
+    if (!r.ok || r.value.experiment !== 'parallel-sum') throw new Error('unreachable: asserted above')
     expect(Object.is(r.value.unitMs, 0)).toBe(true)
     expect(validateRunRequest(JSON.parse(JSON.stringify(r.value)))).toEqual(r)
   })

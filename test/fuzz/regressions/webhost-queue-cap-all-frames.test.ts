@@ -1,20 +1,25 @@
 /**
- * REGRESSION (src/web/server/server.ts, serveClient), found by the backpressure work and fixed in
- * server.ts while it was being written: only live *batches* were held to maxQueuedBytes. Status and
- * response frames went out unconditionally, and the `started` status echoes the whole request — for
- * a parallel sum up to 1,000,000 values, as large as the request frame (≤ 16 MiB). A client that sent
- * requests but never read made the host queue ~7 MB per run without bound (measured: 28 MB queued
- * for one client after 4 runs, 3.3 × the cap, while `stats().peakQueuedBytes` — taken after batch
- * sends only — still reported 7 MB).
+ * REGRESSION (src/web/server/server.ts, serveClient): only live *batches* were once held to
+ * maxQueuedBytes; status and response frames went out unconditionally, so a client that sent
+ * requests but never read made the host queue without bound (measured then: 28 MB for one client,
+ * 3.3 × the cap). The `started` status no longer echoes the request, so the pressure is built here
+ * from another kind of non-batch frame: `fetchRunEvents` replays of a finished run (each answer is
+ * a JSON response plus one binary frame of every event), requested again and again by a client that
+ * reads nothing.
  *
- * Kept as a regression test: whatever the host queues for one client stays ≤ the cap, except one
- * frame larger than the cap sent into an empty queue (the host's documented gate), and a client that
- * keeps its data unread is disconnected rather than buffered for.
+ * What must hold: the pressure is real (bytes queued > 0 and more replays asked for than the cap
+ * holds), and whatever the host queues for that client stays ≤ the cap (except one frame larger than
+ * the cap sent into an empty queue, the host's documented gate). Measured: 52 replays of 512 kB asked,
+ * peak 8.19 MB against the 8 MiB cap.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LIMITS } from '../../../src/shared/limits'
 import { startWebHost, type WebHost } from '../../../src/web/server/server'
 import { connectClient, observeServerQueues, rendererDir, TapEngine, TOKEN, until } from '../helpers/host'
+
+// each sorting thread records spawned, sleep-start, woke, lock-wait, lock-acquired, pushed, lock-released, exited
+const EVENTS_PER_VALUE = 7
+const BYTES_PER_EVENT = 32 // one packed row: kind, worker, t, argument as float64
 
 describe('regression: every frame counts against the per-client queue cap', () => {
   const renderer = rendererDir()
@@ -30,34 +35,48 @@ describe('regression: every frame counts against the per-client queue cap', () =
   })
 
   it(
-    "a never-reading client's queue stays under the cap even when its requests are large",
+    "a never-reading client's replay answers stay under the cap, and pressure was really built",
     { timeout: 120_000 },
     async () => {
       const cap = LIMITS.maxQueuedBytesPerClient
+      const client = await connectClient(host)
+      // a finished run with many events: a sleep sort of 2,000 values at 1 µs units (7 events each)
+      const values = Array.from({ length: 2000 }, (_, i) => (i * 7919) % 2000)
+      const started = await client.request('startRun', {
+        experiment: 'sleep-sort',
+        values,
+        mode: 'scheduled',
+        unitMs: 0.001,
+      })
+      expect(started.outcome.error, 'startRun refused').toBeUndefined()
+      const run = engine.order[engine.order.length - 1]
+      expect(await run.settled).toMatchObject({ ok: true, cancelled: false })
+      const finished = () => client.texts.some((m) => m.type === 'status' && m.status.type === 'finished')
+      expect(await until(finished, 30_000)).toBe(true)
+      const replayBytes = run.events * BYTES_PER_EVENT
+      expect(run.events).toBeGreaterThan(values.length * EVENTS_PER_VALUE)
+
+      // now stop reading, and ask for more replays than the cap can hold
+      client.ws.pause()
       const queues = observeServerQueues(cap)
-      const client = await connectClient(host, { paused: true })
       let closed = false
       void client.closed.then(() => (closed = true))
-      let runs = 0
+      const asks = Math.ceil((3 * cap) / replayBytes) + 2
       try {
-        // 1,000,000 values of 7 characters: a 7 MB request, under the 16 MiB message cap and valid
-        const values = new Array<number>(LIMITS.maxSumValues).fill(1e300)
-        for (let i = 0; i < 4 && !closed; i++) {
-          const before = engine.order.length
-          client.send('startRun', { experiment: 'parallel-sum', values, threads: 2, replace: true })
-          // the run starts, or the host gives up on this client (it reads nothing)
-          expect(await until(() => engine.order.length > before || closed, 30_000)).toBe(true)
-          if (engine.order.length > before) {
-            runs++
-            expect(await engine.order[before].settled).toMatchObject({ ok: true })
-          }
-          await until(() => closed, 200)
+        for (let i = 0; i < asks && !closed; i++) {
+          client.send('fetchRunEvents', { runId: run.runId })
+          await until(() => closed, 20)
         }
+        await until(() => closed, 5_000)
         console.log(
-          `queue-cap regression: ${runs} runs, host stats ${JSON.stringify(host.stats())}, real peak ${queues.peak()} B, cap ${cap} B, client ${closed ? 'disconnected' : 'still connected'}`,
+          `queue-cap regression: ${asks} replays of ${replayBytes} B asked, real peak ${queues.peak()} B, cap ${cap} B, client ${closed ? 'disconnected' : 'still connected'}`,
         )
+        // the pressure was real: frames did pile up for this client
+        expect(queues.peak()).toBeGreaterThan(0)
+        expect(asks * replayBytes).toBeGreaterThan(cap)
+        // and was held to the cap
         expect(queues.overCap()).toEqual([])
-        expect(queues.peak()).toBeLessThanOrEqual(Math.max(cap, 7_100_000))
+        expect(queues.peak()).toBeLessThanOrEqual(Math.max(cap, replayBytes + 64 * 1024))
       } finally {
         queues.restore()
         client.ws.terminate()
