@@ -147,9 +147,9 @@ export default tseslint.config(
   }),
   layer('service', ['src/service/**'], { notLayers: ['main', 'preload', 'renderer', 'cli', 'web'] }),
   layer('web/server', ['src/web/server/**'], {
-    notLayers: ['preload', 'renderer', 'cli', 'web/client'],
+    notLayers: ['main', 'preload', 'renderer', 'cli', 'web/client'],
   }),
-  layer('cli', ['src/cli/**'], { notLayers: ['preload', 'renderer', 'web'] }),
+  layer('cli', ['src/cli/**'], { notLayers: ['main', 'preload', 'renderer', 'web'] }),
   layer('main', ['src/main/**'], { notLayers: ['renderer', 'cli', 'web'], noElectron: false }),
   {
     // One module reads the host's global: every other renderer file gets the API from bridge.ts,

@@ -3,7 +3,7 @@
 // rule and the layer; the same import from a layer that may use it passes. The whole tree is linted
 // by `npm run lint`; this shows the rules would catch a regression, not just that today is clean.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { ESLint, type Linter } from 'eslint'
@@ -44,6 +44,9 @@ describe('layer rules (ESLint, the project config)', () => {
     ['src/service/probe.ts', "import 'electron'", /src\/service must not import electron/],
     ['src/cli/probe.ts', "import 'electron'", /src\/cli must not import electron/],
     ['src/web/server/probe.ts', "import '../../renderer/bridge'", /src\/web\/server must not import src\/renderer/],
+    ['src/web/server/probe.ts', "import '../../main/index'", /src\/web\/server must not import src\/main/],
+    ['src/cli/probe.ts', "import '../main/index'", /src\/cli must not import src\/main/],
+    ['src/service/probe.ts', "import '../main/index'", /src\/service must not import src\/main/],
   ])('%s: %s fails', async (file, code, words) => {
     await failsWith(file, code, 'no-restricted-imports', words)
   })
@@ -70,6 +73,13 @@ describe('layer rules (ESLint, the project config)', () => {
       /model is pure.*document/,
     )
     await failsWith('src/renderer/model/probe.ts', "import 'react'", 'no-restricted-imports', /model is pure.*no React/)
+  })
+
+  it('every file of src/main is Electron glue: it imports electron', () => {
+    const glueless = readdirSync(join(ROOT, 'src/main'))
+      .filter((f) => /\.tsx?$/.test(f))
+      .filter((f) => !/from 'electron'|import 'electron'/.test(readFileSync(join(ROOT, 'src/main', f), 'utf8')))
+    expect(glueless).toEqual([])
   })
 
   it('a file in a folder the table does not place is refused', async () => {
