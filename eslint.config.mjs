@@ -82,6 +82,7 @@ export default tseslint.config(
       'native/index.js',
       'native/index.d.ts',
       '**/*.d.mts',
+      '**/*.d.cts',
     ],
   },
   js.configs.recommended,
@@ -107,8 +108,13 @@ export default tseslint.config(
   },
   {
     // Plain Node scripts are in no tsconfig: lint them without type information.
-    files: ['**/*.mjs'],
+    files: ['**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // Benchmarks hand functions to page.evaluate: they run in the browser.

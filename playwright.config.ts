@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test'
-import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.mjs'
+import { CHROMIUM_ARGS, findChromium } from './scripts/chromium.cjs'
 
-// One lookup for every browser user (scripts/chromium.mjs): `npm test` obtains a Chromium when the
+// One lookup for every browser user (scripts/chromium.cjs): `npm test` obtains a Chromium when the
 // machine has none and passes it as CHROMIUM_PATH; a bare `npx playwright test` uses what is here.
 const executablePath = process.env.CHROMIUM_PATH || findChromium()?.path
 

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module'
 import { extname, join, normalize, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
-import { CHROMIUM_ARGS, ensureChromium } from '../scripts/chromium.mjs'
+import { CHROMIUM_ARGS, ensureChromium } from '../scripts/chromium.cjs'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..')
 const args = process.argv.slice(2)

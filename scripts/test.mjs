@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // `npm test`: every check and test, in the order that fails fastest. Each step is a real run on the
-// real addon, real threads and a real Chromium (found or obtained by scripts/chromium.mjs). Tests
+// real addon, real threads and a real Chromium (found or obtained by scripts/chromium.cjs). Tests
 // that cannot run here are skipped visibly, with their reason, and counted in the closing summary.
 // `npm test -- <step prefix>` runs one step (e.g. `npm test -- unit`).
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ensureChromium } from './chromium.mjs'
+import { ensureChromium } from './chromium.cjs'
 
 const scratch = mkdtempSync(join(tmpdir(), 'threadlab-test-'))
 const totals = { passed: 0, failed: 0, skipped: 0 }

@@ -2,13 +2,15 @@
 // config. A fresh machine needs nothing preinstalled: where no Chromium is found, one is obtained
 // (Playwright's installer where its download host answers, else the Chromium that ships inside the
 // @sparticuz/chromium npm package — the npm registry is reachable where GitHub and CDNs are not).
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
-import { homedir } from 'node:os'
-import { join } from 'node:path'
+// CommonJS, so Playwright's config loader (which compiles TypeScript configs to CommonJS) and the
+// ES-module scripts can both load it.
+const { spawnSync } = require('node:child_process')
+const { existsSync, mkdirSync } = require('node:fs')
+const { homedir } = require('node:os')
+const { join } = require('node:path')
 
 /** Flags that keep Chromium from reaching for the network on a closed machine. */
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -30,7 +32,7 @@ const SPARTICUZ_BINARY = join(CACHE_DIR, 'chromium')
 const ignoreInstalled = () => process.env.THREADLAB_CHROMIUM === 'obtain'
 
 /** @returns {{ path: string, source: string } | null} a browser already here; installs nothing. */
-export function findChromium() {
+function findChromium() {
   if (process.env.CHROMIUM_PATH) {
     if (existsSync(process.env.CHROMIUM_PATH)) return { path: process.env.CHROMIUM_PATH, source: 'CHROMIUM_PATH' }
     throw new Error(`CHROMIUM_PATH points at ${process.env.CHROMIUM_PATH}, which does not exist`)
@@ -49,7 +51,7 @@ export function findChromium() {
  * A browser, obtained without asking if none is here. Prints one line naming the browser used.
  * @returns {{ path: string, source: string }}
  */
-export function ensureChromium({ log = (line) => console.log(line) } = {}) {
+function ensureChromium({ log = (line) => console.log(line) } = {}) {
   const found = findChromium() ?? obtainWithPlaywright() ?? obtainFromNpm()
   if (!found) {
     throw new Error(
@@ -111,7 +113,7 @@ function browserVersion(path) {
   return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : 'version unknown'
 }
 
-// `node scripts/chromium.mjs`: find or obtain a browser and print its path (used by CI logs and humans).
-if (import.meta.url === `file://${process.argv[1]}`) {
-  ensureChromium()
-}
+module.exports = { CHROMIUM_ARGS, findChromium, ensureChromium }
+
+// `node scripts/chromium.cjs`: find or obtain a browser and print its path (used by CI logs and humans).
+if (require.main === module) ensureChromium()
