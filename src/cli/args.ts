@@ -18,7 +18,7 @@ export class UsageError extends Error {
   }
 }
 
-export type CommandName = 'sort' | 'sum' | 'open'
+export type CommandName = 'sort' | 'sum' | 'open' | 'diff'
 
 export interface Outputs {
   json: boolean
@@ -47,6 +47,7 @@ export type Command =
     } & Outputs)
   | ({ kind: 'sum'; input: InputSpec; threads?: number; unitMs: number } & Outputs)
   | ({ kind: 'open'; file: string } & Outputs)
+  | { kind: 'diff'; files: string[]; json: boolean; save?: string }
 
 const COMMON = {
   help: { type: 'boolean', short: 'h' },
@@ -73,6 +74,7 @@ const OPTIONS = {
     file: { type: 'string', short: 'f' },
   },
   open: { help: COMMON.help, json: COMMON.json, trace: COMMON.trace, csv: COMMON.csv },
+  diff: { help: COMMON.help, json: COMMON.json, save: COMMON.save },
 } satisfies Record<CommandName, ParseArgsConfig['options']>
 
 export const DEFAULT_SORT_UNIT_MS = 100
@@ -90,8 +92,8 @@ export function parseCli(argv: readonly string[]): Command {
   if (first === '--version' || first === '-V' || first === 'version') return { kind: 'version' }
   if (!isCommandName(first)) {
     if (first.startsWith('-'))
-      throw new UsageError(`unknown option "${first}" (give a command first: sort, sum or open)`)
-    throw new UsageError(`unknown command "${first}" (commands: sort, sum, open)`)
+      throw new UsageError(`unknown option "${first}" (give a command first: sort, sum, open or diff)`)
+    throw new UsageError(`unknown command "${first}" (commands: sort, sum, open, diff)`)
   }
   const command = first
   const rest = argv.slice(1)
@@ -140,6 +142,18 @@ export function parseCli(argv: readonly string[]): Command {
       )
     }
     return { kind: 'open', file: positionals[0], ...outputs }
+  }
+
+  if (command === 'diff') {
+    if (positionals.length < 1 || positionals.length > 2) {
+      throw new UsageError(
+        `diff takes two run files (threadlab diff a.threadlab b.threadlab), or one that holds a saved diff; got ${positionals.length}`,
+        'diff',
+      )
+    }
+    if (positionals.length === 1 && outputs.save)
+      throw new UsageError('--save writes a new diff: give two run files', 'diff')
+    return { kind: 'diff', files: positionals, json: outputs.json, save: outputs.save }
   }
 
   const input: InputSpec = { args: positionals, file: str(values.file) }
@@ -205,7 +219,7 @@ function str(v: string | boolean | undefined): string | undefined {
 }
 
 function isCommandName(s: string): s is CommandName {
-  return s === 'sort' || s === 'sum' || s === 'open'
+  return s === 'sort' || s === 'sum' || s === 'open' || s === 'diff'
 }
 
 /** parseArgs messages mention "To specify a positional argument…": keep the first sentence. */

@@ -6,7 +6,6 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import type { ParallelSumRequest, SleepSortRequest } from '../shared/api'
 import { CAUSES, type Cause } from '../shared/attribution'
-import { decodeRunFile } from '../shared/runfile'
 import { validateRunRequest } from '../shared/validate'
 import { loadEngine, type Engine } from '../service/addon'
 import type { Command } from './args'
@@ -14,6 +13,7 @@ import { EXIT, Failure, INPUT_CODES } from './errors'
 import { appVersion } from './version'
 import { formatSortReport, formatSumReport } from './format'
 import { parseSortInput, parseSumInput, readInputText } from './input'
+import { readRunFile } from './readRun'
 import { writeOutputs } from './outputs'
 import { addCauses, formatRepeat, summarizeRepeat } from './repeat'
 import { sortReport, sumReport, toSortResult, toSumResult } from './report'
@@ -107,19 +107,7 @@ export async function sumCommand(c: Extract<Command, { kind: 'sum' }>): Promise<
 // ---- open -------------------------------------------------------------------------------------
 
 export function openCommand(c: Extract<Command, { kind: 'open' }>): number {
-  let bytes: Uint8Array
-  try {
-    bytes = readFileSync(c.file)
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    throw new Failure(
-      code === 'ENOENT' ? `cannot open ${c.file}: no such file` : `cannot open ${c.file}: ${(e as Error).message}`,
-      EXIT.usage,
-    )
-  }
-  const decoded = decodeRunFile(bytes)
-  if (!decoded.ok) throw new Failure(`${c.file}: ${decoded.error.code}: ${decoded.error.message}`, EXIT.usage)
-  const run = decoded.value
+  const run = readRunFile(c.file)
   if (!run.result)
     throw new Failure(`${c.file}: the saved run never finished, so it has no result to show`, EXIT.failed)
   writeOutputs(c, {

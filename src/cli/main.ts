@@ -45,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
         return await commands().sumCommand(command)
       case 'open':
         return commands().openCommand(command)
+      case 'diff':
+        return load<typeof import('./diff')>('./diff').diffCommand(command)
     }
   } catch (e) {
     if (e instanceof UsageError) {

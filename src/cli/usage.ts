@@ -8,6 +8,7 @@ Usage:
   threadlab sort [values…] [options]     sleep-sort the values (one thread per value)
   threadlab sum [values…] [options]      add the values on worker threads, exactly
   threadlab open <file.threadlab>        print the stats of a saved run
+  threadlab diff <a.threadlab> <b.threadlab>  compare two runs of the same input, value by value
   threadlab help <command>               options of one command
   threadlab --version
 
@@ -76,6 +77,19 @@ Options:
   -h, --help             this help
 `
 
+const DIFF = `Usage: threadlab diff <a.threadlab> <b.threadlab> [options]
+       threadlab diff <saved-diff.threadlab> [--json]
+
+Compares two sleep-sort runs of the same input value by value: each value's push position and
+wake lateness in both runs and the change, the values that moved, inversions in each, the causes
+that changed, and a strip of where the two orders differ. Runs of different inputs are refused.
+
+Options:
+      --json             print the whole diff as one JSON object (positions from 0)
+      --save <out.threadlab>  write run a with the diff inside (reopen it with diff or the app)
+  -h, --help             this help
+`
+
 export function usage(topic?: CommandName): string {
-  return topic === 'sort' ? SORT : topic === 'sum' ? SUM : topic === 'open' ? OPEN : MAIN
+  return topic === 'sort' ? SORT : topic === 'sum' ? SUM : topic === 'open' ? OPEN : topic === 'diff' ? DIFF : MAIN
 }

@@ -23,6 +23,7 @@ import { deflateSync, Inflate, strToU8 } from 'fflate'
 import { TIMING_MODES, type Outcome, type RunRequest, type RunResult } from './api'
 import { EventColumns } from './columns'
 import { MAX_EVENT_KIND } from './events'
+import { checkRunDiff, type RunDiff } from './rundiff'
 
 export const RUN_FILE_MAGIC = 'THREADLAB\0'
 export const RUN_FILE_VERSION = 1
@@ -66,6 +67,8 @@ export interface SavedRun {
   appVersion: string
   /** display settings saved with the run (replay speed, selection…): JSON values only */
   options?: Record<string, unknown>
+  /** a comparison of this run with another of the same input, saved so it can be reopened */
+  diff?: RunDiff
   events: EventColumns
 }
 
@@ -74,6 +77,7 @@ export interface RunFileHeader {
   format: 'threadlab-run'
   appVersion: string
   created: string
+  diff?: RunDiff
   eventCount: number
   machine: MachineFacts
   options?: Record<string, unknown>
@@ -95,6 +99,7 @@ export function encodeRunFile(run: SavedRun): Uint8Array {
     format: 'threadlab-run',
     appVersion: run.appVersion,
     created: run.created,
+    diff: run.diff,
     eventCount: n,
     machine: run.machine,
     options: run.options,
@@ -217,6 +222,7 @@ function decode(bytes: Uint8Array): Outcome<SavedRun> {
     events,
   }
   if (header.options !== undefined) run.options = header.options
+  if (header.diff !== undefined) run.diff = header.diff
   return { ok: true, value: run }
 }
 
@@ -313,6 +319,10 @@ function checkHeader(h: unknown): string | null {
   if (!isNum(m.timerSlackNs)) return 'machine.timerSlackNs is not a number'
   if (typeof m.realtimeAllowed !== 'boolean') return 'machine.realtimeAllowed is not a boolean'
   if (h.options !== undefined && !isObj(h.options)) return 'options is not an object'
+  if (h.diff !== undefined) {
+    const problem = checkRunDiff(h.diff)
+    if (problem) return `diff: ${problem}`
+  }
   const r = h.request
   if (!isObj(r)) return 'request is missing'
   if (!isNumArray(r.values)) return 'request.values is not a list of finite numbers'

@@ -15,45 +15,12 @@ import {
   RUN_FILE_VERSION,
   type SavedRun,
 } from '../../src/shared/runfile'
-import { latenessArray, lockWaitArray, orderStats, percentiles } from '../../src/shared/stats'
+import { latenessArray, orderStats, percentiles } from '../../src/shared/stats'
 import { buildThreadTable } from '../../src/shared/threads'
-import { simulateParallelSum, simulateSleepSort } from './helpers/sim'
+import { machine as savedMachine, sleepRun } from './helpers/savedRun'
+import { simulateParallelSum } from './helpers/sim'
 
-const machine = { cpus: 2, os: 'linux 6.8 x64', timerSlackNs: 50_000, realtimeAllowed: false }
-
-function sleepRun(
-  values: number[],
-  extra: Partial<Parameters<typeof simulateSleepSort>[0]> = {},
-  created = '2025-01-02T03:04:05.678Z',
-): SavedRun {
-  const sim = simulateSleepSort({ values, unitMs: 1, mode: 'scheduled', ...extra })
-  const s = orderStats(sim.output, values)
-  const result: SleepSortResult = {
-    experiment: 'sleep-sort',
-    runId: 7,
-    output: sim.output,
-    sorted: s.sorted,
-    misplaced: s.misplaced,
-    inversions: s.inversions,
-    latenessNs: percentiles(latenessArray(sim.table)),
-    lockWaitNs: percentiles(lockWaitArray(sim.table)),
-    wallMs: 12.5,
-    threads: values.length,
-    mode: sim.mode,
-    unitMs: sim.unitMs,
-    shift: 0,
-    cancelled: sim.output.length < values.length,
-    eventCount: sim.cols.length,
-  }
-  return {
-    request: { experiment: 'sleep-sort', values, mode: sim.mode, unitMs: sim.unitMs },
-    result,
-    machine,
-    created,
-    appVersion: '0.1.0',
-    events: sim.cols,
-  }
-}
+const machine = savedMachine
 
 function sumRun(): SavedRun {
   const values = Array.from({ length: 40 }, (_, i) => i * 3 - 7)
