@@ -31,7 +31,9 @@ export function writeOutputs(o: Partial<Outputs>, run: RunForFiles): void {
     }
     write(o.save, encodeRunFile(saved))
   }
-  if (o.trace) write(o.trace, JSON.stringify(exportChromeTrace(run)))
+  // tracks in the lane order the run was saved with (the app's default, by value, otherwise)
+  const sortByValue = run.options?.sortByValue !== false
+  if (o.trace) write(o.trace, JSON.stringify(exportChromeTrace({ ...run, sortByValue })))
   if (o.csv) write(o.csv, runCsv(run))
 }
 

@@ -86,3 +86,11 @@ export function lateness(table: ThreadTable, w: number): number {
 export function lockWait(table: ThreadTable, w: number): number {
   return table.lockAcquired[w] - table.lockWait[w]
 }
+
+/** Lane order: by value (ties by spawn order) or by spawn order (the worker index). */
+export function laneOrder(values: ArrayLike<number>, byValue: boolean): Uint32Array {
+  const order = new Uint32Array(values.length)
+  for (let i = 0; i < order.length; i++) order[i] = i
+  if (byValue) order.sort((a, b) => values[a] - values[b] || a - b)
+  return order
+}

@@ -1,28 +1,42 @@
 /**
- * Exports a run for Perfetto / chrome://tracing (Chrome Trace Event Format, JSON object form) and
- * as a per-thread CSV, plus a validator that checks the rules a trace viewer relies on.
+ * Exports a run for Perfetto / chrome://tracing / Chrome DevTools (Chrome Trace Event Format, JSON
+ * object form) and as a per-thread CSV. The shape follows what those readers actually do with a file
+ * (see traceRules.ts, which checks it):
  *
- * Times: ts and dur are µs; ts = tNs / 1000 exactly (fractions keep the ns). One track per sleep-sort
- * thread (tid = worker + 1) or per sum chunk; pid 1; tid 0 carries process-wide metadata and counters.
- * Slices on a track never overlap: each starts no earlier than the previous ended (colliding or
- * out-of-order timestamps are clamped so slices abut, durations ≥ 0). Flow arrows (mutex hand-offs,
- * partial sums to the combine track) start and end strictly inside a slice on their track.
+ * - Times: ts and dur are µs, computed from integer ns. ts 0 is the earliest event of the run (threads
+ *   are spawned before the epoch in scheduled and realtime modes, and Perfetto drops every ts < 0);
+ *   the epoch is an `epoch` instant on the run track and `metadata.epoch_ts_us`.
+ * - Tracks: pid 1; tid 1 (= pid: the process's own track) carries the epoch and the counters; each
+ *   sleep-sort thread or sum chunk has its own tid from 2 on, in the app's lane order, named by
+ *   thread_name and ordered by thread_sort_index. No worker uses tid 0, which Perfetto maps to the pid.
+ * - Slices on a track never overlap, also in double arithmetic: prev.ts + prev.dur <= next.ts.
+ * - Flows (mutex hand-offs, partial sums to their fold) are v1 `s`/`f` pairs with bp "e" placed at the
+ *   exact start of the slice they join, with that slice's cat: Perfetto binds them to the top of the
+ *   track's slice stack, DevTools to the first event with the same ts, pid, tid and cat.
+ * - Events are written in time order; at one ts: slices (longest first), flows (s before f),
+ *   zero-length slices, instants (`I`), counters — the order both readers' sorters keep.
  */
 import type { RunRequest, RunResult } from './api'
 import type { EventColumns } from './columns'
 import { EventKind } from './events'
 import { LIMITS } from './limits'
-import { buildThreadTable, type ThreadTable } from './threads'
+import { buildThreadTable, laneOrder, type ThreadTable } from './threads'
+
+export { validateChromeTrace } from './traceRules'
 
 export interface TraceRun {
   request: RunRequest
   result?: RunResult | null
   events: EventColumns
+  /** sleep-sort lane order as in the app: by value (the app's default) or by spawn order */
+  sortByValue?: boolean
 }
+
+export type TraceArgs = Record<string, string | number | boolean>
 
 export interface TraceEvent {
   name: string
-  ph: 'X' | 'M' | 'C' | 'i' | 's' | 'f'
+  ph: 'X' | 'M' | 'C' | 'I' | 's' | 'f'
   ts: number
   pid: number
   tid: number
@@ -33,173 +47,290 @@ export interface TraceEvent {
   id?: number
   /** flow binding point: 'e' = the slice enclosing ts */
   bp?: 'e'
-  args?: Record<string, string | number | boolean>
+  args?: TraceArgs
 }
 
 export interface ChromeTrace {
   traceEvents: TraceEvent[]
   displayTimeUnit: 'ns'
-  otherData: Record<string, string | number | boolean>
+  /** run facts; Perfetto imports a top-level `metadata` object (never `otherData`) */
+  metadata: TraceArgs
 }
 
-const PID = 1
-const us = (ns: number) => ns / 1000
+export const TRACE_PID = 1
+/** the process's own track: epoch instant and counters */
+export const RUN_TID = TRACE_PID
+/** the first thread (lane) track; lanes follow in the app's order */
+export const FIRST_LANE_TID = 2
+/**
+ * Times further than this from the epoch (about 6.5 days) are left out: beyond it a µs double no
+ * longer rounds back to the same ns in Perfetto (a run lasts at most a minute; only a damaged or
+ * crafted file gets there).
+ */
+const MAX_ABS_NS = 2 ** 49
 
 interface Slice {
   name: string
   start: number
   end: number
-  args?: Record<string, string | number | boolean>
+  args?: TraceArgs
+}
+
+/** An event with the keys that put it in the file order the readers need. */
+interface Placed {
+  ev: TraceEvent
+  ns: number
+  rank: number
+  durNs: number
+}
+const RANK = { slice: 0, flowStart: 1, flowEnd: 2, emptySlice: 3, instant: 4, counter: 5 } as const
+
+/** The largest double below x (x > 0). */
+function nextDown(x: number): number {
+  const f = new Float64Array([x])
+  const i = new BigInt64Array(f.buffer)
+  i[0] -= 1n
+  return f[0]
+}
+
+/**
+ * Collects events in integer ns from an origin and writes them in µs. Integer ns are exact in
+ * doubles and ns / 1000 is monotonic, so events keep their order; a duration is shortened by at most
+ * a rounding step so that ts + dur never passes the end's own ts.
+ */
+class TraceWriter {
+  private placed: Placed[] = []
+  private meta: TraceEvent[] = []
+  constructor(readonly originNs: number) {}
+
+  us(ns: number): number {
+    return (ns - this.originNs) / 1000
+  }
+
+  /** Names a process or thread track (M events), with its place in the track list. */
+  label(name: 'process_name' | 'thread_name', tid: number, value: string, sortIndex?: number): void {
+    this.meta.push({ name, ph: 'M', ts: 0, pid: TRACE_PID, tid, args: { name: value } })
+    if (sortIndex !== undefined) {
+      const key = name === 'process_name' ? 'process_sort_index' : 'thread_sort_index'
+      this.meta.push({ name: key, ph: 'M', ts: 0, pid: TRACE_PID, tid, args: { sort_index: sortIndex } })
+    }
+  }
+
+  slice(tid: number, cat: string, s: Slice): void {
+    const ts = this.us(s.start),
+      end = this.us(s.end)
+    let dur = end - ts
+    while (dur > 0 && ts + dur > end) dur = nextDown(dur)
+    const ev: TraceEvent = { name: s.name, cat, ph: 'X', ts, dur: Math.max(0, dur), pid: TRACE_PID, tid }
+    if (s.args) ev.args = s.args
+    const durNs = s.end - s.start
+    const rank = durNs > 0 ? RANK.slice : RANK.emptySlice
+    this.placed.push({ ev, ns: s.start, rank, durNs })
+  }
+
+  instant(tid: number, cat: string, name: string, tNs: number, args?: TraceArgs): void {
+    if (!inRange(tNs)) return
+    const ev: TraceEvent = { name, cat, ph: 'I', s: 't', ts: this.us(tNs), pid: TRACE_PID, tid }
+    if (args) ev.args = args
+    this.placed.push({ ev, ns: tNs, rank: RANK.instant, durNs: 0 })
+  }
+
+  counter(name: string, tNs: number, args: TraceArgs): void {
+    this.placed.push({
+      ev: { name, ph: 'C', ts: this.us(tNs), pid: TRACE_PID, tid: RUN_TID, args },
+      ns: tNs,
+      rank: RANK.counter,
+      durNs: 0,
+    })
+  }
+
+  /** A v1 flow from the start of one slice to the start of another (both on their own tracks). */
+  flow(
+    name: string,
+    cat: string,
+    id: number,
+    from: { tid: number; startNs: number },
+    to: { tid: number; startNs: number },
+  ): void {
+    const base = { name, cat, id, pid: TRACE_PID }
+    this.placed.push({
+      ev: { ...base, ph: 's', ts: this.us(from.startNs), tid: from.tid },
+      ns: from.startNs,
+      rank: RANK.flowStart,
+      durNs: 0,
+    })
+    this.placed.push({
+      ev: { ...base, ph: 'f', bp: 'e', ts: this.us(to.startNs), tid: to.tid },
+      ns: to.startNs,
+      rank: RANK.flowEnd,
+      durNs: 0,
+    })
+  }
+
+  events(): TraceEvent[] {
+    // stable: ties keep the order they were added in
+    const timed = this.placed.sort((a, b) => a.ns - b.ns || a.rank - b.rank || b.durNs - a.durNs)
+    return [...this.meta, ...timed.map((p) => p.ev)]
+  }
+}
+
+const inRange = (ns: number) => Number.isFinite(ns) && Math.abs(ns) <= MAX_ABS_NS
+/** An event time as integer ns, NaN when missing or out of range. */
+const ns = (t: number) => (inRange(t) ? Math.round(t) : NaN)
+
+/** The trace's time origin: the epoch, or the earliest usable event before it. */
+function originOf(cols: EventColumns): number {
+  let origin = 0
+  for (let i = 0; i < cols.length; i++) {
+    const t = ns(cols.tNs[i])
+    if (t < origin) origin = t
+  }
+  return origin
 }
 
 /** Builds the trace; JSON.stringify it to save. Never emits NaN: missing steps are left out. */
 export function exportChromeTrace(run: TraceRun): ChromeTrace {
-  const events: TraceEvent[] = []
-  if (run.request.experiment === 'sleep-sort') exportSleepSort(run, events)
-  else exportParallelSum(run, events)
-  const otherData: Record<string, string | number | boolean> = {
+  const w = new TraceWriter(originOf(run.events))
+  w.label('thread_name', RUN_TID, 'run', 0)
+  w.instant(RUN_TID, 'run', 'epoch', 0)
+  if (run.request.experiment === 'sleep-sort') exportSleepSort(run, w)
+  else exportParallelSum(run, w)
+  const metadata: TraceArgs = {
     experiment: run.request.experiment,
     values: run.request.values.length,
+    epoch_ts_us: w.us(0),
+    time_origin_ns: w.originNs,
+  }
+  if (run.request.experiment === 'sleep-sort') {
+    metadata.mode = run.request.mode
+    metadata.unit_ms = run.request.unitMs
   }
   if (run.result) {
-    otherData.runId = run.result.runId
-    otherData.wallMs = run.result.wallMs
-    otherData.cancelled = run.result.cancelled
+    metadata.run_id = run.result.runId
+    metadata.wall_ms = run.result.wallMs
+    metadata.cancelled = run.result.cancelled
   }
-  return { traceEvents: events, displayTimeUnit: 'ns', otherData }
+  return { traceEvents: w.events(), displayTimeUnit: 'ns', metadata }
 }
 
-/** Emits slices one after another on a track: each starts no earlier than the previous ended. */
-function emitSequential(out: TraceEvent[], tid: number, cat: string, slices: Slice[]): Slice[] {
+/** Places slices one after another on a track: each starts no earlier than the previous ended. */
+function sequential(slices: Slice[]): Slice[] {
   let cursor = -Infinity
   const placed: Slice[] = []
   for (const s of slices) {
-    if (!Number.isFinite(s.start) || !Number.isFinite(s.end)) continue
-    const start = Math.max(s.start, cursor)
-    const end = Math.max(s.end, start)
-    cursor = end
-    const p = { ...s, start, end }
-    placed.push(p)
-    const ev: TraceEvent = { name: s.name, cat, ph: 'X', ts: us(start), dur: us(end - start), pid: PID, tid }
-    if (s.args) ev.args = s.args
-    out.push(ev)
+    const start = ns(s.start),
+      end = ns(s.end)
+    if (!Number.isFinite(start) || !Number.isFinite(end)) continue
+    const a = Math.max(start, cursor)
+    const b = Math.max(end, a)
+    cursor = b
+    placed.push({ ...s, start: a, end: b })
   }
   return placed
 }
 
-function instant(
-  out: TraceEvent[],
-  tid: number,
-  cat: string,
-  name: string,
-  tNs: number,
-  args?: TraceEvent['args'],
-): void {
-  if (!Number.isFinite(tNs)) return
-  const ev: TraceEvent = { name, cat, ph: 'i', s: 't', ts: us(tNs), pid: PID, tid }
-  if (args) ev.args = args
-  out.push(ev)
+const finite = (x: number) => Number.isFinite(x)
+const firstFinite = (...xs: number[]) => xs.find(finite) ?? NaN
+
+function exportSleepSort(run: TraceRun, w: TraceWriter): void {
+  const req = run.request as Extract<RunRequest, { experiment: 'sleep-sort' }>
+  const values = req.values
+  const n = values.length
+  const table = buildThreadTable(run.events, n)
+  const CAT = 'sleep-sort'
+  w.label('process_name', RUN_TID, `Threadlab sleep sort (${req.mode}, ${req.unitMs} ms per unit, ${n} threads)`)
+  const order = laneOrder(values, run.sortByValue ?? true)
+  const tidOf = new Int32Array(n)
+  order.forEach((worker, lane) => {
+    tidOf[worker] = FIRST_LANE_TID + lane
+    w.label('thread_name', FIRST_LANE_TID + lane, `value ${values[worker]} (#${worker})`, lane + 1)
+  })
+  const held: (Slice | undefined)[] = new Array(n)
+  const pushAt = new Float64Array(n).fill(NaN)
+  const waitSteps: [number, number][] = []
+  for (let k = 0; k < n; k++) {
+    const slices = sleepSortSlices(table, k)
+    const placed = sequential(slices)
+    held[k] = placed.find((s) => s.name === 'lock-held')
+    for (const s of placed) w.slice(tidOf[k], CAT, s)
+    const wait = placed.find((s) => s.name === 'lock-wait')
+    if (wait) waitSteps.push([wait.start, 1], [wait.end, -1])
+    const tid = tidOf[k]
+    w.instant(tid, CAT, 'spawned', ns(table.spawned[k]))
+    const deadline = finite(table.deadline[k]) ? { deadline_ns: table.deadline[k] } : undefined
+    w.instant(tid, CAT, 'woke', ns(table.woke[k]), deadline)
+    const pushed = ns(table.pushed[k])
+    if (finite(pushed)) {
+      const h = held[k]
+      pushAt[k] = h ? Math.min(Math.max(pushed, h.start), h.end) : pushed
+      w.instant(tid, CAT, 'push', pushAt[k], { index: table.index[k], value: values[k] })
+    }
+    w.instant(tid, CAT, 'cancelled', ns(table.cancelled[k]))
+  }
+
+  // vector length: +1 at each push
+  const pushes: [number, number][] = []
+  for (let k = 0; k < n; k++) if (finite(pushAt[k])) pushes.push([pushAt[k], 1])
+  if (pushes.length) counterFromSteps(w, 'vector length', 'length', pushes)
+  if (waitSteps.length) counterFromSteps(w, 'threads waiting for the mutex', 'waiting', waitSteps)
+
+  // flow arrows: each holder of the mutex hands it to the next one (lock-held → next lock-held)
+  const holders: number[] = []
+  for (let k = 0; k < n; k++) if (table.index[k] >= 0 && held[k] && finite(pushAt[k])) holders.push(k)
+  holders.sort((a, b) => table.index[a] - table.index[b])
+  const flows: [number, number][] = []
+  for (let i = 0; i + 1 < holders.length; i++)
+    if (joinable(held[holders[i]]!, held[holders[i + 1]]!)) flows.push([holders[i], holders[i + 1]])
+  flows.forEach(([from, to], i) =>
+    w.flow(
+      'mutex handoff',
+      CAT,
+      i + 1,
+      { tid: tidOf[from], startNs: held[from]!.start },
+      { tid: tidOf[to], startNs: held[to]!.start },
+    ),
+  )
 }
 
-function meta(out: TraceEvent[], name: 'process_name' | 'thread_name', tid: number, value: string): void {
-  out.push({ name, ph: 'M', ts: 0, pid: PID, tid, args: { name: value } })
+/**
+ * Whether a flow can join two slices so that every reader binds it to them: both have a length
+ * (a zero-length slice may share its ts with another that a reader binds to instead) and the flow
+ * starts strictly before it ends (DevTools keys a flow's ends by their ts).
+ */
+function joinable(from: Slice, to: Slice): boolean {
+  return from.start < to.start && from.end > from.start && to.end > to.start
+}
+
+function sleepSortSlices(table: ThreadTable, k: number): Slice[] {
+  const cancelled = table.cancelled[k]
+  const slices: Slice[] = []
+  if (finite(table.sleepStart[k])) {
+    const args: TraceArgs = finite(table.deadline[k]) ? { deadline_ns: table.deadline[k] } : {}
+    if (finite(table.woke[k]) && finite(table.deadline[k])) args.lateness_ns = table.woke[k] - table.deadline[k]
+    slices.push({ name: 'sleep', start: table.sleepStart[k], end: firstFinite(table.woke[k], cancelled), args })
+  }
+  if (finite(table.lockWait[k]))
+    slices.push({ name: 'lock-wait', start: table.lockWait[k], end: firstFinite(table.lockAcquired[k], cancelled) })
+  if (finite(table.lockAcquired[k])) {
+    const args: TraceArgs | undefined = table.index[k] >= 0 ? { index: table.index[k] } : undefined
+    slices.push({
+      name: 'lock-held',
+      start: table.lockAcquired[k],
+      end: firstFinite(table.lockReleased[k], table.pushed[k], cancelled, table.lockAcquired[k]),
+      args,
+    })
+  }
+  return slices
 }
 
 /** Emits a counter from (time, delta) steps: one sample per distinct time, after all its steps. */
-function counterFromSteps(out: TraceEvent[], name: string, series: string, steps: [number, number][]): void {
+function counterFromSteps(w: TraceWriter, name: string, series: string, steps: [number, number][]): void {
   steps.sort((a, b) => a[0] - b[0])
   let level = 0
   for (let i = 0; i < steps.length;) {
     const t = steps[i][0]
     while (i < steps.length && steps[i][0] === t) level += steps[i++][1]
-    out.push({ name, ph: 'C', ts: us(t), pid: PID, tid: 0, args: { [series]: level } })
-  }
-}
-
-const finite = (x: number) => Number.isFinite(x)
-
-/**
- * A point for a flow end inside a slice: `preferred` when strictly inside, else the middle (else
- * the start of a zero-length slice). Viewers treat slices as [start, end), so an end placed on an
- * edge might bind to the neighbour that abuts it.
- */
-function inner(slice: Slice, preferred = NaN): number {
-  if (preferred > slice.start && preferred < slice.end) return preferred
-  return slice.end > slice.start ? slice.start + (slice.end - slice.start) / 2 : slice.start
-}
-const firstFinite = (...xs: number[]) => xs.find(finite) ?? NaN
-
-function exportSleepSort(run: TraceRun, out: TraceEvent[]): void {
-  const req = run.request as Extract<RunRequest, { experiment: 'sleep-sort' }>
-  const values = req.values
-  const n = values.length
-  const table = buildThreadTable(run.events, n)
-  meta(out, 'process_name', 0, `Threadlab sleep sort (${req.mode}, ${req.unitMs} ms per unit, ${n} threads)`)
-  const held: (Slice | undefined)[] = new Array(n)
-  const pushAt = new Float64Array(n).fill(NaN)
-  const waitSteps: [number, number][] = []
-  for (let w = 0; w < n; w++) {
-    const tid = w + 1
-    meta(out, 'thread_name', tid, `value ${values[w]} (#${w})`)
-    const cancelled = table.cancelled[w]
-    const slices: Slice[] = []
-    if (finite(table.sleepStart[w])) {
-      const args: Slice['args'] = finite(table.deadline[w]) ? { deadline_ns: table.deadline[w] } : {}
-      if (finite(table.woke[w]) && finite(table.deadline[w])) args.lateness_ns = table.woke[w] - table.deadline[w]
-      slices.push({ name: 'sleep', start: table.sleepStart[w], end: firstFinite(table.woke[w], cancelled), args })
-    }
-    if (finite(table.lockWait[w]))
-      slices.push({ name: 'lock-wait', start: table.lockWait[w], end: firstFinite(table.lockAcquired[w], cancelled) })
-    if (finite(table.lockAcquired[w])) {
-      const args: Slice['args'] = table.index[w] >= 0 ? { index: table.index[w] } : undefined
-      slices.push({
-        name: 'lock-held',
-        start: table.lockAcquired[w],
-        end: firstFinite(table.lockReleased[w], table.pushed[w], cancelled, table.lockAcquired[w]),
-        args,
-      })
-    }
-    const placed = emitSequential(out, tid, 'sleep-sort', slices)
-    const wait = placed.find((s) => s.name === 'lock-wait')
-    if (wait) waitSteps.push([wait.start, 1], [wait.end, -1])
-    held[w] = placed.find((s) => s.name === 'lock-held')
-    instant(out, tid, 'sleep-sort', 'spawned', table.spawned[w])
-    instant(
-      out,
-      tid,
-      'sleep-sort',
-      'woke',
-      table.woke[w],
-      finite(table.deadline[w]) ? { deadline_ns: table.deadline[w] } : undefined,
-    )
-    if (finite(table.pushed[w])) {
-      const h = held[w]
-      pushAt[w] = h ? Math.min(Math.max(table.pushed[w], h.start), h.end) : table.pushed[w]
-      instant(out, tid, 'sleep-sort', 'push', pushAt[w], { index: table.index[w], value: values[w] })
-    }
-    instant(out, tid, 'sleep-sort', 'cancelled', cancelled)
-  }
-
-  // vector length: +1 at each push
-  const pushes: [number, number][] = []
-  for (let w = 0; w < n; w++) if (finite(pushAt[w])) pushes.push([pushAt[w], 1])
-  if (pushes.length) counterFromSteps(out, 'vector length', 'length', pushes)
-  if (waitSteps.length) counterFromSteps(out, 'threads waiting for the mutex', 'waiting', waitSteps)
-
-  // flow arrows: each push hands the mutex to the next holder
-  const holders: number[] = []
-  for (let w = 0; w < n; w++) if (table.index[w] >= 0 && held[w] && finite(pushAt[w])) holders.push(w)
-  holders.sort((a, b) => table.index[a] - table.index[b])
-  let id = 0
-  for (let k = 0; k + 1 < holders.length; k++) {
-    const from = holders[k],
-      to = holders[k + 1]
-    const start = inner(held[from]!, pushAt[from])
-    const end = inner(held[to]!)
-    if (end < start) continue
-    id++
-    out.push({ name: 'mutex handoff', cat: 'mutex', ph: 's', id, ts: us(start), pid: PID, tid: from + 1 })
-    out.push({ name: 'mutex handoff', cat: 'mutex', ph: 'f', bp: 'e', id, ts: us(end), pid: PID, tid: to + 1 })
+    w.counter(name, t, { [series]: level })
   }
 }
 
@@ -228,10 +359,11 @@ function sumChunkCount(run: TraceRun): number {
   return Math.min(chunks, bound)
 }
 
-function exportParallelSum(run: TraceRun, out: TraceEvent[]): void {
+function exportParallelSum(run: TraceRun, w: TraceWriter): void {
   const cols = run.events
   const req = run.request as Extract<RunRequest, { experiment: 'parallel-sum' }>
   const chunks = sumChunkCount(run)
+  const CAT = 'parallel-sum'
   const start = new Float64Array(chunks).fill(NaN),
     done = new Float64Array(chunks).fill(NaN),
     lastProgress = new Float64Array(chunks).fill(NaN)
@@ -241,7 +373,7 @@ function exportParallelSum(run: TraceRun, out: TraceEvent[]): void {
   const combined: [number, number, number][] = []
   for (let i = 0; i < cols.length; i++) {
     const c = cols.worker[i],
-      t = cols.tNs[i],
+      t = ns(cols.tNs[i]),
       a = cols.arg[i]
     if (c >= chunks) continue // a chunk the run cannot have (a damaged or crafted file): ignored
     switch (cols.kind[i]) {
@@ -264,185 +396,54 @@ function exportParallelSum(run: TraceRun, out: TraceEvent[]): void {
         break
     }
   }
-  meta(out, 'process_name', 0, `Threadlab parallel sum (${req.values.length} values, ${chunks} chunks)`)
+  w.label('process_name', RUN_TID, `Threadlab parallel sum (${req.values.length} values, ${chunks} chunks)`)
+  const chunkTid = (c: number) => FIRST_LANE_TID + c
   const chunkSlice: (Slice | undefined)[] = new Array(chunks)
   for (let c = 0; c < chunks; c++) {
-    meta(out, 'thread_name', c + 1, `chunk ${c}`)
-    const args: Slice['args'] = {}
+    w.label('thread_name', chunkTid(c), `chunk ${c}`, c + 1)
+    const args: TraceArgs = {}
     if (finite(length[c])) args.length = length[c]
     if (finite(partial[c])) args.partial = partial[c]
-    chunkSlice[c] = emitSequential(out, c + 1, 'parallel-sum', [
+    chunkSlice[c] = sequential([
       { name: `chunk ${c}`, start: start[c], end: firstFinite(done[c], lastProgress[c], start[c]), args },
     ])[0]
   }
   // progress counters, one per chunk, in time order
   progress.sort((x, y) => x[1] - y[1] || x[0] - y[0])
-  for (const [c, t, a] of progress)
-    if (finite(t) && finite(a))
-      out.push({ name: `chunk ${c} progress`, ph: 'C', ts: us(t), pid: PID, tid: 0, args: { done: a } })
+  for (const [c, t, a] of progress) if (finite(t) && finite(a)) w.counter(`chunk ${c} progress`, t, { done: a })
 
-  const combineTid = chunks + 1
-  if (combined.length === 0) return
-  meta(out, 'thread_name', combineTid, 'combine')
-  combined.sort((x, y) => x[1] - y[1])
-  const wanted: Slice[] = combined.map(([c, t, total]) => ({
-    name: `fold chunk ${c}`,
-    start: Math.min(t, firstFinite(done[c], t)),
-    end: t,
-    args: (finite(total) ? { chunk: c, total } : { chunk: c }) as Slice['args'],
-  }))
-  const placed = emitSequential(out, combineTid, 'parallel-sum', wanted)
-  let id = 0
-  placed.forEach((fold, k) => {
-    const [c, , total] = combined[k]
-    if (finite(total)) out.push({ name: 'running total', ph: 'C', ts: us(fold.end), pid: PID, tid: 0, args: { total } })
-    const from = chunkSlice[c]
-    if (!from) return
-    const start = inner(from),
-      end = inner(fold)
-    if (end < start) return
-    id++
-    out.push({ name: 'partial sum', cat: 'sum', ph: 's', id, ts: us(start), pid: PID, tid: c + 1 })
-    out.push({ name: 'partial sum', cat: 'sum', ph: 'f', bp: 'e', id, ts: us(end), pid: PID, tid: combineTid })
-  })
-}
-
-// ---- validation ---------------------------------------------------------------------------------
-
-const MAX_PROBLEMS = 1000
-const KNOWN_PHASES = new Set(['X', 'M', 'C', 'i', 'I', 's', 'f'])
-
-/**
- * Checks a trace against the rules Threadlab's exports follow (a subset of the Trace Event
- * Format that Perfetto and chrome://tracing display faithfully). Returns the problems, [] if none:
- * - every event: string name and ph, finite ts, integer pid and tid; ph is one of X M C i I s f;
- * - X: finite dur ≥ 0; M: process_name/thread_name with a string args.name (or *_sort_index with a
- *   numeric args.sort_index); C: args with at least one number, all finite; i: s in t/p/g;
- * - s/f: an id, exactly one s and one f per id, f has bp "e" and is not before its s, and each end
- *   lies inside an X slice on its own track;
- * - X slices on one track (pid, tid) nest: any two are disjoint or one contains the other.
- */
-export function validateChromeTrace(obj: unknown): string[] {
-  const problems: string[] = []
-  const report = (msg: string) => {
-    if (problems.length < MAX_PROBLEMS) problems.push(msg)
-    else if (problems.length === MAX_PROBLEMS) problems.push('… more problems not listed')
+  const combineTid = chunkTid(chunks)
+  const folds: Slice[] = []
+  if (combined.length) {
+    w.label('thread_name', combineTid, 'combine', chunks + 1)
+    combined.sort((x, y) => x[1] - y[1])
+    const wanted: Slice[] = combined.map(([c, t, total]) => ({
+      name: `fold chunk ${c}`,
+      start: Math.min(t, firstFinite(done[c], t)),
+      end: t,
+      args: (finite(total) ? { chunk: c, total } : { chunk: c }) as TraceArgs,
+    }))
+    folds.push(...sequential(wanted))
   }
-  const list = Array.isArray(obj) ? obj : isRecord(obj) && Array.isArray(obj.traceEvents) ? obj.traceEvents : null
-  if (!list) return ['the trace is neither an array of events nor an object with a traceEvents array']
-
-  interface X {
-    ts: number
-    end: number
-    at: number
+  // the partial sum of each chunk flows into its fold
+  chunkSlice.forEach((s, c) => s && w.slice(chunkTid(c), CAT, s))
+  const flows: [number, Slice][] = []
+  for (const fold of folds) {
+    const c = fold.args!.chunk as number
+    if (chunkSlice[c] && joinable(chunkSlice[c]!, fold)) flows.push([c, fold])
+    w.slice(combineTid, CAT, fold)
+    const total = fold.args!.total
+    if (typeof total === 'number') w.counter('running total', fold.end, { total })
   }
-  const slices = new Map<string, X[]>()
-  const flows = new Map<
-    string,
-    { s: { ts: number; at: number; track: string }[]; f: { ts: number; at: number; track: string }[] }
-  >()
-  list.forEach((e: unknown, at: number) => {
-    if (!isRecord(e)) return report(`event ${at} is not an object`)
-    const label = `event ${at} (${typeof e.ph === 'string' ? e.ph : '?'} ${JSON.stringify(typeof e.name === 'string' ? e.name : '?')})`
-    let ok = true
-    const bad = (msg: string) => {
-      report(`${label}: ${msg}`)
-      ok = false
-    }
-    if (typeof e.name !== 'string') bad('no name')
-    if (typeof e.ph !== 'string') return report(`${label}: no ph`)
-    if (!KNOWN_PHASES.has(e.ph)) return report(`${label}: unsupported phase ${JSON.stringify(e.ph)}`)
-    if (typeof e.ts !== 'number' || !Number.isFinite(e.ts)) bad('ts is not a finite number')
-    if (!Number.isInteger(e.pid)) bad('pid is not an integer')
-    if (!Number.isInteger(e.tid)) bad('tid is not an integer')
-    const track = `${e.pid}:${e.tid}`
-    const args = isRecord(e.args) ? e.args : null
-    switch (e.ph) {
-      case 'X':
-        if (typeof e.dur !== 'number' || !Number.isFinite(e.dur) || e.dur < 0) bad('dur is not a finite number ≥ 0')
-        if (ok) {
-          let list = slices.get(track)
-          if (!list) slices.set(track, (list = []))
-          list.push({ ts: e.ts as number, end: (e.ts as number) + (e.dur as number), at })
-        }
-        break
-      case 'M':
-        if (e.name === 'process_name' || e.name === 'thread_name') {
-          if (!args || typeof args.name !== 'string') report(`${label}: metadata without a string args.name`)
-        } else if (e.name === 'process_sort_index' || e.name === 'thread_sort_index') {
-          if (!args || typeof args.sort_index !== 'number')
-            report(`${label}: metadata without a numeric args.sort_index`)
-        } else report(`${label}: unknown metadata name`)
-        break
-      case 'C': {
-        const vals = args ? Object.values(args) : []
-        if (vals.length === 0) report(`${label}: counter without args`)
-        else if (!vals.every((v) => typeof v === 'number' && Number.isFinite(v)))
-          report(`${label}: counter args must all be finite numbers`)
-        break
-      }
-      case 'i':
-      case 'I':
-        if (e.s !== undefined && e.s !== 't' && e.s !== 'p' && e.s !== 'g')
-          report(`${label}: instant scope ${JSON.stringify(e.s)} is not t, p or g`)
-        break
-      case 's':
-      case 'f': {
-        if (typeof e.id !== 'number' && typeof e.id !== 'string') {
-          report(`${label}: flow event without an id`)
-          break
-        }
-        if (e.ph === 'f' && e.bp !== 'e')
-          report(`${label}: flow end without bp "e" (it must bind to its enclosing slice)`)
-        if (!ok) break
-        const key = `${typeof e.cat === 'string' ? e.cat : ''}\u0000${e.id}`
-        let f = flows.get(key)
-        if (!f) flows.set(key, (f = { s: [], f: [] }))
-        f[e.ph].push({ ts: e.ts as number, at, track })
-        break
-      }
-    }
-  })
-
-  const eps = (t: number) => Math.max(1e-6, Math.abs(t) * 1e-12)
-  for (const [track, list] of slices) {
-    list.sort((a, b) => a.ts - b.ts || b.end - a.end || a.at - b.at)
-    const stack: X[] = []
-    for (const s of list) {
-      while (stack.length && stack[stack.length - 1].end <= s.ts + eps(s.ts)) stack.pop()
-      const top = stack[stack.length - 1]
-      if (top && s.end > top.end + eps(top.end)) {
-        report(
-          `slices ${top.at} and ${s.at} on track ${track} overlap without nesting ([${top.ts}, ${top.end}] and [${s.ts}, ${s.end}] µs)`,
-        )
-        continue
-      }
-      stack.push(s)
-    }
-  }
-  const inside = (track: string, t: number) =>
-    (slices.get(track) ?? []).some((s) => s.ts - eps(s.ts) <= t && t <= s.end + eps(s.end))
-  for (const [key, { s, f }] of flows) {
-    const id = key.split('\u0000')[1]
-    if (s.length !== 1 || f.length !== 1) {
-      report(
-        `flow id ${id} has ${s.length} start${s.length === 1 ? '' : 's'} and ${f.length} end${f.length === 1 ? '' : 's'} (ids must be unique per pair)`,
-      )
-    }
-    for (const end of [...s, ...f]) {
-      if (!inside(end.track, end.ts))
-        report(
-          `event ${end.at}: flow ${id} ${s.includes(end) ? 'start' : 'end'} at ${end.ts} µs is outside every slice on track ${end.track}`,
-        )
-    }
-    if (s.length === 1 && f.length === 1 && f[0].ts < s[0].ts)
-      report(`flow id ${id} ends (${f[0].ts} µs) before it starts (${s[0].ts} µs)`)
-  }
-  return problems
-}
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x)
+  flows.forEach(([c, fold], i) =>
+    w.flow(
+      'partial sum',
+      CAT,
+      i + 1,
+      { tid: chunkTid(c), startNs: chunkSlice[c]!.start },
+      { tid: combineTid, startNs: fold.start },
+    ),
+  )
 }
 
 // ---- CSV ----------------------------------------------------------------------------------------

@@ -1,13 +1,18 @@
 import fc from 'fast-check'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { RunRequest } from '../../src/shared/api'
 import { EventColumns } from '../../src/shared/columns'
 import { EventKind } from '../../src/shared/events'
-import { buildThreadTable } from '../../src/shared/threads'
+import { buildThreadTable, laneOrder } from '../../src/shared/threads'
 import {
   CSV_COLUMNS,
   csvField,
   exportChromeTrace,
+  FIRST_LANE_TID,
+  RUN_TID,
+  TRACE_PID,
   toCsv,
   validateChromeTrace,
   type ChromeTrace,
@@ -22,12 +27,29 @@ function sleepTrace(o: SimOptions) {
   const request: RunRequest = { experiment: 'sleep-sort', values: o.values, mode: sim.mode, unitMs: sim.unitMs }
   return { sim, trace: exportChromeTrace({ request, events: sim.cols }) }
 }
+const trace0Request = (values: number[]): RunRequest => ({
+  experiment: 'sleep-sort',
+  values,
+  mode: 'scheduled',
+  unitMs: 1,
+})
 const clone = (t: ChromeTrace): ChromeTrace => JSON.parse(JSON.stringify(t))
 const byPh = (t: ChromeTrace, ph: string, name?: string) =>
   t.traceEvents.filter((e) => e.ph === ph && (name === undefined || e.name === name))
 
+/** tid of each worker, from the thread names ("value 5 (#0)") */
+const tidOfWorker = (t: ChromeTrace) =>
+  new Map(
+    byPh(t, 'M', 'thread_name').flatMap((e) => {
+      const m = /\(#(\d+)\)$/.exec(e.args!.name as string)
+      return m ? [[Number(m[1]), e.tid] as const] : []
+    }),
+  )
+const workerOfTid = (t: ChromeTrace) => new Map([...tidOfWorker(t)].map(([w, tid]) => [tid, w]))
+
 describe('exportChromeTrace: sleep sort', () => {
   const { sim, trace } = sleepTrace({ values: SEED, unitMs: 10, holdNs: 3_000, lateNs: (w) => (w === 3 ? 25e6 : 0) })
+  const origin = Math.min(0, ...sim.table.spawned)
 
   it('is valid, also after a JSON round trip', () => {
     expect(validateChromeTrace(trace)).toEqual([])
@@ -35,36 +57,76 @@ describe('exportChromeTrace: sleep sort', () => {
     expect(JSON.stringify(trace)).not.toMatch(/NaN|null/)
   })
 
-  it('has one named track per value', () => {
+  it("has one named track per value in the lanes' order (by value, ties by spawn), after the run track", () => {
     const names = byPh(trace, 'M', 'thread_name')
-    expect(names.map((e) => e.tid)).toEqual(SEED.map((_, w) => w + 1))
-    expect(names[0].args!.name).toBe('value 5 (#0)')
-    expect(names[3].args!.name).toBe('value 6 (#3)')
+    expect(names[0]).toMatchObject({ tid: RUN_TID, args: { name: 'run' } })
+    const lanes = names.slice(1)
+    expect(lanes.map((e) => e.tid)).toEqual(SEED.map((_, i) => FIRST_LANE_TID + i))
+    expect(lanes.map((e) => e.args!.name)).toEqual([...laneOrder(SEED, true)].map((w) => `value ${SEED[w]} (#${w})`))
+    expect(lanes[0].args!.name).toBe('value 0 (#10)')
+    expect(lanes[2].args!.name).toBe('value 2 (#2)')
+    const sortIndex = byPh(trace, 'M', 'thread_sort_index')
+    expect(sortIndex.map((e) => [e.tid, e.args!.sort_index])).toEqual(names.map((e, i) => [e.tid, i]))
+    expect(new Set(names.map((e) => e.tid)).size).toBe(names.length)
+    expect(trace.traceEvents.every((e) => e.pid === TRACE_PID && e.tid > 0)).toBe(true)
     expect(byPh(trace, 'M', 'process_name')[0].args!.name).toMatch(
       /sleep sort \(scheduled, 10 ms per unit, 12 threads\)/,
     )
+    // spawn order when the app shows lanes by spawn
+    const bySpawn = exportChromeTrace({ request: trace0Request(SEED), events: sim.cols, sortByValue: false })
+    expect(
+      byPh(bySpawn, 'M', 'thread_name')
+        .slice(1)
+        .map((e) => e.args!.name),
+    ).toEqual(SEED.map((v, w) => `value ${v} (#${w})`))
   })
 
-  it('has one push per element, in push order', () => {
-    const pushes = byPh(trace, 'i', 'push').sort((a, b) => a.ts - b.ts)
+  it('has one push per element, in push order, as I instants', () => {
+    const pushes = byPh(trace, 'I', 'push').sort((a, b) => a.ts - b.ts)
     expect(pushes.map((e) => e.args!.value)).toEqual(sim.output)
     expect(pushes.map((e) => e.args!.index)).toEqual(SEED.map((_, i) => i))
     expect(sim.output).toEqual([0, 1, 2, 2, 2, 2, 3, 4, 5, 8, 8, 6])
     expect(pushes.every((e) => e.s === 't')).toBe(true)
   })
 
-  it('keeps ns as exact fractions of µs', () => {
-    const sleeps = byPh(trace, 'X', 'sleep')
-    expect(sleeps).toHaveLength(12)
-    for (const s of sleeps) {
-      const w = s.tid - 1
-      expect(s.ts).toBe(sim.table.sleepStart[w] / 1000)
-      expect(s.dur).toBe((sim.table.woke[w] - sim.table.sleepStart[w]) / 1000)
-    }
-    expect(sleeps[3].args).toEqual({ deadline_ns: 60e6, lateness_ns: 25e6 })
+  it('starts at 0 (threads spawn before the epoch) and marks the epoch', () => {
+    expect(origin).toBeLessThan(0)
+    expect(Math.min(...trace.traceEvents.map((e) => e.ts))).toBe(0)
+    const epoch = byPh(trace, 'I', 'epoch')
+    expect(epoch).toHaveLength(1)
+    expect(epoch[0]).toMatchObject({ tid: RUN_TID, ts: -origin / 1000 })
+    expect(trace.metadata).toMatchObject({ experiment: 'sleep-sort', values: 12, epoch_ts_us: -origin / 1000 })
+    expect(trace.metadata.time_origin_ns).toBe(origin)
+    expect(trace).not.toHaveProperty('otherData')
   })
 
-  it('draws sleep, lock-wait and lock-held, and counters', () => {
+  it('keeps ns exactly: ts is (t - origin) / 1000, dur rounds back to the ns in Perfetto', () => {
+    const sleeps = byPh(trace, 'X', 'sleep')
+    expect(sleeps).toHaveLength(12)
+    const worker = workerOfTid(trace)
+    for (const s of sleeps) {
+      const w = worker.get(s.tid)!
+      expect(s.ts).toBe((sim.table.sleepStart[w] - origin) / 1000)
+      expect(Math.round(s.dur! * 1000)).toBe(sim.table.woke[w] - sim.table.sleepStart[w])
+      expect(s.ts + s.dur!).toBeLessThanOrEqual((sim.table.woke[w] - origin) / 1000)
+    }
+    expect(sleeps.find((s) => worker.get(s.tid) === 3)!.args).toEqual({ deadline_ns: 60e6, lateness_ns: 25e6 })
+  })
+
+  it('abutting slices never overlap in double arithmetic', () => {
+    const byTrack = new Map<number, TraceEvent[]>()
+    // zero-length slices nest inside the slice starting at their ts; the others follow one another
+    for (const e of byPh(trace, 'X').filter((e) => e.dur! > 0)) byTrack.set(e.tid, [...(byTrack.get(e.tid) ?? []), e])
+    let abutting = 0
+    for (const list of byTrack.values())
+      for (let i = 1; i < list.length; i++) {
+        expect(list[i - 1].ts + list[i - 1].dur!).toBeLessThanOrEqual(list[i].ts)
+        if (Math.round((list[i - 1].ts + list[i - 1].dur!) * 1000) === Math.round(list[i].ts * 1000)) abutting++
+      }
+    expect(abutting).toBeGreaterThan(12)
+  })
+
+  it('draws sleep, lock-wait and lock-held, and counters on the run track', () => {
     expect(byPh(trace, 'X', 'lock-held')).toHaveLength(12)
     expect(byPh(trace, 'X', 'lock-wait')).toHaveLength(12)
     const length = byPh(trace, 'C', 'vector length').map((e) => e.args!.length)
@@ -72,40 +134,38 @@ describe('exportChromeTrace: sleep sort', () => {
     const waiting = byPh(trace, 'C', 'threads waiting for the mutex').map((e) => e.args!.waiting as number)
     expect(Math.max(...waiting)).toBe(3) // four 2s wake together: three wait behind the first
     expect(waiting[waiting.length - 1]).toBe(0)
+    expect(byPh(trace, 'C').every((e) => e.tid === RUN_TID)).toBe(true)
   })
 
-  it('links each push to the next holder with a unique flow', () => {
+  it("links each lock-held to the next holder's lock-held, at the slices' start", () => {
     const starts = byPh(trace, 's'),
       ends = byPh(trace, 'f')
     expect(starts).toHaveLength(11)
     expect(new Set(starts.map((e) => e.id)).size).toBe(11)
-    const pushTid = byPh(trace, 'i', 'push')
-      .sort((a, b) => a.ts - b.ts)
-      .map((e) => e.tid)
-    expect(starts.map((e) => e.tid)).toEqual(pushTid.slice(0, -1))
-    expect(ends.map((e) => e.tid)).toEqual(pushTid.slice(1))
+    const held = byPh(trace, 'X', 'lock-held').sort((a, b) => (a.args!.index as number) - (b.args!.index as number))
+    expect(starts.map((e) => [e.tid, e.ts, e.cat])).toEqual(held.slice(0, -1).map((h) => [h.tid, h.ts, h.cat]))
+    expect(ends.map((e) => [e.tid, e.ts, e.cat])).toEqual(held.slice(1).map((h) => [h.tid, h.ts, h.cat]))
     expect(ends.every((e) => e.bp === 'e')).toBe(true)
-    // both ends strictly inside a lock-held slice of their own track (not on an edge a neighbour shares)
-    const held = byPh(trace, 'X', 'lock-held')
-    for (const e of [...starts, ...ends]) {
-      const h = held.find((x) => x.tid === e.tid)!
-      expect(e.ts).toBeGreaterThan(h.ts)
-      expect(e.ts).toBeLessThan(h.ts + h.dur!)
-    }
-    const push = byPh(trace, 'i', 'push')
-    for (const s of starts) expect(s.ts).toBe(push.find((p) => p.tid === s.tid)!.ts)
+    // file order: each slice before the flow events at its ts, s before f, instants after flows
+    const at = (e: TraceEvent) => trace.traceEvents.indexOf(e)
+    starts.forEach((s, i) => {
+      expect(at(s)).toBeLessThan(at(ends[i]))
+      expect(at(held[i])).toBeLessThan(at(s))
+    })
+    for (const f of [...starts, ...ends])
+      for (const e of byPh(trace, 'I').filter((e) => e.ts === f.ts && e.tid === f.tid))
+        expect(at(e)).toBeGreaterThan(at(f))
   })
 
   it('stays valid when times collide, runs are cancelled or classic', () => {
     const cols = new EventColumns()
     for (let w = 0; w < 3; w++)
       for (const k of [0, 1, 2, 3, 4, 5, 6, 7] as EventKind[]) cols.push(k, w, 0, k === EventKind.Pushed ? w : 0)
-    const trace0 = exportChromeTrace({
-      request: { experiment: 'sleep-sort', values: [1, 2, 3], mode: 'scheduled', unitMs: 1 },
-      events: cols,
-    })
+    const trace0 = exportChromeTrace({ request: trace0Request([1, 2, 3]), events: cols })
     expect(validateChromeTrace(trace0)).toEqual([])
-    expect(byPh(trace0, 's')).toHaveLength(2)
+    // every slice has zero length: no flow can be bound unambiguously, so none is written
+    expect(byPh(trace0, 's')).toHaveLength(0)
+    expect(byPh(trace0, 'X', 'lock-held')).toHaveLength(3)
     // steps out of order (lock-held recorded before woke) still never overlap
     const odd = new EventColumns()
     odd.push(EventKind.SleepStart, 0, 100, 50)
@@ -146,11 +206,11 @@ describe('exportChromeTrace: sleep sort', () => {
           })
           expect(validateChromeTrace(clone(trace))).toEqual([])
           expect(
-            byPh(trace, 'i', 'push')
+            byPh(trace, 'I', 'push')
               .sort((a, b) => a.ts - b.ts || a.tid - b.tid)
               .map((e) => e.args!.value),
           ).toEqual(sim.output)
-          expect(byPh(trace, 's').length).toBe(Math.max(0, sim.output.length - 1))
+          if (holdNs > 0) expect(byPh(trace, 's').length).toBe(Math.max(0, sim.output.length - 1))
         },
       ),
       { numRuns: 150 },
@@ -166,6 +226,7 @@ describe('exportChromeTrace: parallel sum', () => {
   it('has a track and slice per chunk, progress counters and a combine track', () => {
     expect(validateChromeTrace(clone(trace))).toEqual([])
     expect(byPh(trace, 'M', 'thread_name').map((e) => e.args!.name)).toEqual([
+      'run',
       'chunk 0',
       'chunk 1',
       'chunk 2',
@@ -180,6 +241,19 @@ describe('exportChromeTrace: parallel sum', () => {
     expect(totals[totals.length - 1]).toBe(values.reduce((a, b) => a + b))
     expect(byPh(trace, 'X').filter((e) => e.name.startsWith('fold'))).toHaveLength(4)
     expect(byPh(trace, 'f')).toHaveLength(4)
+  })
+
+  it("flows from each chunk slice to its fold, at both slices' start", () => {
+    const slice = (name: string) => byPh(trace, 'X', name)[0]
+    const starts = byPh(trace, 's'),
+      ends = byPh(trace, 'f')
+    for (const [i, f] of ends.entries()) {
+      const c = /fold chunk (\d+)/.exec(
+        trace.traceEvents.find((e) => e.ph === 'X' && e.ts === f.ts && e.tid === f.tid)!.name,
+      )![1]
+      expect([starts[i].tid, starts[i].ts]).toEqual([slice(`chunk ${c}`).tid, slice(`chunk ${c}`).ts])
+      expect([f.tid, f.ts, f.cat]).toEqual([slice(`fold chunk ${c}`).tid, slice(`fold chunk ${c}`).ts, 'parallel-sum'])
+    }
   })
 })
 
@@ -235,7 +309,7 @@ describe('validateChromeTrace detects each rule violation', () => {
     [
       'missing ts',
       (t) => {
-        delete (find(t, (e) => e.ph === 'i') as Partial<TraceEvent>).ts
+        delete (find(t, (e) => e.ph === 'I') as Partial<TraceEvent>).ts
       },
       /ts is not a finite number/,
     ],
@@ -249,7 +323,7 @@ describe('validateChromeTrace detects each rule violation', () => {
     [
       'fractional pid',
       (t) => {
-        find(t, (e) => e.ph === 'i').pid = 1.5
+        find(t, (e) => e.ph === 'I').pid = 1.5
       },
       /pid is not an integer/,
     ],
@@ -279,7 +353,7 @@ describe('validateChromeTrace detects each rule violation', () => {
       (t) => {
         find(t, (e) => e.name === 'thread_name').args = {}
       },
-      /without a string args.name/,
+      /without a non-empty string args.name/,
     ],
     [
       'unknown metadata',
@@ -305,7 +379,7 @@ describe('validateChromeTrace detects each rule violation', () => {
     [
       'bad instant scope',
       (t) => {
-        ;(find(t, (e) => e.ph === 'i') as { s: string }).s = 'x'
+        ;(find(t, (e) => e.ph === 'I') as { s: string }).s = 'x'
       },
       /instant scope "x"/,
     ],
@@ -339,18 +413,18 @@ describe('validateChromeTrace detects each rule violation', () => {
       /flow id 3 has 1 start and 0 ends/,
     ],
     [
-      'flow end outside a slice',
+      "flow end off its slice's start",
       (t) => {
         find(t, (e) => e.ph === 'f').ts = 1e12
       },
-      /flow 1 end at .* is outside every slice/,
+      /flow 1 end at .* binds in Perfetto to event \d+ \(I "push".*not to an X slice/,
     ],
     [
-      'flow start outside a slice',
+      "flow start off its slice's start",
       (t) => {
-        find(t, (e) => e.ph === 's').ts = -1e9
+        find(t, (e) => e.ph === 's').ts += 0.001
       },
-      /flow 1 start at .* is outside every slice/,
+      /flow 1 start at .* binds in Perfetto to event \d+ .*not to an X slice of cat sleep-sort starting there/,
     ],
     [
       'flow backwards',
@@ -364,26 +438,94 @@ describe('validateChromeTrace detects each rule violation', () => {
         f.tid = s.tid
         s.tid = ft
       },
-      /ends .* before it starts/,
+      /flow id 1 must start before it ends/,
     ],
     [
       'overlapping slices',
       (t) => {
-        const sleep = find(t, (e) => e.name === 'sleep' && e.tid === 1),
-          held = find(t, (e) => e.name === 'lock-held' && e.tid === 1)
+        const sleep = find(t, (e) => e.name === 'sleep' && e.tid === 2),
+          held = find(t, (e) => e.name === 'lock-held' && e.tid === 2)
         sleep.dur = held.ts + held.dur! / 2 - sleep.ts
       },
-      /overlap without nesting/,
+      /Perfetto drops this slice: it starts inside slice \d+ and ends after it[^]*DevTools leaves this slice out/,
     ],
     [
       'slice moved onto another track',
       (t) => {
-        const held = find(t, (e) => e.name === 'lock-held' && e.tid === 2),
-          sleep = find(t, (e) => e.name === 'sleep' && e.tid === 1)
-        held.tid = 1
+        const held = find(t, (e) => e.name === 'lock-held' && e.tid === 3),
+          sleep = find(t, (e) => e.name === 'sleep' && e.tid === 2)
+        held.tid = 2
         held.ts = sleep.ts + sleep.dur! - 1
       },
-      /overlap without nesting/,
+      /DevTools leaves this slice out/,
+    ],
+    [
+      'negative ts (Perfetto drops it)',
+      (t) => {
+        find(t, (e) => e.ph === 'X').ts = -1
+      },
+      /ts -1 is negative \(Perfetto drops it\)/,
+    ],
+    [
+      "tid 0 (Perfetto puts it on the pid's track)",
+      (t) => {
+        find(t, (e) => e.ph === 'C').tid = 0
+      },
+      /tid 0 is not in 1\.\.2\^32-1/,
+    ],
+    [
+      'instant phase i (DevTools reads only I)',
+      (t) => {
+        ;(find(t, (e) => e.ph === 'I') as { ph: string }).ph = 'i'
+      },
+      /instant phase "i" is not read by DevTools/,
+    ],
+    [
+      'slice ending one rounding step after the next begins (DevTools)',
+      (t) => {
+        const sleep = find(t, (e) => e.name === 'sleep' && e.tid === 2),
+          wait = find(t, (e) => e.name === 'lock-wait' && e.tid === 2)
+        wait.ts = sleep.ts + sleep.dur!
+        sleep.dur = sleep.dur! + 2 ** -40 * sleep.ts
+      },
+      /DevTools leaves this slice out of its thread/,
+    ],
+    [
+      'flow written after an instant at its ts (Perfetto binds it to the instant)',
+      (t) => {
+        const f = find(t, (e) => e.ph === 'f')
+        t.traceEvents.push({ name: 'late', cat: f.cat, ph: 'I', s: 't', ts: f.ts, pid: f.pid, tid: f.tid })
+        t.traceEvents.push(t.traceEvents.splice(t.traceEvents.indexOf(f), 1)[0])
+      },
+      /flow \d+ end at .* binds in Perfetto to event \d+ \(I "late"/,
+    ],
+    [
+      'flow with another cat than its slice (DevTools binds by cat)',
+      (t) => {
+        find(t, (e) => e.ph === 'f').cat = 'mutex'
+        find(t, (e) => e.ph === 's' && e.id === 1).cat = 'mutex'
+      },
+      /flow 1 start at .* binds in Perfetto to .*not to an X slice of cat mutex/,
+    ],
+    [
+      'flow whose slice comes after a zero-length one in file order (DevTools binds to the first)',
+      (t) => {
+        const f = t.traceEvents.splice(
+          t.traceEvents.findIndex((e) => e.ph === 'f'),
+          1,
+        )[0]
+        const at = t.traceEvents.findIndex((e) => e.ph === 'X' && e.ts === f.ts && e.tid === f.tid)
+        const blip: TraceEvent = { name: 'blip', cat: f.cat, ph: 'X', ts: f.ts, dur: 0, pid: f.pid, tid: f.tid }
+        t.traceEvents.splice(at, 0, f, blip)
+      },
+      /binds in DevTools to event \d+ \(X "blip".*not to slice/,
+    ],
+    [
+      'metadata that is not an object',
+      (t) => {
+        ;(t as unknown as { metadata: unknown }).metadata = 'run 5'
+      },
+      /metadata is not an object/,
     ],
   ]
   for (const [what, fn, expected] of cases) {
@@ -397,12 +539,13 @@ describe('validateChromeTrace detects each rule violation', () => {
   it('accepts properly nested slices and the array form', () => {
     const t: TraceEvent[] = [
       { name: 'outer', ph: 'X', ts: 0, dur: 10, pid: 1, tid: 1 },
-      { name: 'inner', ph: 'X', ts: 2, dur: 3, pid: 1, tid: 1 },
+      { name: 'inner', cat: 'c', ph: 'X', ts: 2, dur: 3, pid: 1, tid: 1 },
       { name: 'inner2', ph: 'X', ts: 5, dur: 5, pid: 1, tid: 1 },
       { name: 'abut', ph: 'X', ts: 10, dur: 0, pid: 1, tid: 1 },
       { name: 'other track', ph: 'X', ts: 1, dur: 100, pid: 1, tid: 2 },
-      { name: 'flow', ph: 's', id: 'a', ts: 3, pid: 1, tid: 1 } as unknown as TraceEvent,
-      { name: 'flow', ph: 'f', bp: 'e', id: 'a', ts: 50, pid: 1, tid: 2 } as unknown as TraceEvent,
+      { name: 'flow', cat: 'c', ph: 's', id: 7, ts: 2, pid: 1, tid: 1 },
+      { name: 'target', cat: 'c', ph: 'X', ts: 50, dur: 1, pid: 1, tid: 2 },
+      { name: 'flow', cat: 'c', ph: 'f', bp: 'e', id: 7, ts: 50, pid: 1, tid: 2 },
     ]
     expect(validateChromeTrace(t)).toEqual([])
     expect(validateChromeTrace(null)).toHaveLength(1)
@@ -412,6 +555,22 @@ describe('validateChromeTrace detects each rule violation', () => {
     const t = clone(base)
     for (let i = 0; i < 2000; i++) t.traceEvents.push({ name: 'x', ph: 'X', ts: 0, dur: -1, pid: 1, tid: 1 })
     expect(validateChromeTrace(t)).toHaveLength(1001)
+  })
+})
+
+describe("validateChromeTrace states the readers' rules", () => {
+  // a real export of the seed in scheduled mode, written by the exporter before these rules
+  const before = JSON.parse(readFileSync(join(__dirname, 'fixtures/trace-before-issue-14.json'), 'utf8'))
+
+  it("rejects the earlier export shape, naming each reader's rule it breaks", () => {
+    const problems = validateChromeTrace(before).join('\n')
+    expect(problems).toMatch(/ts -[\d.]+ is negative \(Perfetto drops it\)/)
+    expect(problems).toMatch(/instant phase "i" is not read by DevTools/)
+    expect(problems).toMatch(/C "vector length"\): tid 0 is not in 1\.\.2\^32-1/)
+    expect(problems).toMatch(
+      /flow \d+ start at .* binds in Perfetto to event \d+ \(X "lock-held" at [\d.]+ µs\), not to an X slice/,
+    )
+    expect(problems).toMatch(/DevTools leaves this slice out of its thread/)
   })
 })
 

@@ -281,7 +281,12 @@ export class RunController {
     const s = this.store.getState()
     if (!this.canExport() || !s.request)
       return { ok: false, error: { code: 'E_NO_RUN', message: 'there is no run to export' } }
-    const trace = exportChromeTrace({ request: s.request, result: s.result, events: this.data.cols })
+    const trace = exportChromeTrace({
+      request: s.request,
+      result: s.result,
+      events: this.data.cols,
+      sortByValue: s.sortByValue,
+    })
     return {
       ok: true,
       value: { name: this.fileBase() + '.trace.json', mime: 'application/json', data: JSON.stringify(trace) },

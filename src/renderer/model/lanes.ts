@@ -107,13 +107,8 @@ export function laneStateAt(
   return state
 }
 
-/** Lane order: by value (ties by spawn order) or by spawn order (the worker index). */
-export function laneOrder(values: Float64Array, byValue: boolean): Uint32Array {
-  const order = new Uint32Array(values.length)
-  for (let i = 0; i < order.length; i++) order[i] = i
-  if (byValue) order.sort((a, b) => values[a] - values[b] || a - b)
-  return order
-}
+// the lane order is shared with the trace export, which keeps one track per lane in the same order
+export { laneOrder } from '../../shared/threads'
 
 export interface AggregateParams {
   table: ThreadTable
