@@ -85,8 +85,9 @@ export declare namespace parallel {
     eventCount: number
   }
   /**
-   * Benchmark baseline (not for apps): the same arithmetic as `sum` in one plain loop on the
-   * calling thread (blocks it), no threads, events or cancellation checks.
+   * Benchmark baseline (not for apps): the same pass as `sum` (validate, classify, sum) in one
+   * plain loop on the calling thread (blocks it), reading the array in place; no threads, events
+   * or cancellation checks. `wallMs` is the loop alone.
    */
   export function sequentialSumBaseline(values: Float64Array): parallel.SequentialSumResult
   /** Result of the sequential baseline. */
@@ -97,8 +98,11 @@ export declare namespace parallel {
   }
   /**
    * Starts a parallel sum and streams chunk-start / chunk-progress / chunk-done / combined events
-   * to `onBatch` in packed Float64Array batches (src/shared/events.ts). Validation errors are
-   * thrown synchronously.
+   * to `onBatch` in packed Float64Array batches (src/shared/events.ts). Option, count and input
+   * type errors, and every bad value of a plain Array, are thrown synchronously; a bad value in a
+   * typed array is found by the workers and rejects `result()` (same code and position). A typed
+   * array is read in place as in `sum`: do not write to it or detach its buffer until `result()`
+   * settles.
    */
   export function startSum(values: Array<unknown> | Float64Array | BigInt64Array, options: ParallelSumOptions | undefined | null, onBatch: (batch: Float64Array) => void): parallel.SumRun
   /**
@@ -106,7 +110,15 @@ export declare namespace parallel {
    * a BigInt64Array gives integers past 2^53. Rejects with an Error whose `code` is one of
    * E_NOT_A_NUMBER, E_NOT_FINITE, E_TOO_MANY, E_BAD_THREADS, E_BAD_UNIT, E_BAD_OPTION,
    * E_BAD_INPUT, E_DURATION_CAP, E_OVERFLOW, E_RESOURCE, E_INTERNAL (`position` when one value is
-   * at fault). An empty list sums to 0.
+   * at fault: the lowest such position). An empty list sums to 0.
+   *
+   * A Float64Array or BigInt64Array is read in place, without a copy, by the workers while the
+   * run lasts: **do not write to it, transfer or detach its buffer until the promise settles**.
+   * Writing meanwhile is not undefined behaviour (each element is read once, atomically, and
+   * checked as read) but the result is then some mix of old and new values — or an error for a
+   * bad value written ahead of the worker. Detaching or transferring the buffer mid-run is not
+   * allowed (its memory could be freed under the workers). A plain Array is read before the
+   * promise is returned, so it may be changed at once.
    */
   export function sum(values: Array<unknown> | Float64Array | BigInt64Array, options?: ParallelSumOptions): Promise<ParallelSumResult>
 }

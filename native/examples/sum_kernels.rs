@@ -19,14 +19,14 @@ fn main() {
         record_events: false,
         ..Default::default()
       };
-      let p = parallel_sum::prepare(SumValues::F64(data.clone()), &o1).unwrap();
+      let p = parallel_sum::prepare(SumValues::f64s(data.clone()), &o1).unwrap();
       let t0 = std::time::Instant::now();
       let seq = parallel_sum::sequential_sum(&p).unwrap();
       let seq_ms = t0.elapsed().as_secs_f64() * 1e3;
       let mut line = format!("{name}: sequential {seq_ms:.1} ms");
       for threads in [1, 2] {
         let o = SumOptions { threads, ..o1.clone() };
-        let p = parallel_sum::prepare(SumValues::F64(data.clone()), &o).unwrap();
+        let p = parallel_sum::prepare(SumValues::f64s(data.clone()), &o).unwrap();
         let ctl = RunCtl::new(registry::next_run_id());
         let r = parallel_sum::run(ctl.id, &p, &o, &ctl, None).unwrap();
         assert_eq!(r.sum.text(), seq.text());

@@ -13,6 +13,7 @@ use napi::{Env, JsDeferred, JsValue, Status, ValueType};
 use crate::engine::error::{Code, Error as EngineError};
 use crate::engine::events::EventSink;
 use crate::engine::registry::RunCtl;
+use crate::engine::shared_words::SharedWords;
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -48,12 +49,6 @@ pub fn check<T>(env: &Env, r: std::result::Result<T, EngineError>) -> napi::Resu
 // ---------------------------------------------------------------------------------------------
 // Values
 
-/// Values as read from JS.
-pub enum JsValues {
-  F64(Vec<f64>),
-  I64(Vec<i64>),
-}
-
 fn describe_js(env: &Env, v: &Unknown) -> String {
   match v.get_type() {
     Ok(ValueType::String) => {
@@ -72,40 +67,107 @@ fn describe_js(env: &Env, v: &Unknown) -> String {
   }
 }
 
-/// Reads `values`: an Array of numbers (each element checked, so a string gets E_NOT_A_NUMBER
-/// with its position), a Float64Array (copied in one go), or — when `allow_i64` — a
-/// BigInt64Array. `check_count` runs before any element is read; `check_value` on each number.
+/// Reads `values` into a vector (sleep sort: at most 10,000 values, so a copy costs nothing):
+/// an Array of numbers (each element checked, so a string gets E_NOT_A_NUMBER with its
+/// position) or a Float64Array. `check_count` runs before any element is read; `check_value`
+/// on each number.
 pub fn read_values(
+  env: &Env,
+  values: &Unknown,
+  check_count: impl Fn(usize) -> std::result::Result<(), EngineError>,
+  check_value: impl Fn(usize, f64) -> std::result::Result<(), EngineError>,
+) -> std::result::Result<Vec<f64>, EngineError> {
+  if values.is_typedarray().unwrap_or(false) {
+    let s = unsafe { Float64ArraySlice::from_napi_value(env.raw(), values.raw()) }
+      .map_err(|_| not_a_supported_typed_array(false))?;
+    check_count(s.len())?;
+    for (i, &v) in s.iter().enumerate() {
+      check_value(i, v)?;
+    }
+    return Ok(s.to_vec());
+  }
+  read_array(env, values, check_count, check_value)
+}
+
+fn not_a_supported_typed_array(allow_i64: bool) -> EngineError {
+  EngineError::new(
+    Code::BadInput,
+    if allow_i64 {
+      "values must be an Array, a Float64Array or a BigInt64Array"
+    } else {
+      "values must be an Array or a Float64Array"
+    },
+  )
+}
+
+/// A typed array lent to the engine in place: its memory, kept alive by a napi reference.
+pub enum LentArray {
+  F64(SharedWords),
+  I64(SharedWords),
+}
+
+/// Lends a Float64Array (or, when `allow_i64`, a BigInt64Array) to the engine without copying
+/// it: napi-rs's owned typed-array handle holds a reference, so the array (and its buffer) stays
+/// alive while the run reads it, and dropping the handle on any thread releases the reference on
+/// the JS thread. The data pointer comes straight from `napi_get_typedarray_info`, so no Rust
+/// slice is ever formed over memory JS may write (see `engine::shared_words`). `check_count`
+/// runs before the run starts; no element is read here.
+pub fn lend_typed_array(
   env: &Env,
   values: &Unknown,
   allow_i64: bool,
   check_count: impl Fn(usize) -> std::result::Result<(), EngineError>,
-  check_value: impl Fn(usize, f64) -> std::result::Result<(), EngineError>,
-) -> std::result::Result<JsValues, EngineError> {
-  let raw = values.raw();
-  if values.is_typedarray().unwrap_or(false) {
-    if let Ok(s) = unsafe { Float64ArraySlice::from_napi_value(env.raw(), raw) } {
-      check_count(s.len())?;
-      for (i, &v) in s.iter().enumerate() {
-        check_value(i, v)?;
-      }
-      return Ok(JsValues::F64(s.to_vec()));
-    }
-    if allow_i64 {
-      if let Ok(s) = unsafe { BigInt64ArraySlice::from_napi_value(env.raw(), raw) } {
-        check_count(s.len())?;
-        return Ok(JsValues::I64(s.to_vec()));
-      }
-    }
-    return Err(EngineError::new(
-      Code::BadInput,
-      if allow_i64 {
-        "values must be an Array, a Float64Array or a BigInt64Array"
-      } else {
-        "values must be an Array or a Float64Array"
-      },
-    ));
+) -> std::result::Result<LentArray, EngineError> {
+  let (env_raw, raw) = (env.raw(), values.raw());
+  let mut kind = 0;
+  let mut len = 0;
+  let mut data = std::ptr::null_mut();
+  let status = unsafe {
+    napi::sys::napi_get_typedarray_info(
+      env_raw,
+      raw,
+      &mut kind,
+      &mut len,
+      &mut data,
+      std::ptr::null_mut(),
+      std::ptr::null_mut(),
+    )
+  };
+  if status != napi::sys::Status::napi_ok {
+    return Err(not_a_supported_typed_array(allow_i64));
   }
+  let is_f64 = kind == napi::sys::TypedarrayType::float64_array;
+  if !(is_f64 || allow_i64 && kind == napi::sys::TypedarrayType::bigint64_array) {
+    return Err(not_a_supported_typed_array(allow_i64));
+  }
+  check_count(len)?;
+  let handle = |e: napi::Error| EngineError::new(Code::BadInput, format!("values could not be held: {}", e.reason));
+  let owner: Box<dyn Send + Sync> = if is_f64 {
+    Box::new(unsafe { Float64Array::from_napi_value(env_raw, raw) }.map_err(handle)?)
+  } else {
+    Box::new(unsafe { BigInt64Array::from_napi_value(env_raw, raw) }.map_err(handle)?)
+  };
+  // SAFETY: `data` points to the array's `len` elements, which stay allocated while `owner`
+  // (holding a reference to the array) lives — unless JS detaches the buffer, which the API
+  // documentation forbids until the promise settles.
+  let words = unsafe { SharedWords::lent(data as *const u8, len, owner) }
+    .ok_or_else(|| EngineError::new(Code::BadInput, "values: the typed array's memory is not 8-byte aligned"))?;
+  Ok(if is_f64 {
+    LentArray::F64(words)
+  } else {
+    LentArray::I64(words)
+  })
+}
+
+/// Reads a plain Array of numbers on the JS thread (the one pass over it): each element must be
+/// a number (E_NOT_A_NUMBER with its position otherwise) and passes `check_value`.
+pub fn read_array(
+  env: &Env,
+  values: &Unknown,
+  check_count: impl Fn(usize) -> std::result::Result<(), EngineError>,
+  check_value: impl Fn(usize, f64) -> std::result::Result<(), EngineError>,
+) -> std::result::Result<Vec<f64>, EngineError> {
+  let raw = values.raw();
   if !values.is_array().unwrap_or(false) {
     return Err(EngineError::new(
       Code::BadInput,
@@ -155,7 +217,7 @@ pub fn read_values(
     check_value(i, v)?;
     out.push(v);
   }
-  Ok(JsValues::F64(out))
+  Ok(out)
 }
 
 /// Reads an optional property of an options object: absent, undefined or null is `None`; a value

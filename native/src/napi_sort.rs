@@ -131,16 +131,12 @@ fn parse_options(options: Option<Unknown>) -> std::result::Result<SortOptions, E
 }
 
 fn read_sort_values(env: &Env, values: &Unknown, opts: &SortOptions) -> std::result::Result<Vec<f64>, EngineError> {
-  match read_values(
+  read_values(
     env,
     values,
-    false,
     |n| sleep_sort::check_count(n, opts.max_values),
     sleep_sort::check_value,
-  )? {
-    JsValues::F64(v) => Ok(v),
-    JsValues::I64(_) => Err(EngineError::internal("unexpected BigInt64Array")),
-  }
+  )
 }
 
 /// Validates and starts a run (shared by `sleepSort` and `startSleepSort`).

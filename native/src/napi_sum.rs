@@ -141,19 +141,17 @@ fn parse_options(options: Option<Unknown>) -> std::result::Result<SumOptions, En
   Ok(opts)
 }
 
+/// A typed array is lent in place (no copy, no pass over it here: the workers validate);
+/// a plain Array is read and checked on the JS thread, in its one pass.
 fn read_sum_values(env: &Env, values: &Unknown, opts: &SumOptions) -> std::result::Result<SumValues, EngineError> {
-  Ok(
-    match read_values(
-      env,
-      values,
-      true,
-      |n| parallel_sum::check_count(n, opts.max_values),
-      parallel_sum::check_value,
-    )? {
-      JsValues::F64(v) => SumValues::F64(v),
-      JsValues::I64(v) => SumValues::I64(v),
-    },
-  )
+  let check_count = |n| parallel_sum::check_count(n, opts.max_values);
+  if values.is_typedarray().unwrap_or(false) {
+    return Ok(match lend_typed_array(env, values, true, check_count)? {
+      LentArray::F64(w) => SumValues::F64(w),
+      LentArray::I64(w) => SumValues::I64(w),
+    });
+  }
+  read_array(env, values, check_count, parallel_sum::check_value).map(SumValues::f64s)
 }
 
 fn start(
@@ -184,7 +182,15 @@ fn start(
 /// a BigInt64Array gives integers past 2^53. Rejects with an Error whose `code` is one of
 /// E_NOT_A_NUMBER, E_NOT_FINITE, E_TOO_MANY, E_BAD_THREADS, E_BAD_UNIT, E_BAD_OPTION,
 /// E_BAD_INPUT, E_DURATION_CAP, E_OVERFLOW, E_RESOURCE, E_INTERNAL (`position` when one value is
-/// at fault). An empty list sums to 0.
+/// at fault: the lowest such position). An empty list sums to 0.
+///
+/// A Float64Array or BigInt64Array is read in place, without a copy, by the workers while the
+/// run lasts: **do not write to it, transfer or detach its buffer until the promise settles**.
+/// Writing meanwhile is not undefined behaviour (every read of an element is atomic, and the
+/// value read is the value checked), but the result is then some mix of old and new values, or
+/// an error for a bad value written ahead of a worker. Detaching or transferring the buffer
+/// mid-run is not allowed (its memory could be freed under the workers). A plain Array is read
+/// before the promise is returned, so it may be changed at once.
 #[napi(
   namespace = "parallel",
   ts_args_type = "values: Array<unknown> | Float64Array | BigInt64Array, options?: ParallelSumOptions",
@@ -232,8 +238,11 @@ impl SumRun {
 }
 
 /// Starts a parallel sum and streams chunk-start / chunk-progress / chunk-done / combined events
-/// to `onBatch` in packed Float64Array batches (src/shared/events.ts). Validation errors are
-/// thrown synchronously.
+/// to `onBatch` in packed Float64Array batches (src/shared/events.ts). Option, count and input
+/// type errors, and every bad value of a plain Array, are thrown synchronously; a bad value in a
+/// typed array is found by the workers and rejects `result()` (same code and position). A typed
+/// array is read in place as in `sum`: do not write to it or detach its buffer until `result()`
+/// settles.
 #[napi(
   namespace = "parallel",
   ts_args_type = "values: Array<unknown> | Float64Array | BigInt64Array, options: ParallelSumOptions | undefined | null, onBatch: (batch: Float64Array) => void"
@@ -258,17 +267,25 @@ pub struct SequentialSumResult {
   pub wall_ms: f64,
 }
 
-/// Benchmark baseline (not for apps): the same arithmetic as `sum` in one plain loop on the
-/// calling thread (blocks it), no threads, events or cancellation checks.
-#[napi(namespace = "parallel")]
-pub fn sequential_sum_baseline(env: &Env, values: Float64Array) -> napi::Result<SequentialSumResult> {
+/// Benchmark baseline (not for apps): the same pass as `sum` (validate, classify, sum) in one
+/// plain loop on the calling thread (blocks it), reading the array in place; no threads, events
+/// or cancellation checks. `wallMs` is the loop alone.
+#[napi(namespace = "parallel", ts_args_type = "values: Float64Array")]
+pub fn sequential_sum_baseline(env: &Env, values: Unknown) -> napi::Result<SequentialSumResult> {
   guard(env, "parallel.sequentialSumBaseline", || {
     let opts = SumOptions {
       threads: 1,
       max_values: parallel_sum::MAX_VALUES_CEILING,
       ..Default::default()
     };
-    let p = check(env, parallel_sum::prepare(SumValues::F64(values.to_vec()), &opts))?;
+    let check_count = |n| parallel_sum::check_count(n, opts.max_values);
+    let LentArray::F64(words) = check(env, lend_typed_array(env, &values, false, check_count))? else {
+      return Err(js_error(
+        env,
+        &EngineError::new(Code::BadInput, "values must be a Float64Array"),
+      ));
+    };
+    let p = check(env, parallel_sum::prepare(SumValues::F64(words), &opts))?;
     let t0 = std::time::Instant::now();
     let s = check(env, parallel_sum::sequential_sum(&p))?;
     let wall_ms = t0.elapsed().as_secs_f64() * 1e3;

@@ -334,76 +334,113 @@ fn finished_coordinators_are_reaped_and_shutdown_joins_them() {
 // ---------------------------------------------------------------------------------------------
 // parallel sum
 
-fn sum_of(values: SumValues, threads: usize) -> parallel_sum::SumOutcome {
+fn try_sum(
+  values: SumValues,
+  threads: usize,
+) -> Result<parallel_sum::SumOutcome, threadlab_native::engine::error::Error> {
   let o = SumOptions {
     threads,
+    max_values: parallel_sum::MAX_VALUES_CEILING,
     ..Default::default()
   };
-  let p = parallel_sum::prepare(values, &o).unwrap();
+  let p = parallel_sum::prepare(values, &o)?;
   let ctl = RunCtl::new(registry::next_run_id());
-  parallel_sum::run(ctl.id, &p, &o, &ctl, None).unwrap()
+  parallel_sum::run(ctl.id, &p, &o, &ctl, None)
+}
+
+fn sum_of(values: SumValues, threads: usize) -> parallel_sum::SumOutcome {
+  try_sum(values, threads).unwrap()
 }
 
 #[test]
 fn sum_integer_boundaries() {
-  let i32s = SumValues::F64(vec![i32::MAX as f64; 5]);
+  let i32s = SumValues::f64s(vec![i32::MAX as f64; 5]);
   let r = sum_of(i32s, 2);
   assert_eq!(r.sum, Num::Int(5 * i32::MAX as i128));
   assert_eq!(r.kind, SumKind::Integer);
   assert!(r.exact);
   assert_eq!(r.chunk_sizes, vec![3, 2]);
-  let r = sum_of(SumValues::F64(vec![i32::MIN as f64, i32::MIN as f64, -1.0]), 3);
+  let r = sum_of(SumValues::f64s(vec![i32::MIN as f64, i32::MIN as f64, -1.0]), 3);
   assert_eq!(r.sum, Num::Int(2 * i32::MIN as i128 - 1));
-  let r = sum_of(SumValues::I64(vec![i64::MAX, i64::MAX, 1, i64::MIN]), 4);
+  let r = sum_of(SumValues::i64s(vec![i64::MAX, i64::MAX, 1, i64::MIN]), 4);
   assert_eq!(r.sum, Num::Int(i64::MAX as i128));
   assert_eq!(r.partials.len(), 4);
-  let r = sum_of(SumValues::I64(vec![i64::MAX, i64::MAX, 1]), 2);
+  let r = sum_of(SumValues::i64s(vec![i64::MAX, i64::MAX, 1]), 2);
   assert_eq!(r.sum.text(), "18446744073709551615");
   assert_eq!(r.partials, vec![Num::Int(2 * i64::MAX as i128), Num::Int(1)]);
-  let r = sum_of(SumValues::I64(vec![i64::MIN; 7]), 3);
+  let r = sum_of(SumValues::i64s(vec![i64::MIN; 7]), 3);
   assert_eq!(r.sum, Num::Int(7 * i64::MIN as i128));
   // 2^53 is still an integer; 2^53 + 2 (representable) is past the safe range → decimal
-  let r = sum_of(SumValues::F64(vec![9007199254740992.0, 1.0]), 2);
+  let r = sum_of(SumValues::f64s(vec![9007199254740992.0, 1.0]), 2);
   assert_eq!(r.sum, Num::Int(9007199254740993));
-  let r = sum_of(SumValues::F64(vec![9007199254740994.0, 1.0]), 2);
+  let r = sum_of(SumValues::f64s(vec![9007199254740994.0, 1.0]), 2);
   assert_eq!(r.kind, SumKind::Decimal);
 }
 
 #[test]
+fn sum_chunk_kinds_combine_at_the_fold() {
+  // chunk 0 all integers, chunk 1 turns decimal at its last value: the sum is decimal, and the
+  // integer chunk's partial is reported as a number of the decimal sum
+  let r = sum_of(SumValues::f64s(vec![1.0, 2.0, 3.0, 4.0, 5.0, 0.5]), 2);
+  assert_eq!(r.kind, SumKind::Decimal);
+  assert_eq!(r.partials, vec![Num::Float(6.0), Num::Float(9.5)]);
+  assert_eq!(r.sum, Num::Float(15.5));
+  // exact integer partials past 2^53 stay exact when combined into a decimal sum
+  let big = 9007199254740992.0;
+  let r = sum_of(SumValues::f64s(vec![big, 1.0, 1.0, 1.0, -big, 0.25]), 2);
+  assert_eq!(r.sum, Num::Float(3.25));
+}
+
+#[test]
 fn sum_empty_and_single() {
-  let r = sum_of(SumValues::F64(vec![]), 4);
+  let r = sum_of(SumValues::f64s(vec![]), 4);
   assert_eq!(r.sum, Num::Int(0));
   assert_eq!(r.threads, 1);
   assert_eq!(r.chunk_sizes, vec![0]);
-  let r = sum_of(SumValues::F64(vec![42.5]), 4);
+  let r = sum_of(SumValues::f64s(vec![42.5]), 4);
   assert_eq!(r.sum, Num::Float(42.5));
   assert_eq!(r.threads, 1);
-  let r = sum_of(SumValues::I64(vec![-7]), 64);
+  let r = sum_of(SumValues::i64s(vec![-7]), 64);
   assert_eq!(r.sum, Num::Int(-7));
 }
 
 #[test]
 fn sum_decimal_is_compensated() {
   let v = vec![0.1; 1000];
-  let r = sum_of(SumValues::F64(v.clone()), 3);
+  let r = sum_of(SumValues::f64s(v.clone()), 3);
   assert_eq!(r.kind, SumKind::Decimal);
   assert!(!r.exact);
   // naive summation drifts; Neumaier gives the correctly rounded 100
   assert_eq!(r.sum, Num::Float(100.0));
-  let r = sum_of(SumValues::F64(vec![1e100, 1.0, -1e100]), 1);
+  let r = sum_of(SumValues::f64s(vec![1e100, 1.0, -1e100]), 1);
   assert_eq!(r.sum, Num::Float(1.0));
 }
 
 #[test]
 fn sum_errors() {
-  let o = SumOptions::default();
-  let e = parallel_sum::prepare(SumValues::F64(vec![1.0, f64::NAN]), &o).unwrap_err();
+  let e = try_sum(SumValues::f64s(vec![1.0, f64::NAN]), 2).unwrap_err();
   assert_eq!((e.code, e.position), (Code::NotANumber, Some(1)));
-  let e = parallel_sum::prepare(SumValues::F64(vec![f64::INFINITY]), &o).unwrap_err();
+  let e = try_sum(SumValues::f64s(vec![f64::INFINITY]), 1).unwrap_err();
   assert_eq!((e.code, e.position), (Code::NotFinite, Some(0)));
+  // found by the workers in their own pass, the lowest bad position still wins across chunks
+  let mut v = vec![0.5; 1_000_000];
+  v[765_432] = f64::NEG_INFINITY;
+  v[987_654] = f64::NAN;
+  for threads in [1, 2, 3, 8] {
+    let e = try_sum(SumValues::f64s(v.clone()), threads).unwrap_err();
+    assert_eq!(
+      (e.code, e.position),
+      (Code::NotFinite, Some(765_432)),
+      "{threads} threads"
+    );
+  }
+  let mut v = vec![3.0; 100_000];
+  v[76_543] = f64::NAN;
+  let e = try_sum(SumValues::f64s(v), 4).unwrap_err();
+  assert_eq!((e.code, e.position), (Code::NotANumber, Some(76_543)));
   for t in [0, 65] {
     let e = parallel_sum::prepare(
-      SumValues::F64(vec![1.0]),
+      SumValues::f64s(vec![1.0]),
       &SumOptions {
         threads: t,
         ..Default::default()
@@ -413,7 +450,7 @@ fn sum_errors() {
     assert_eq!(e.code, Code::BadThreads);
   }
   let e = parallel_sum::prepare(
-    SumValues::F64(vec![1.0; 11]),
+    SumValues::f64s(vec![1.0; 11]),
     &SumOptions {
       max_values: 10,
       ..Default::default()
@@ -422,7 +459,7 @@ fn sum_errors() {
   .unwrap_err();
   assert_eq!((e.code, e.position), (Code::TooMany, Some(10)));
   let e = parallel_sum::prepare(
-    SumValues::F64(vec![1.0]),
+    SumValues::f64s(vec![1.0]),
     &SumOptions {
       unit_ms: -1.0,
       ..Default::default()
@@ -442,7 +479,7 @@ fn sum_cancel_mid_way_and_events() {
     progress_every: Some(10),
     ..Default::default()
   };
-  let p = parallel_sum::prepare(SumValues::F64((0..2000).map(|i| i as f64).collect()), &o).unwrap();
+  let p = parallel_sum::prepare(SumValues::f64s((0..2000).map(|i| i as f64).collect()), &o).unwrap();
   let ctl = RunCtl::new(registry::next_run_id());
   let c2 = Arc::clone(&ctl);
   let t = std::thread::spawn(move || {
@@ -470,7 +507,7 @@ fn sum_full_run_events() {
     progress_every: Some(100),
     ..Default::default()
   };
-  let p = parallel_sum::prepare(SumValues::F64((0..1000).map(|i| i as f64).collect()), &o).unwrap();
+  let p = parallel_sum::prepare(SumValues::f64s((0..1000).map(|i| i as f64).collect()), &o).unwrap();
   let ctl = RunCtl::new(registry::next_run_id());
   let r = parallel_sum::run(ctl.id, &p, &o, &ctl, Some(Box::new(sink))).unwrap();
   assert_eq!(r.sum, Num::Int(499_500));
@@ -487,14 +524,14 @@ proptest! {
   #[test]
   fn sum_i64_matches_reference(v in proptest::collection::vec(any::<i64>(), 0..500), threads in 1usize..9) {
     let expected: i128 = v.iter().map(|&x| x as i128).sum();
-    let r = sum_of(SumValues::I64(v), threads);
+    let r = sum_of(SumValues::i64s(v), threads);
     prop_assert_eq!(r.sum, Num::Int(expected));
   }
 
   #[test]
   fn sum_safe_integers_match_reference(v in proptest::collection::vec(-(1i64 << 53)..=(1i64 << 53), 0..300), threads in 1usize..5) {
     let expected: i128 = v.iter().map(|&x| x as i128).sum();
-    let r = sum_of(SumValues::F64(v.iter().map(|&x| x as f64).collect()), threads);
+    let r = sum_of(SumValues::f64s(v.iter().map(|&x| x as f64).collect()), threads);
     prop_assert_eq!(r.sum, Num::Int(expected));
     prop_assert_eq!(r.kind, SumKind::Integer);
   }
@@ -502,8 +539,10 @@ proptest! {
   #[test]
   fn sum_decimals_close_to_reference(v in proptest::collection::vec(-1e6f64..1e6, 1..300), threads in 1usize..5) {
     // exact reference: every value is k / 2^20 + error; compare against the sequential Neumaier sum
-    let seq = parallel_sum::sum_f64(&v);
-    let r = sum_of(SumValues::F64(v.iter().map(|x| x + 0.5).collect()), threads);
+    let mut n = parallel_sum::Neumaier::default();
+    v.iter().for_each(|&x| n.add(x));
+    let seq = n.value();
+    let r = sum_of(SumValues::f64s(v.iter().map(|x| x + 0.5).collect()), threads);
     let expected = seq + 0.5 * v.len() as f64;
     let got = r.sum.to_f64();
     prop_assert!((got - expected).abs() <= 1e-6 * (1.0 + expected.abs()), "{} vs {}", got, expected);

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { EventKind } from '../../src/shared/events'
-import { codeOf, decodeBatches, native, parallel } from './addon'
+import { codeOf, decodeBatches, native, parallel, sleep } from './addon'
 
 /** Exact value of a double as a BigInt numerator over 2^1074. */
 function scaled(x: number): bigint {
@@ -160,5 +160,72 @@ describe('parallel.sum', () => {
       expect(s.code).toBe(code)
     }
     expect((await parallel.sum([1, 2])).sum).toBe(3)
+  })
+
+  it('finds a bad value in a typed array in the workers, at its exact position, with its code', async () => {
+    const n = 10_000_000
+    const values = new Float64Array(n).fill(0.5)
+    values[7_654_321] = NaN
+    values[9_999_999] = Infinity
+    for (const threads of [1, 2, 3]) {
+      const e = await codeOf(parallel.sum(values, { threads, maxValues: n, recordEvents: false }))
+      expect([e.code, e.position, threads]).toEqual(['E_NOT_A_NUMBER', 7_654_321, threads])
+      expect(e.message).toContain('7654321')
+    }
+    values[7_654_321] = 1
+    values[12_345] = -Infinity
+    const e = await codeOf(parallel.sum(values, { threads: 2, maxValues: n }))
+    expect([e.code, e.position]).toEqual(['E_NOT_FINITE', 12_345])
+    // startSum: a bad value of a typed array rejects result() (found by a worker), same code
+    const run = parallel.startSum(new Float64Array([1, 2, 3, NaN]), { threads: 2 }, () => {})
+    const r = await codeOf(run.result())
+    expect([r.code, r.position]).toEqual(['E_NOT_A_NUMBER', 3])
+    const wrongType = await codeOf(parallel.sum(new Int32Array([1, 2]) as unknown as Float64Array))
+    expect(wrongType.code).toBe('E_BAD_INPUT')
+  })
+
+  it('reads a plain Array before returning, so later changes to it are not seen', async () => {
+    const values = Array.from({ length: 1000 }, (_, i) => i)
+    const pending = parallel.sum(values, { threads: 2, unitMs: 0.1 })
+    values.fill(1_000_000)
+    expect((await pending).sum).toBe((1000 * 999) / 2)
+  })
+
+  describe('a typed array written to while the workers read it (the API forbids it; the result stays defined)', () => {
+    // slow motion (2 ms per element, 200 per chunk) keeps the workers far from the end of their
+    // chunks when the array is written, 20 ms into the run
+    const slow = { threads: 2, unitMs: 2, recordEvents: false }
+
+    it('a bad value written ahead of the worker is reported at its position', async () => {
+      const values = new Float64Array(400).fill(1)
+      const pending = codeOf(parallel.sum(values, slow))
+      await sleep(20)
+      values[399] = NaN
+      const e = await pending
+      expect([e.code, e.position]).toEqual(['E_NOT_A_NUMBER', 399])
+    })
+
+    it('values overwritten mid-run are each counted once, old or new', async () => {
+      const values = new Float64Array(400).fill(1)
+      const pending = parallel.sum(values, slow)
+      await sleep(20)
+      values.fill(0.5)
+      const r = await pending
+      // integer chunks turned decimal at the first 0.5 they read; every element counted as 1 or 0.5
+      expect(r.kind).toBe('decimal')
+      expect(r.sum as number).toBeGreaterThan(200)
+      expect(r.sum as number).toBeLessThan(400)
+      expect(((r.sum as number) * 2) % 1).toBe(0)
+      expect(r.partials.reduce((a: number, p) => a + (p as number), 0)).toBe(r.sum)
+      const ints = new BigInt64Array(400).fill(3n)
+      const big = parallel.sum(ints, slow)
+      await sleep(20)
+      ints.fill(2n ** 62n)
+      const b = await big
+      expect(b.kind).toBe('integer')
+      const total = BigInt(b.sum)
+      expect(total > 3n * 400n && total < 400n * 2n ** 62n).toBe(true)
+      expect((total - 3n * 400n) % (2n ** 62n - 3n)).toBe(0n)
+    })
   })
 })

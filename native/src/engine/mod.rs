@@ -6,8 +6,10 @@ pub mod error;
 pub mod events;
 pub mod parallel_sum;
 pub mod registry;
+pub mod shared_words;
 pub mod sleep_sort;
 pub mod stats;
+pub mod sum_kernel;
 pub mod timing;
 
 use std::sync::Arc;

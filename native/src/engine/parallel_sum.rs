@@ -1,13 +1,20 @@
 //! Parallel sum over contiguous chunks, one worker thread per chunk. Integers are summed exactly
-//! in i128; anything non-integral is summed with Neumaier's compensated f64 summation.
+//! in i128; anything non-integral is summed with Neumaier's compensated f64 summation. The values
+//! are read in place (no copy): each worker validates, classifies and sums its own chunk in one
+//! pass (`sum_kernel`), and the chunks' kinds are combined at the fold.
 
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::ops::Range;
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use super::error::{describe, Code, Error, Result};
 use super::events::{ChunkLogs, Collector, EventSink, Kind};
 use super::registry::RunCtl;
+use super::shared_words::SharedWords;
+use super::sum_kernel::{self, Acc};
 use super::timing;
+
+pub use super::sum_kernel::Neumaier;
 
 pub const MAX_THREADS: usize = 64;
 /// Default cap on values per sum (the app's `maxSumValues`); raise with `maxValues`.
@@ -17,18 +24,25 @@ pub const DEFAULT_MAX_DURATION_MS: f64 = 60_000.0;
 /// Largest integer every f64 holds exactly.
 pub const MAX_SAFE: f64 = 9_007_199_254_740_992.0; // 2^53
 
-/// The values of a sum: numbers, or 64-bit integers (from a BigInt64Array).
-#[derive(Clone, Debug)]
+/// The values of a sum, read in place: numbers, or 64-bit integers (from a BigInt64Array).
+#[derive(Debug)]
 pub enum SumValues {
-  F64(Vec<f64>),
-  I64(Vec<i64>),
+  F64(SharedWords),
+  I64(SharedWords),
 }
 
 impl SumValues {
+  /// Numbers the engine owns (a plain Array's, tests).
+  pub fn f64s(v: Vec<f64>) -> SumValues {
+    SumValues::F64(SharedWords::from_f64(v))
+  }
+  /// 64-bit integers the engine owns.
+  pub fn i64s(v: Vec<i64>) -> SumValues {
+    SumValues::I64(SharedWords::from_i64(v))
+  }
   pub fn len(&self) -> usize {
     match self {
-      SumValues::F64(v) => v.len(),
-      SumValues::I64(v) => v.len(),
+      SumValues::F64(v) | SumValues::I64(v) => v.len(),
     }
   }
   pub fn is_empty(&self) -> bool {
@@ -134,7 +148,7 @@ pub fn check_count(n: usize, max_values: usize) -> Result<()> {
   Ok(())
 }
 
-/// Validates options and values; returns the values in their summing form.
+/// Validates the options and the count (no value is read here: each worker checks its own).
 pub fn prepare(values: SumValues, o: &SumOptions) -> Result<Prepared> {
   if o.threads == 0 || o.threads > MAX_THREADS {
     return Err(Error::new(
@@ -173,46 +187,13 @@ pub fn prepare(values: SumValues, o: &SumOptions) -> Result<Prepared> {
       ),
     ));
   }
-  let data = match values {
-    SumValues::I64(v) => Data::Int(v),
-    SumValues::F64(v) => {
-      let mut integral = true;
-      for (i, &x) in v.iter().enumerate() {
-        check_value(i, x)?;
-        if integral && !(x.fract() == 0.0 && x.abs() <= MAX_SAFE) {
-          integral = false;
-        }
-      }
-      if integral {
-        Data::Int(v.iter().map(|&x| x as i64).collect())
-      } else {
-        Data::Float(v)
-      }
-    }
-  };
-  let small = match &data {
-    Data::Int(v) => v.iter().all(|x| x.unsigned_abs() <= 1 << 53),
-    Data::Float(_) => false,
-  };
-  Ok(Prepared {
-    data,
-    chunk_sizes,
-    small,
-  })
+  Ok(Prepared { values, chunk_sizes })
 }
 
-#[derive(Clone, Debug)]
-pub enum Data {
-  Int(Vec<i64>),
-  Float(Vec<f64>),
-}
-
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Prepared {
-  pub data: Data,
+  pub values: SumValues,
   pub chunk_sizes: Vec<usize>,
-  /// Integers all within ±2^53 (the fast i64 kernel applies).
-  pub small: bool,
 }
 
 /// Contiguous chunk lengths differing by at most one.
@@ -223,98 +204,50 @@ pub fn chunk_sizes(n: usize, threads: usize) -> Vec<usize> {
     .collect()
 }
 
-/// Neumaier compensated sum state.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Neumaier {
-  pub sum: f64,
-  pub comp: f64,
-}
-
-impl Neumaier {
-  #[inline]
-  pub fn add(&mut self, x: f64) {
-    let t = self.sum + x;
-    if self.sum.abs() >= x.abs() {
-      self.comp += (self.sum - t) + x;
-    } else {
-      self.comp += (x - t) + self.sum;
+/// Adds the values at `range` (global positions) to `acc`: the one pass that validates,
+/// classifies and sums (workers, their slow-motion steps and the sequential baseline share it).
+fn add_range(values: &SumValues, acc: &mut Acc, range: Range<usize>) -> Result<()> {
+  match (values, acc) {
+    (SumValues::F64(w), acc) => sum_kernel::add_f64(acc, &w.atoms()[range.clone()], range.start),
+    (SumValues::I64(w), Acc::Int(i)) => {
+      sum_kernel::add_i64(i, &w.atoms()[range]);
+      Ok(())
     }
-    self.sum = t;
-  }
-  pub fn value(&self) -> f64 {
-    self.sum + self.comp
+    (SumValues::I64(_), Acc::Float(_)) => Err(Error::internal("a 64-bit integer sum turned decimal")),
   }
 }
 
-/// Exact sum of a block of integers (the kernel workers and the sequential baseline share).
-/// When every |x| ≤ 2^53 (`small`), sub-blocks of 512 are summed in i64 (no overflow possible:
-/// 512 × 2^53 = 2^62), which vectorises; otherwise every element is widened to i128.
-#[inline(never)]
-pub fn block_sum_i64(v: &[i64], small: bool) -> Result<i128> {
-  let mut acc: i128 = 0;
-  if small {
-    for sub in v.chunks(512) {
-      let s: i64 = sub.iter().sum();
-      acc += s as i128; // ≤ 2^62 per sub-block: i128 cannot overflow below 2^65 sub-blocks
-    }
-  } else {
-    for sub in v.chunks(1 << 20) {
-      let mut s: i128 = 0;
-      for &x in sub {
-        s += x as i128; // a block of 2^20 i64 cannot overflow i128
-      }
-      acc = acc
-        .checked_add(s)
-        .ok_or_else(|| Error::new(Code::Overflow, "the integer sum overflowed i128"))?;
-    }
+/// The final value of one accumulator.
+fn acc_num(acc: Acc) -> Num {
+  match acc {
+    Acc::Int(i) => Num::Int(i),
+    Acc::Float(_) => Num::Float(acc.to_neumaier().value()),
   }
-  Ok(acc)
 }
 
-/// Neumaier-sums a block onto `n` (the kernel workers and the sequential baseline share; not
-/// inlined, so both run the very same machine code with the state in registers).
-#[inline(never)]
-pub fn block_sum_f64(n: Neumaier, v: &[f64]) -> Neumaier {
-  let mut n = n;
-  for &x in v {
-    n.add(x);
-  }
-  n
-}
-
-/// Sequential exact-integer sum.
-pub fn sum_i64(v: &[i64]) -> Result<i128> {
-  block_sum_i64(v, v.iter().all(|x| x.unsigned_abs() <= 1 << 53))
-}
-
-/// Sequential Neumaier sum.
-pub fn sum_f64(v: &[f64]) -> f64 {
-  block_sum_f64(Neumaier::default(), v).value()
-}
-
-/// The plain sequential loop the benchmark compares against (same arithmetic, one thread).
+/// The plain sequential loop the benchmark compares against (same pass, one thread).
 pub fn sequential_sum(p: &Prepared) -> Result<Num> {
-  Ok(match &p.data {
-    Data::Int(v) => Num::Int(block_sum_i64(v, p.small)?),
-    Data::Float(v) => Num::Float(sum_f64(v)),
-  })
+  let mut acc = Acc::Int(0);
+  add_range(&p.values, &mut acc, 0..p.values.len())?;
+  Ok(acc_num(acc))
 }
 
-enum Partial {
-  Int(i128),
-  Float(Neumaier),
+/// What one worker hands the fold.
+struct ChunkResult {
+  acc: Acc,
+  cancelled: bool,
 }
 
 #[allow(clippy::too_many_arguments)]
 fn run_chunk(
-  data: &Data,
-  small: bool,
-  range: std::ops::Range<usize>,
+  values: &SumValues,
+  range: Range<usize>,
   chunk: usize,
   o: &SumOptions,
   ctl: &RunCtl,
   logs: Option<&ChunkLogs>,
-) -> Result<(Partial, bool)> {
+  first_error: &AtomicUsize,
+) -> Result<ChunkResult> {
   let len = range.len();
   let every = o.progress_every.unwrap_or((len / 16).max(1)).max(1);
   let rec = |kind, arg| {
@@ -325,64 +258,54 @@ fn run_chunk(
   rec(Kind::ChunkStart, len as f64);
   let start = timing::now_ns();
   let unit_ns = o.unit_ms * 1e6;
-  let mut int_acc: i128 = 0;
-  let mut flt = Neumaier::default();
+  let mut acc = Acc::Int(0);
   let mut done = 0usize;
   let mut cancelled = false;
   while done < len {
-    if !ctl.is_running() {
+    // stop when cancelled, or when an earlier chunk already failed (its error wins the fold)
+    if !ctl.is_running() || first_error.load(Ordering::Relaxed) < range.start {
       cancelled = true;
       break;
     }
     let step = every.min(len - done);
     let block = range.start + done..range.start + done + step;
-    if unit_ns > 0.0 {
+    let added = if unit_ns > 0.0 {
       // slow motion: one element per unit, to absolute deadlines, cancellable
-      for (k, i) in block.clone().enumerate() {
-        let deadline = start + ((done + k + 1) as f64 * unit_ns) as i64;
+      let mut r = Ok(());
+      for i in block {
+        let deadline = start + ((done + 1) as f64 * unit_ns) as i64;
         if !ctl.sleep_until(|| deadline) {
           cancelled = true;
           break;
         }
-        match data {
-          Data::Int(v) => int_acc += v[i] as i128,
-          Data::Float(v) => flt.add(v[i]),
+        r = add_range(values, &mut acc, i..i + 1);
+        if r.is_err() {
+          break;
         }
         done += 1;
       }
-      if cancelled {
-        break;
-      }
+      r
     } else {
-      match data {
-        Data::Int(v) => {
-          let s = block_sum_i64(&v[block], small)?;
-          int_acc = int_acc
-            .checked_add(s)
-            .ok_or_else(|| Error::new(Code::Overflow, "the integer sum overflowed i128"))?;
-        }
-        Data::Float(v) => flt = block_sum_f64(flt, &v[block]),
-      }
       done += step;
+      add_range(values, &mut acc, block)
+    };
+    if let Err(e) = added {
+      first_error.fetch_min(e.position.unwrap_or(range.start), Ordering::Relaxed);
+      return Err(e);
+    }
+    if cancelled {
+      break;
     }
     if done < len {
       rec(Kind::ChunkProgress, done as f64);
     }
   }
-  let partial = match data {
-    Data::Int(_) => Partial::Int(int_acc),
-    Data::Float(_) => Partial::Float(flt),
-  };
-  let as_f64 = match &partial {
-    Partial::Int(i) => *i as f64,
-    Partial::Float(n) => n.value(),
-  };
   if !cancelled {
-    rec(Kind::ChunkDone, as_f64);
+    rec(Kind::ChunkDone, acc_num(acc).to_f64());
   } else {
     rec(Kind::ChunkProgress, done as f64);
   }
-  Ok((partial, cancelled))
+  Ok(ChunkResult { acc, cancelled })
 }
 
 /// Runs a prepared sum on the calling thread (the coordinator), one scoped worker per chunk.
@@ -420,19 +343,21 @@ pub fn run(
   }
   // kernel ids of the workers, to wait until they are gone from the process once joined
   let tids: Vec<AtomicI32> = (0..threads).map(|_| AtomicI32::new(0)).collect();
-  let results: Vec<Result<(Partial, bool)>> = std::thread::scope(|scope| {
+  let first_error = AtomicUsize::new(usize::MAX);
+  let results: Vec<Result<ChunkResult>> = std::thread::scope(|scope| {
     let mut hs = Vec::with_capacity(threads);
     for (c, range) in offsets.iter().cloned().enumerate() {
       let logs = logs.as_deref();
       let ctl: &RunCtl = ctl;
       let tid = &tids[c];
+      let first_error = &first_error;
       let h = std::thread::Builder::new()
         .name(format!("tl-sum-{c}"))
         .stack_size(256 * 1024)
         .spawn_scoped(scope, move || {
           tid.store(timing::current_tid(), Ordering::Release);
           std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run_chunk(&p.data, p.small, range, c, o, ctl, logs)
+            run_chunk(&p.values, range, c, o, ctl, logs, first_error)
           }))
           .unwrap_or_else(|e| Err(Error::from_panic(e, "a parallel-sum worker")))
         });
@@ -456,34 +381,35 @@ pub fn run(
     out
   });
   timing::wait_threads_gone(tids.iter().map(|t| t.load(Ordering::Acquire)), timing::RELEASE_TIMEOUT);
-  let mut partials = Vec::with_capacity(threads);
-  let mut cancelled = false;
-  let mut int_total: i128 = 0;
-  let mut flt_total = Neumaier::default();
-  let is_int = matches!(p.data, Data::Int(_));
-  for (c, r) in results.into_iter().enumerate() {
-    let (partial, was_cancelled) = match r {
-      Ok(x) => x,
+  // the first error in chunk order is the one at the lowest position
+  let mut chunks = Vec::with_capacity(threads);
+  for r in results {
+    match r {
+      Ok(x) => chunks.push(x),
       Err(e) => {
         drop(collector);
         return Err(e);
       }
-    };
-    cancelled |= was_cancelled;
-    let running = match partial {
-      Partial::Int(i) => {
-        int_total = int_total
-          .checked_add(i)
-          .ok_or_else(|| Error::new(Code::Overflow, "the integer sum overflowed i128"))?;
-        partials.push(Num::Int(i));
-        int_total as f64
-      }
-      Partial::Float(nm) => {
-        flt_total.add(nm.sum);
-        flt_total.comp += nm.comp;
-        partials.push(Num::Float(nm.value()));
-        flt_total.value()
-      }
+    }
+  }
+  let cancelled = chunks.iter().any(|c| c.cancelled);
+  let is_int = chunks.iter().all(|c| matches!(c.acc, Acc::Int(_)));
+  let mut partials = Vec::with_capacity(threads);
+  let mut int_total: i128 = 0;
+  let mut flt_total = Neumaier::default();
+  for (c, chunk) in chunks.iter().enumerate() {
+    let running = if let (true, Acc::Int(i)) = (is_int, chunk.acc) {
+      int_total = int_total
+        .checked_add(i)
+        .ok_or_else(|| Error::new(Code::Overflow, "the integer sum overflowed i128"))?;
+      partials.push(Num::Int(i));
+      int_total as f64
+    } else {
+      let nm = chunk.acc.to_neumaier();
+      flt_total.add(nm.sum);
+      flt_total.comp += nm.comp;
+      partials.push(Num::Float(nm.value()));
+      flt_total.value()
     };
     if let Some(l) = &logs {
       l.record(threads, Kind::Combined, c as u32, timing::now_ns(), running);
