@@ -61,7 +61,7 @@ impl SharedWords {
     if len == 0 {
       return Some(Self::owned(Vec::new()));
     }
-    if data.is_null() || (data as usize) % std::mem::align_of::<AtomicU64>() != 0 {
+    if data.is_null() || !(data as usize).is_multiple_of(std::mem::align_of::<AtomicU64>()) {
       return None;
     }
     Some(SharedWords {
