@@ -114,11 +114,11 @@ export declare namespace parallel {
    *
    * A Float64Array or BigInt64Array is read in place, without a copy, by the workers while the
    * run lasts: **do not write to it, transfer or detach its buffer until the promise settles**.
-   * Writing meanwhile is not undefined behaviour (each element is read once, atomically, and
-   * checked as read) but the result is then some mix of old and new values — or an error for a
-   * bad value written ahead of the worker. Detaching or transferring the buffer mid-run is not
-   * allowed (its memory could be freed under the workers). A plain Array is read before the
-   * promise is returned, so it may be changed at once.
+   * Writing meanwhile is not undefined behaviour (every read of an element is atomic, and the
+   * value read is the value checked), but the result is then some mix of old and new values, or
+   * an error for a bad value written ahead of a worker. Detaching or transferring the buffer
+   * mid-run is not allowed (its memory could be freed under the workers). A plain Array is read
+   * before the promise is returned, so it may be changed at once.
    */
   export function sum(values: Array<unknown> | Float64Array | BigInt64Array, options?: ParallelSumOptions): Promise<ParallelSumResult>
 }
