@@ -192,3 +192,95 @@ describe('formatDurationNs', () => {
     expect(formatDurationNs(NaN)).toBe('NaN')
   })
 })
+
+describe('formatDurationNs: what the stats panel prints', () => {
+  it('shows three significant digits at most, two decimals under 10, one under 100, none above', () => {
+    expect(formatDurationNs(1_234)).toBe('1.23 µs')
+    expect(formatDurationNs(12_345)).toBe('12.3 µs')
+    expect(formatDurationNs(123_456)).toBe('123 µs')
+    expect(formatDurationNs(999.4)).toBe('999 ns')
+    expect(formatDurationNs(99.96)).toBe('100 ns')
+    expect(formatDurationNs(9.996)).toBe('10 ns')
+    expect(formatDurationNs(5.5)).toBe('5.5 ns')
+  })
+
+  it('moves to the next unit exactly at 1 µs, 1 ms and 1 s', () => {
+    expect(formatDurationNs(1e3)).toBe('1 µs')
+    expect(formatDurationNs(1e6)).toBe('1 ms')
+    expect(formatDurationNs(1e9)).toBe('1 s')
+    expect(formatDurationNs(-1e9)).toBe('-1 s')
+    expect(formatDurationNs(3_600e9)).toBe('3600 s')
+  })
+
+  it('prints zero without a sign, and infinities as words', () => {
+    expect(formatDurationNs(0)).toBe('0 ns')
+    expect(formatDurationNs(-0)).toBe('0 ns')
+    expect(formatDurationNs(Infinity)).toBe('Infinity')
+    expect(formatDurationNs(-Infinity)).toBe('-Infinity')
+  })
+})
+
+describe('histogram: ranges and edges', () => {
+  /** Each value's bin, by the documented rule edges[k] ≤ v < edges[k+1]. */
+  const binsOf = (values: number[], bins: number) => {
+    const h = histogram(values, bins, { members: true })
+    const of: number[] = []
+    h.members!.forEach((m, k) => m.forEach((i) => (of[i] = k)))
+    return { h, of }
+  }
+
+  it('puts a value a hair under a rounded-up edge in the bin below it', () => {
+    // 10 bins over [1.3, 2.7]: edge 9 is 2.5600000000000005, so 2.56 belongs to bin 8.
+    const { h, of } = binsOf([1.3, 2.56, 2.7], 10)
+    expect(h.edges[9]).toBeGreaterThan(2.56)
+    expect(of).toEqual([0, 8, 9])
+  })
+
+  it('puts a value exactly on an edge in the bin that starts there', () => {
+    // 6 bins over [1, 3.1]: (2.05 − 1) / 0.35 rounds under 3, but edge 3 is exactly 2.05.
+    const { h, of } = binsOf([1, 2.05, 3.1], 6)
+    expect(h.edges[3]).toBe(2.05)
+    expect(of).toEqual([0, 3, 5])
+  })
+
+  it('takes only the missing bound from the values when one bound is given', () => {
+    const low = histogram([5, 10, 20, -3], 2, { min: 0 })
+    expect(Array.from(low.edges)).toEqual([0, 10, 20])
+    expect(Array.from(low.counts)).toEqual([1, 2])
+    const high = histogram([2, 4, 30], 2, { max: 10 })
+    expect(Array.from(high.edges)).toEqual([2, 6, 10])
+    expect(Array.from(high.counts)).toEqual([2, 0])
+  })
+
+  it('swaps bounds given the wrong way round', () => {
+    const h = histogram([1, 9], 2, { min: 10, max: 0 })
+    expect(Array.from(h.edges)).toEqual([0, 5, 10])
+    expect(Array.from(h.counts)).toEqual([1, 1])
+  })
+
+  it('leaves infinities out of the range and out of the bins', () => {
+    const h = histogram([1, Infinity, 3, -Infinity], 2)
+    expect(Array.from(h.edges)).toEqual([1, 2, 3])
+    expect(Array.from(h.counts)).toEqual([1, 1])
+    expect(Array.from(histogram([Infinity, -Infinity], 1).edges)).toEqual([0, 1])
+  })
+
+  it('widens one unit above a lone lower bound and below a lone upper bound', () => {
+    expect(Array.from(histogram([NaN], 2, { min: 5 }).edges)).toEqual([5, 5.5, 6])
+    expect(Array.from(histogram([], 2, { max: 5 }).edges)).toEqual([4, 4.5, 5])
+    expect(Array.from(histogram([-2, -2], 1).edges)).toEqual([-2, -1])
+  })
+
+  it('keeps every value of a range narrower than the bins (subnormal width)', () => {
+    const h = histogram([0, 5e-324, 5e-324], 2)
+    expect(h.counts.reduce((a, b) => a + b, 0)).toBe(3)
+    expect(h.edges[2]).toBe(5e-324)
+  })
+
+  it('reads fractional and non-finite bin counts as whole bins', () => {
+    expect(histogram([1, 2], 2.9).counts.length).toBe(2)
+    expect(histogram([1, 2], NaN).counts.length).toBe(1)
+    expect(histogram([1, 2], Infinity).counts.length).toBe(1)
+    expect(histogram([1, 2], -3).counts.length).toBe(1)
+  })
+})

@@ -1,0 +1,16 @@
+// Vitest for a mutation run: only the test files related to the mutated file (MUTATE_TESTS), with a
+// fixed fuzz seed so a mutant is killed or not the same way every run.
+import { defineConfig } from 'vitest/config'
+
+const include = (process.env.MUTATE_TESTS ?? '').split(',').filter(Boolean)
+if (include.length === 0) throw new Error('MUTATE_TESTS names no test file: run through `npm run mutate`')
+export default defineConfig({
+  root: new URL('..', import.meta.url).pathname,
+  test: {
+    include,
+    env: { FUZZ_SEED: process.env.FUZZ_SEED ?? '20' },
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+})
