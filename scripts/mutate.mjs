@@ -49,6 +49,8 @@ const TARGETS = [
 
 const args = process.argv.slice(2)
 const full = args.includes('--full')
+/** `--report`: score the last run of each file again (after editing the equivalents) without running */
+const reportOnly = args.includes('--report')
 const files = args.filter((a) => !a.startsWith('--'))
 const targets = files.length ? files.map(targetFor) : TARGETS
 const equivalents = JSON.parse(readFileSync('mutation/equivalent-mutants.json', 'utf8'))
@@ -100,8 +102,11 @@ function runQuietly(cmd, cmdArgs, env = {}) {
 
 function runStryker(t, out) {
   const env = { MUTATE_FILE: t.file, MUTATE_OUT: out, MUTATE_TESTS: t.tests.join(',') }
-  const code = runQuietly('npx', ['stryker', 'run', 'mutation/stryker.config.mjs', ...(full ? ['--force'] : [])], env)
-  if (code !== 0) return null
+  if (!reportOnly) {
+    const code = runQuietly('npx', ['stryker', 'run', 'mutation/stryker.config.mjs', ...(full ? ['--force'] : [])], env)
+    if (code !== 0) return null
+  }
+  if (!existsSync(join(out, 'report.json'))) return null
   const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))
   const entry = Object.entries(report.files).find(([path]) => path.endsWith(t.file))
   if (!entry) return null
@@ -132,7 +137,12 @@ function ensureCargoMutants() {
 }
 
 function runCargoMutants(t, out) {
-  if (!ensureCargoMutants()) return null
+  if (!reportOnly && !runCargo(t, out)) return null
+  return readCargoOutcomes(t, out)
+}
+
+function runCargo(t, out) {
+  if (!ensureCargoMutants()) return false
   if (full) rmSync(join(out, 'mutants.out'), { recursive: true, force: true })
   const iterate = existsSync(join(out, 'mutants.out', 'caught.txt')) ? ['--iterate'] : []
   const filter = t.only ? ['--re', t.only] : []
@@ -144,7 +154,11 @@ function runCargoMutants(t, out) {
     '--',
     ...t.cargoTest,
   ])
-  if (![0, 2, 3].includes(code)) return null
+  return [0, 2, 3].includes(code)
+}
+
+function readCargoOutcomes(t, out) {
+  if (!existsSync(join(out, 'mutants.out'))) return null
   const read = (name) => {
     const p = join(out, 'mutants.out', name)
     return existsSync(p) ? readFileSync(p, 'utf8').split('\n').filter(Boolean) : []
@@ -170,8 +184,8 @@ function runCargoMutants(t, out) {
 // ---- the score ----
 
 function score(file, mutants) {
-  const mine = equivalents.filter((e) => e.file === file)
-  const isEquivalent = (m) => mine.some((e) => e.source === m.source && e.mutant === m.mutant)
+  const mine = equivalents.filter((e) => e.file === file).flatMap((e) => e.mutants)
+  const isEquivalent = (m) => mine.some(([source, mutant]) => source === m.source && mutant === m.mutant)
   const stale = mutants.filter((m) => m.status === 'killed' && isEquivalent(m))
   const count = (s) => mutants.filter((m) => m.status === s).length
   const equivalent = mutants.filter((m) => m.status === 'survived' && isEquivalent(m)).length

@@ -284,3 +284,10 @@ describe('histogram: ranges and edges', () => {
     expect(histogram([1, 2], -3).counts.length).toBe(1)
   })
 })
+
+describe('percentile of nothing', () => {
+  it('is NaN, not a missing value', () => {
+    expect(percentile([], 50)).toBeNaN()
+    expect(percentile([NaN], 99)).toBeNaN()
+  })
+})
