@@ -28,12 +28,12 @@ const TARGETS = [
   {
     file: 'src/shared/validate.ts',
     tests: [
-      'test/shared/validate.test.ts', 'test/shared/validate.refusals.test.ts',
+      'test/shared/validate*.test.ts',
       'test/fuzz/validate.fuzz.test.ts',
       'test/fuzz/regressions/validate-*.test.ts',
     ],
   },
-  { file: 'src/shared/attribution.ts', tests: ['test/shared/attribution.test.ts'] },
+  { file: 'src/shared/attribution.ts', tests: ['test/shared/attribution*.test.ts'] },
   {
     file: 'src/shared/runfile.ts',
     tests: ['test/shared/runfile.test.ts', 'test/fuzz/runfile.fuzz.test.ts', 'test/fuzz/regressions/runfile-*.test.ts'],
