@@ -249,7 +249,8 @@ export function explainRun(
   const ties = attributions.length - errors
   const cancelled = m < n
   if (n === 0) return 'No values to sort.'
-  if (m === 0) return cancelled ? `The run stopped before any of the ${n} values was pushed.` : 'No value was pushed.'
+  // with n > 0, no push means the run was cancelled
+  if (m === 0) return `The run stopped before any of the ${n} values was pushed.`
   if (errors === 0 && ties === 0) {
     return cancelled
       ? `Cancelled after ${m} of ${n} values; those came out in order.`
