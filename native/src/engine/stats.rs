@@ -142,6 +142,33 @@ mod tests {
     assert_eq!(misplaced(&[1.0], &s), 0);
   }
 
+  #[test]
+  fn percentiles_of_few_values_round_the_rank_up() {
+    // nearest rank: p50 of 2 is the 1st value, p99 of 2 the 2nd; of 4, p50 is the 2nd
+    assert_eq!(rank(&[10, 20], 50.0), 10);
+    assert_eq!(rank(&[10, 20], 99.0), 20);
+    assert_eq!(rank(&[10, 20, 30, 40], 50.0), 20);
+    assert_eq!(rank(&[10, 20, 30, 40], 51.0), 30);
+    assert_eq!(rank(&[10, 20, 30, 40], 0.0), 10);
+    assert_eq!(rank(&[10, 20, 30, 40], 100.0), 40);
+    assert_eq!(
+      percentiles(&[40, 10, 30, 20]),
+      Percentiles {
+        p50: 20.0,
+        p99: 40.0,
+        max: 40.0
+      }
+    );
+  }
+
+  #[test]
+  fn sorted_copy_is_the_input_in_ascending_order() {
+    assert_eq!(sorted_copy(&[3.0, -1.0, 2.0, -1.0]), vec![-1.0, -1.0, 2.0, 3.0]);
+    assert_eq!(sorted_copy(&[]), Vec::<f64>::new());
+    let zeros = sorted_copy(&[0.0, -0.0]);
+    assert!(zeros[0].is_sign_negative() && zeros[1].is_sign_positive());
+  }
+
   mod prop {
     use super::super::*;
     use proptest::prelude::*;
@@ -155,7 +182,12 @@ mod tests {
 
       #[test]
       fn sorted_has_no_inversions(v in proptest::collection::vec(-1e6f64..1e6, 0..300)) {
-        prop_assert_eq!(inversions(&sorted_copy(&v)), 0);
+        let s = sorted_copy(&v);
+        prop_assert_eq!(s.len(), v.len());
+        prop_assert_eq!(inversions(&s), 0);
+        let mut by_hand = v.clone();
+        by_hand.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        prop_assert_eq!(s, by_hand);
       }
     }
   }
