@@ -36,7 +36,11 @@ const TARGETS = [
   { file: 'src/shared/attribution.ts', tests: ['test/shared/attribution*.test.ts'] },
   {
     file: 'src/shared/runfile.ts',
-    tests: ['test/shared/runfile.test.ts', 'test/fuzz/runfile.fuzz.test.ts', 'test/fuzz/regressions/runfile-*.test.ts'],
+    tests: [
+      'test/shared/runfile*.test.ts',
+      'test/fuzz/runfile.fuzz.test.ts',
+      'test/fuzz/regressions/runfile-*.test.ts',
+    ],
   },
   { file: 'native/src/engine/stats.rs', cargoTest: ['--lib', 'engine::stats::'] },
   // Only the validation half of the runner: the rest is threads and timing, tested by real runs.

@@ -1,0 +1,129 @@
+/**
+ * Opening a `.threadlab` file whose header is well-formed JSON with a valid checksum but the wrong
+ * shape: the message names the field that is wrong, for every field the reader checks, and a file
+ * that differs only in what the reader allows still opens.
+ */
+import { deflateSync } from 'fflate'
+import { describe, expect, it } from 'vitest'
+import { decodeRunFile } from '../../src/shared/runfile'
+import { assemble, minimalHeader, utf8 } from '../fuzz/helpers/runfile'
+
+const percentiles = { max: 3, p50: 1, p99: 3 }
+const sleepRequest = { experiment: 'sleep-sort', mode: 'scheduled', unitMs: 1, values: [2, 1] }
+const sleepResult = {
+  cancelled: false,
+  eventCount: 0,
+  experiment: 'sleep-sort',
+  inversions: 1,
+  latenessNs: percentiles,
+  lockWaitNs: percentiles,
+  misplaced: 2,
+  mode: 'scheduled',
+  output: [2, 1],
+  runId: 1,
+  shift: 0,
+  sorted: false,
+  threads: 2,
+  unitMs: 1,
+  wallMs: 3,
+}
+const sumRequest = { experiment: 'parallel-sum', threads: 2, unitMs: 0, values: [1, 2] }
+const sumResult = {
+  cancelled: false,
+  chunkSizes: [1, 1],
+  eventCount: 0,
+  exact: true,
+  experiment: 'parallel-sum',
+  kind: 'integer',
+  partials: ['1', '2'],
+  runId: 2,
+  sum: '3',
+  threads: 2,
+  wallMs: 1,
+}
+const sleep = minimalHeader(0, { request: sleepRequest, result: sleepResult })
+const sum = minimalHeader(0, { request: sumRequest, result: sumResult })
+
+/** What opening a file with this header says: 'OK' or the message of its E_CORRUPT. */
+function opening(header: unknown): string {
+  const r = decodeRunFile(assemble({ header: utf8(JSON.stringify(header)), payload: deflateSync(new Uint8Array()) }))
+  if (r.ok) return 'OK'
+  expect(r.error.code).toBe('E_CORRUPT')
+  return r.error.message.replace(/^the header is malformed: /, '')
+}
+const edit = (h: Record<string, unknown>, key: string, value: unknown) => ({ ...h, [key]: value })
+const inside = (h: Record<string, unknown>, key: string, field: string, value: unknown) =>
+  edit(h, key, { ...(h[key] as object), [field]: value })
+
+describe('a header of the wrong shape names the field', () => {
+  it('opens the well-formed headers of both experiments, and one without a result or with options', () => {
+    expect(opening(sleep)).toBe('OK')
+    expect(opening(sum)).toBe('OK')
+    expect(opening(edit(sum, 'result', null))).toBe('OK')
+    expect(opening(edit(sleep, 'options', { speed: 2 }))).toBe('OK')
+    expect(opening(edit(sum, 'request', { experiment: 'parallel-sum', values: [1] }))).toBe('OK')
+  })
+
+  it.each([
+    [edit(sleep, 'format', 'threadlab'), 'format is not "threadlab-run"'],
+    [edit(sleep, 'appVersion', 1), 'appVersion is not a string'],
+    [edit(sleep, 'created', 7), 'created is not a date'],
+    [edit(sleep, 'eventCount', -1), 'eventCount is not a count'],
+    [edit(sleep, 'eventCount', 1.5), 'eventCount is not a count'],
+    [edit(sleep, 'eventCount', '0'), 'eventCount is not a count'],
+    [edit(sleep, 'machine', 'x'), 'machine is missing'],
+    [inside(sleep, 'machine', 'cpus', -1), 'machine.cpus is not a count'],
+    [inside(sleep, 'machine', 'os', null), 'machine.os is not a string'],
+    [inside(sleep, 'machine', 'timerSlackNs', '50'), 'machine.timerSlackNs is not a number'],
+    [inside(sleep, 'machine', 'realtimeAllowed', 0), 'machine.realtimeAllowed is not a boolean'],
+    [edit(sleep, 'options', [1]), 'options is not an object'],
+    [edit(sleep, 'options', null), 'options is not an object'],
+    [edit(sleep, 'request', null), 'request is missing'],
+    [inside(sleep, 'request', 'values', [1, '2']), 'request.values is not a list of finite numbers'],
+    [inside(sleep, 'request', 'values', { 0: 1 }), 'request.values is not a list of finite numbers'],
+    [inside(sleep, 'request', 'unitMs', '1'), 'request.unitMs is not a number'],
+    [inside(sleep, 'request', 'unitMs', { $nonFinite: 'Infinity' }), 'request.unitMs is not a number'],
+    [inside(sum, 'request', 'threads', 1.5), 'request.threads is not an integer'],
+    [inside(sum, 'request', 'unitMs', 'fast'), 'request.unitMs is not a number'],
+    [inside(sum, 'request', 'experiment', 'bogo'), 'request.experiment "bogo" is unknown'],
+    [edit(sleep, 'result', 5), 'result is neither an object nor null'],
+    [edit(sleep, 'result', [sleepResult]), 'result is neither an object nor null'],
+    [inside(sum, 'result', 'experiment', 'sleep-sort'), 'result.experiment does not match request.experiment'],
+    [inside(sleep, 'result', 'runId', '1'), 'result lacks runId, threads, wallMs or cancelled'],
+    [inside(sleep, 'result', 'cancelled', 'no'), 'result lacks runId, threads, wallMs or cancelled'],
+    [inside(sum, 'result', 'threads', null), 'result lacks runId, threads, wallMs or cancelled'],
+    [inside(sum, 'result', 'wallMs', '1'), 'result lacks runId, threads, wallMs or cancelled'],
+    [inside(sleep, 'result', 'output', [1, { $nonFinite: 'NaN' }]), 'result.output is not a list of finite numbers'],
+    [inside(sleep, 'result', 'mode', 'turbo'), 'result.mode is not a timing mode'],
+    [inside(sleep, 'result', 'unitMs', null), 'result lacks unitMs, shift, misplaced or inversions'],
+    [inside(sleep, 'result', 'shift', '0'), 'result lacks unitMs, shift, misplaced or inversions'],
+    [inside(sleep, 'result', 'misplaced', true), 'result lacks unitMs, shift, misplaced or inversions'],
+    [inside(sleep, 'result', 'inversions', []), 'result lacks unitMs, shift, misplaced or inversions'],
+    [inside(sleep, 'result', 'latenessNs', null), 'result.latenessNs is not a set of percentiles'],
+    [
+      inside(sleep, 'result', 'lockWaitNs', { ...percentiles, p50: 'x' }),
+      'result.lockWaitNs is not a set of percentiles',
+    ],
+    [
+      inside(sleep, 'result', 'lockWaitNs', { ...percentiles, p99: null }),
+      'result.lockWaitNs is not a set of percentiles',
+    ],
+    [inside(sleep, 'result', 'latenessNs', { p50: 1, p99: 2 }), 'result.latenessNs is not a set of percentiles'],
+    [inside(sum, 'result', 'sum', 3), 'result.sum is not text'],
+    [inside(sum, 'result', 'partials', '1,2'), 'result.partials is not a list of text'],
+    [inside(sum, 'result', 'partials', ['1', 2]), 'result.partials is not a list of text'],
+    [inside(sum, 'result', 'chunkSizes', [1, '1']), 'result.chunkSizes is not a list of numbers'],
+  ])('%#: %s', (header, message) => {
+    expect(opening(header)).toBe(message)
+  })
+
+  it('allows what the format allows: non-finite timings, no threads or unit for the sum, zero cpus', () => {
+    expect(opening(inside(sleep, 'machine', 'timerSlackNs', { $nonFinite: 'NaN' }))).toBe('OK')
+    expect(opening(inside(sleep, 'machine', 'cpus', 0))).toBe('OK')
+    expect(opening(inside(sleep, 'result', 'latenessNs', { max: { $nonFinite: 'NaN' }, p50: 0, p99: 0 }))).toBe('OK')
+    expect(opening(inside(sleep, 'result', 'wallMs', { $nonFinite: 'Infinity' }))).toBe('OK')
+    expect(opening(edit(sum, 'request', { experiment: 'parallel-sum', values: [1, 2], threads: undefined }))).toBe('OK')
+    expect(opening(inside(sum, 'result', 'chunkSizes', []))).toBe('OK')
+    expect(opening(inside(sum, 'result', 'partials', []))).toBe('OK')
+  })
+})
