@@ -153,7 +153,21 @@ function runCargo(t, out) {
   // Exit 2 means some mutants were missed: that is a result, not a failure of the run.
   const code = runQuietly('cargo', [
     'mutants',
-    ...['--file', t.file, ...filter, '--output', out, '--gitignore', 'true', '--jobs', '1', '--colors', 'never'],
+    ...[
+      '--file',
+      t.file,
+      ...filter,
+      '--output',
+      out,
+      '--gitignore',
+      'true',
+      '--copy-target',
+      'true',
+      '--jobs',
+      '1',
+      '--colors',
+      'never',
+    ],
     ...iterate,
     '--',
     ...t.cargoTest,
