@@ -95,7 +95,6 @@ function checkToken(token: string, maxMagnitude: number): { code: TokenErrorCode
   const lower = token.toLowerCase().replace(/^[+-]/, '')
   if (lower === 'infinity' || lower === 'inf' || lower === '∞')
     return { code: 'E_NOT_FINITE', reason: `"${token}" is not finite` }
-  if (lower === 'nan') return { code: 'E_NOT_A_NUMBER', reason: `"${token}" is not a number` }
   if (!NUMBER_RE.test(token)) return { code: 'E_NOT_A_NUMBER', reason: `"${clip(token)}" is not a number` }
   const v = Number(token)
   if (!Number.isFinite(v)) return { code: 'E_NOT_FINITE', reason: `"${clip(token)}" is too large to be finite` }

@@ -31,6 +31,13 @@ describe('parseNumberList', () => {
     expect(reasonOf(token)).toBe(`"${token}" is not a number`)
   })
 
+  it.each(['in-f', 'inf-', '∞+', '+-inf', 'Infinity!'])(
+    '%s, a sign or mark away from infinity, is not a number',
+    (token) => {
+      expect(codeOf(token)).toEqual(['E_NOT_A_NUMBER'])
+    },
+  )
+
   it.each(['abc', '0x10', '1,5e', '--1', '1e', '.', '1_000', 'infinite', 'in', 'nana', '12a'])(
     '%s is refused as not a number',
     (token) => {
