@@ -11,8 +11,8 @@
 // Equivalent mutants (no observable difference) are listed with the reason in
 // mutation/equivalent-mutants.json and left out of the score; one that gets killed is reported stale.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
 
 const MIN_SCORE = 90
 const CARGO_MUTANTS = '^27'
@@ -151,28 +151,36 @@ function runCargo(t, out) {
   const iterate = existsSync(join(out, 'mutants.out', 'caught.txt')) ? ['--iterate'] : []
   const filter = t.only ? ['--re', t.only] : []
   // Exit 2 means some mutants were missed: that is a result, not a failure of the run.
-  const code = runQuietly('cargo', [
-    'mutants',
-    ...[
-      '--file',
-      t.file,
-      ...filter,
-      '--output',
-      out,
-      '--gitignore',
-      'true',
-      '--copy-target',
-      'true',
-      '--jobs',
-      '1',
-      '--colors',
-      'never',
+  const code = runQuietly(
+    'cargo',
+    [
+      'mutants',
+      ...['--in-place', '--dir', rustTree(), '--file', t.file, ...filter, '--output', resolve(out)],
+      ...['--jobs', '1', '--colors', 'never', ...iterate, '--', ...t.cargoTest],
     ],
-    ...iterate,
-    '--',
-    ...t.cargoTest,
-  ])
+    { CARGO_TARGET_DIR: resolve('target') },
+  )
   return [0, 2, 3].includes(code)
+}
+
+/**
+ * A scratch copy of just the crate's sources, mutated in place there: the working tree is never
+ * touched, and the build shares the project's target/ (dependencies compiled once, not per run).
+ */
+function rustTree() {
+  const tree = resolve(OUT, 'rust-tree')
+  rmSync(tree, { recursive: true, force: true })
+  for (const p of [
+    'Cargo.toml',
+    'Cargo.lock',
+    'rustfmt.toml',
+    'native/Cargo.toml',
+    'native/build.rs',
+    'native/src',
+    'native/tests',
+  ])
+    cpSync(p, join(tree, p), { recursive: true })
+  return tree
 }
 
 function readCargoOutcomes(t, out) {
