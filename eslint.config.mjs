@@ -79,6 +79,8 @@ export default tseslint.config(
       'test-results/',
       'playwright-report/',
       'e2e-artifacts/',
+      'reports/',
+      '.stryker-tmp/',
       'native/index.js',
       'native/index.d.ts',
       '**/*.d.mts',
