@@ -156,7 +156,7 @@ function runCargo(t, out) {
     [
       'mutants',
       ...['--in-place', '--dir', rustTree(), '--file', t.file, ...filter, '--output', resolve(out)],
-      ...['--jobs', '1', '--colors', 'never', ...iterate, '--', ...t.cargoTest],
+      ...['--colors', 'never', ...iterate, '--', ...t.cargoTest],
     ],
     { CARGO_TARGET_DIR: resolve('target') },
   )
