@@ -211,8 +211,16 @@ function readCargoOutcomes(t, out) {
 
 function score(file, mutants) {
   const mine = equivalents.filter((e) => e.file === file).flatMap((e) => e.mutants)
-  const isEquivalent = (m) => mine.some(([source, mutant]) => source === m.source && mutant === m.mutant)
-  const stale = mutants.filter((m) => m.status === 'killed' && isEquivalent(m))
+  // by the source line's text (not its number, which moves), the column and the mutation
+  const isEquivalent = (m) =>
+    mine.some(([source, column, mutant]) => source === m.source && column === m.column && mutant === m.mutant)
+  // an entry no surviving mutant matches any more is stale (a test kills it, or the code moved)
+  const stale = mine.filter(
+    ([source, column, mutant]) =>
+      !mutants.some(
+        (m) => m.status === 'survived' && m.source === source && m.column === column && m.mutant === mutant,
+      ),
+  )
   const count = (s) => mutants.filter((m) => m.status === s).length
   const equivalent = mutants.filter((m) => m.status === 'survived' && isEquivalent(m)).length
   const survivors = mutants.filter((m) => m.status === 'survived' && !isEquivalent(m))
@@ -233,7 +241,8 @@ function score(file, mutants) {
 
 function printFile(r) {
   for (const m of r.survivors) console.log(`  survived  ${r.file}:${m.line}:${m.column}  ${m.mutant}   | ${m.source}`)
-  for (const m of r.stale) console.log(`  STALE equivalent (killed now): ${r.file}:${m.line}  ${m.mutant}`)
+  for (const [source, column, mutant] of r.stale)
+    console.log(`  stale equivalent (no survivor matches): ${r.file} column ${column}  ${mutant}   | ${source}`)
   console.log(
     `${r.file}: ${r.score.toFixed(1)}% (${r.killed} killed of ${r.killed + r.survived}; ${r.equivalent} equivalent)`,
   )

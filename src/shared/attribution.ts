@@ -219,12 +219,15 @@ export function summarizeCauses(attributions: readonly CauseAttribution[]): Caus
     if (a.culprit >= 0) s.culprits.add(a.culprit)
     if (!Number.isNaN(a.deltaNs) && !(a.deltaNs <= s.maxDeltaNs)) s.maxDeltaNs = a.deltaNs
   }
-  return CAUSES.filter((c) => byCause.has(c))
-    .map((c) => {
-      const s = byCause.get(c)!
-      return { cause: c, count: s.count, culprits: s.culprits.size || s.count, maxDeltaNs: s.maxDeltaNs }
-    })
-    .sort((x, y) => y.count - x.count || CAUSES.indexOf(x.cause) - CAUSES.indexOf(y.cause))
+  return (
+    CAUSES.filter((c) => byCause.has(c))
+      .map((c) => {
+        const s = byCause.get(c)!
+        return { cause: c, count: s.count, culprits: s.culprits.size || s.count, maxDeltaNs: s.maxDeltaNs }
+      })
+      // a stable sort of a list in CAUSES order: draws keep that order
+      .sort((x, y) => y.count - x.count)
+  )
 }
 
 /** Misplaced values that are real errors (ties excluded). */

@@ -68,6 +68,71 @@ describe('which partner a misplaced value is blamed on', () => {
     expect(four).toMatchObject({ direction: 'early', partner: 3, culprit: 3 })
   })
 
+  it('the first value, pushed too early, is blamed on the smaller value after it, never on one after that', () => {
+    // output 2 3 1: nothing comes before the 2; the 1 after it is its partner
+    const input = run([2, 3, 1], [0, 1, 2], { woke: [1, 2, 3].map((t) => t * MS) })
+    expect(attributeCauses(input).find((c) => c.outputIndex === 0)).toMatchObject({ direction: 'early', partner: 2 })
+  })
+
+  it('a cancelled run blames the smallest value never pushed, the first of equals', () => {
+    // 1 was pushed; 5 and 5 were not; 9 came out second
+    const input = run([1, 5, 5, 9], [0, -1, -1, 1], { woke: [1 * MS, NaN, NaN, 2 * MS] })
+    expect(attributeCauses(input).map((c) => [c.value, c.cause, c.partner])).toEqual([[9, 'cancelled', 1]])
+  })
+
+  it('a complete run is never called cancelled, even when a push went unrecorded', () => {
+    // 1 and 1.0000001 tie at 1 µs per unit; the 0.5's push is missing from the table
+    const input: AttributionInput = {
+      ...run([1.0000001, 1, 0.5], [1, 2, -1], { woke: [1e3, 1e3, 500] }, { unitMs: 0.001 }),
+      output: [0.5, 1.0000001, 1],
+    }
+    expect(attributeCauses(input).map((c) => [c.value, c.cause, c.partner])).toEqual([
+      [1.0000001, 'tie', 1],
+      [1, 'tie', 0],
+    ])
+  })
+
+  it('among tied values, each is paired with a tied value it is out of order with', () => {
+    // at 1 µs per unit 1 and 1.0000001 tie; output b b a a (b = 1.0000001, a = 1)
+    const input = run([1.0000001, 1.0000001, 1, 1], [0, 1, 2, 3], { woke: [1e3, 1e3, 1e3, 1e3] }, { unitMs: 0.001 })
+    expect(attributeCauses(input).map((c) => [c.outputIndex, c.cause, c.direction, c.partner])).toEqual([
+      [0, 'tie', 'early', 3],
+      [1, 'tie', 'early', 3],
+      [2, 'tie', 'late', 0],
+      [3, 'tie', 'late', 0],
+    ])
+    // a b' b with b' < b, all tied: b' is out of order only with the b after it
+    const rising = run([1, 1.0000002, 1.0000001], [0, 1, 2], { woke: [1e3, 1e3, 1e3] }, { unitMs: 0.001 })
+    expect(attributeCauses(rising).map((c) => [c.outputIndex, c.direction, c.partner])).toEqual([
+      [1, 'early', 2],
+      [2, 'late', 1],
+    ])
+  })
+
+  it('a tie with a value never pushed names that value, not a tied larger one pushed after', () => {
+    // 1, 1.0000001 and 1.0000002 tie at 1 µs per unit; the 1 was never pushed
+    const input = run([1, 1.0000001, 1.0000002], [-1, 0, 1], { woke: [NaN, 1e3, 1e3] }, { unitMs: 0.001 })
+    expect(attributeCauses(input).map((c) => [c.outputIndex, c.cause, c.partner])).toEqual([
+      [0, 'tie', 0],
+      [1, 'tie', 0],
+    ])
+  })
+
+  it('an output longer than the input (a damaged file) expects nothing past the input and explains nothing there', () => {
+    const input: AttributionInput = { ...run([1, 2], [0, 1], { woke: [1 * MS, 2 * MS] }), output: [1, 2, 3] }
+    const [extra] = attributeCauses(input)
+    expect(extra).toMatchObject({ outputIndex: 2, value: 3, cause: 'unknown', direction: 'late', partner: -1 })
+    expect(extra.expected).toBeNaN()
+  })
+
+  it('rows of the table past the input are not workers', () => {
+    const input: AttributionInput = {
+      ...run([2, 1, 7], [0, -1, 1], { woke: [1 * MS, 2 * MS, 3 * MS] }),
+      values: [2, 1],
+    }
+    expect(attributeCauses({ ...input, output: [2, 1] }).map((c) => c.worker)).toEqual([0, -1])
+  })
+
   it('a value pushed twice in the table counts for the first worker that claims its slot', () => {
     // workers 1 and 2 both claim slot 1, where the 1 landed; the run stopped before the 3 was pushed
     const input = { ...run([2, 1, 3], [0, 1, 1], { woke: [1 * MS, 2 * MS, NaN] }), output: [2, 1] }
@@ -103,6 +168,41 @@ describe('causes from a partial timeline', () => {
     expect(attributeCauses(blind).map((c) => c.cause)).toEqual(['unknown', 'unknown'])
   })
 
+  it('equal sleep starts in classic mode make it lateness, not a spawn offset', () => {
+    // 3 and 1 both started at 0: 1's deadline (1 ms) came first, and it woke 3 ms late
+    const input = run([3, 1], [0, 1], { sleepStart: [0, 0], woke: [3 * MS, 4 * MS] }, { mode: 'classic' })
+    expect(attributeCauses(input).map(brief)).toEqual([
+      [0, 'timer-lateness', 1, 1, 3 * MS],
+      [1, 'timer-lateness', 0, 1, 3 * MS],
+    ])
+  })
+
+  it('equal absolute deadlines are lateness: the offset alone did not invert them', () => {
+    // 3 sleeps 3 ms from 0, 1 sleeps 1 ms from 2 ms: both deadlines at 3 ms; 1 woke 0.5 ms late
+    const input = run([3, 1], [0, 1], { sleepStart: [0, 2 * MS], woke: [3 * MS, 3.5 * MS] }, { mode: 'classic' })
+    expect(attributeCauses(input).map((c) => [c.cause, c.deltaNs])).toEqual([
+      ['timer-lateness', 0.5 * MS],
+      ['timer-lateness', 0.5 * MS],
+    ])
+  })
+
+  it('a spawn offset without its own sleep start counts back from the deadline', () => {
+    // 1's deadline is 6 ms and it sleeps 1 ms: it started 5 ms after 3 did
+    const input = run([3, 1], [0, 1], { sleepStart: [0, NaN], deadline: [3 * MS, 6 * MS], woke: [3 * MS, 6 * MS] })
+    expect(attributeCauses(input).map((c) => [c.cause, c.deltaNs])).toEqual([
+      ['spawn-offset', 5 * MS],
+      ['spawn-offset', 5 * MS],
+    ])
+  })
+
+  it('waking at the same instant and losing the mutex is a lock hand-off', () => {
+    const input = run([1, 2], [1, 0], { woke: [2 * MS, 2 * MS], lockAcquired: [2.4 * MS, 2.1 * MS] })
+    expect(attributeCauses(input).map((c) => [c.cause, c.deltaNs])).toEqual([
+      ['lock-handoff', 0.4 * MS],
+      ['lock-handoff', 0.4 * MS],
+    ])
+  })
+
   it('a recorded deadline is used as it is', () => {
     const input = run([3, 1], [0, 1], { deadline: [3 * MS, 1 * MS], woke: [3 * MS, 4.5 * MS] })
     expect(attributeCauses(input).map((c) => c.deltaNs)).toEqual([3.5 * MS, 3.5 * MS])
@@ -132,14 +232,27 @@ describe('causes from a partial timeline', () => {
 
   it('is unknown when a wake-up, both lock instants, or who pushed a value is missing', () => {
     const causes = (i: AttributionInput) => attributeCauses(i).map((c) => [c.cause, c.culprit])
-    expect(causes(run([1, 2], [1, 0], { woke: [1 * MS, NaN] }))).toEqual([
+    const locked = { lockAcquired: [3 * MS, 2.5 * MS], pushed: [3.1 * MS, 2.6 * MS] }
+    expect(causes(run([1, 2], [1, 0], { woke: [1 * MS, NaN], ...locked }))).toEqual([
       ['unknown', 0],
       ['unknown', 0],
     ])
-    expect(causes(run([1, 2], [1, 0], { woke: [NaN, 2 * MS] }))).toEqual([
+    expect(causes(run([1, 2], [1, 0], { woke: [NaN, 2 * MS], ...locked }))).toEqual([
       ['unknown', 0],
       ['unknown', 0],
     ])
+    // the larger value's pusher was not recorded: nobody to compare the 1 with
+    const noPartner: AttributionInput = {
+      ...run([1, 2], [1, -1], { woke: [1 * MS, 2 * MS], ...locked }),
+      output: [2, 1],
+    }
+    expect(attributeCauses(noPartner).map((c) => [c.outputIndex, c.cause, c.culprit])).toEqual([
+      [0, 'unknown', -1],
+      [1, 'unknown', -1],
+    ])
+    // classic deadlines need the sleep start of both threads
+    const halfClassic = run([3, 1], [0, 1], { sleepStart: [0, NaN], woke: [3 * MS, 6 * MS] }, { mode: 'classic' })
+    expect(attributeCauses(halfClassic).map((c) => c.cause)).toEqual(['unknown', 'unknown'])
     expect(causes(run([1, 2], [1, 0], { woke: [1 * MS, 2 * MS] }))).toEqual([
       ['unknown', 0],
       ['unknown', 0],
@@ -247,6 +360,18 @@ describe('the sentence', () => {
     )
     expect(explainRun(input(), [att('tie', 0, 0), att('tie', 1, 0), att('unknown', -1, NaN)])).toBe(
       '1 of 6 values out of place: 2 values had equal deadlines (any order is correct); 1 value could not be explained from the recorded events.',
+    )
+  })
+
+  it('counts threads by distinct culprit, or by value when no culprit is known', () => {
+    expect(summarizeCauses([att('unknown', -1, NaN), att('unknown', -1, NaN)])[0].culprits).toBe(2)
+    expect(summarizeCauses([att('timer-lateness', 4, MS), att('timer-lateness', -1, MS)])[0].culprits).toBe(1)
+  })
+
+  it('gives no units for a zero unit', () => {
+    const zero = { ...input(), unitMs: 0 }
+    expect(explainRun(zero, [att('timer-lateness', 0, 2 * MS)])).toBe(
+      '1 of 6 values out of place: 1 thread woke up to 2 ms late and was overtaken.',
     )
   })
 
