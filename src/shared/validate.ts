@@ -80,7 +80,7 @@ function checkSleepSort(obj: Record<string, unknown>, options: ValidateOptions):
   if (longest > LIMITS.maxDurationMs) {
     fail(
       'E_DURATION_CAP',
-      `the run would last ${formatMs(longest)} (largest value × unitMs), more than the ${formatMs(LIMITS.maxDurationMs)} allowed`,
+      `the run would last ${formatSeconds(longest)} (largest value × unitMs), more than the ${formatSeconds(LIMITS.maxDurationMs)} allowed`,
     )
   }
   const request: SleepSortRequest = { experiment: 'sleep-sort', values, mode: mode as TimingMode, unitMs }
@@ -107,7 +107,7 @@ function checkParallelSum(obj: Record<string, unknown>, options: ValidateOptions
     if (longest > LIMITS.maxDurationMs) {
       fail(
         'E_DURATION_CAP',
-        `the run would last ${formatMs(longest)} (values per thread × unitMs), more than the ${formatMs(LIMITS.maxDurationMs)} allowed`,
+        `the run would last ${formatSeconds(longest)} (values per thread × unitMs), more than the ${formatSeconds(LIMITS.maxDurationMs)} allowed`,
       )
     }
   }
@@ -169,6 +169,7 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? 'an object' : typeof v
 }
 
-function formatMs(ms: number): string {
-  return ms >= 1000 ? `${+(ms / 1000).toPrecision(4)} s` : `${+ms.toPrecision(4)} ms`
+/** Durations over the cap (and the cap itself, 60 s), in seconds to four significant digits. */
+function formatSeconds(ms: number): string {
+  return `${+(ms / 1000).toPrecision(4)} s`
 }

@@ -19,10 +19,22 @@ const accepted = (input: unknown, options?: Parameters<typeof validateRunRequest
 
 describe('the experiment', () => {
   it.each([undefined, 'bogo-sort', 5, null, ['sleep-sort'], 'Sleep-Sort'])('%j is refused by name', (experiment) => {
-    expect(refusal({ experiment, values: [1] })).toEqual({
+    expect(refusal({ experiment, values: [1] })).toStrictEqual({
       code: 'E_BAD_REQUEST',
       message: 'experiment must be one of sleep-sort, parallel-sum',
     })
+  })
+
+  it('a request that cannot even be read is refused without echoing it', () => {
+    const hostile = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error('boom')
+        },
+      },
+    )
+    expect(refusal(hostile)).toStrictEqual({ code: 'E_BAD_REQUEST', message: 'the request could not be read' })
   })
 
   it('a request that is not a plain object says so', () => {
@@ -55,7 +67,7 @@ describe('how a bad value is shown', () => {
     [`the text "${'y'.repeat(20)}…"`, 'y'.repeat(21)],
     ['bigint', 10n],
   ])('a value shown as %s', (shown, bad) => {
-    expect(refusal({ ...sort, values: [1, bad] })).toEqual({
+    expect(refusal({ ...sort, values: [1, bad] })).toStrictEqual({
       code: 'E_NOT_A_NUMBER',
       message: `values[1] is ${shown}, not a number`,
       position: 1,
@@ -63,12 +75,12 @@ describe('how a bad value is shown', () => {
   })
 
   it('names non-finite and too large values with the limit', () => {
-    expect(refusal({ ...sort, values: [1, -Infinity] })).toEqual({
+    expect(refusal({ ...sort, values: [1, -Infinity] })).toStrictEqual({
       code: 'E_NOT_FINITE',
       message: 'values[1] is -Infinity, not a finite number',
       position: 1,
     })
-    expect(refusal({ ...sort, values: [2e15], unitMs: 0.001 })).toEqual({
+    expect(refusal({ ...sort, values: [2e15], unitMs: 0.001 })).toStrictEqual({
       code: 'E_TOO_LARGE',
       message: 'values[0] is 2000000000000000, larger than 1000000000000000',
       position: 0,
@@ -88,15 +100,15 @@ describe('how a bad value is shown', () => {
   })
 
   it('refuses a list that is not an array, is empty, or is over the cap (at the first value over it)', () => {
-    expect(refusal({ ...sort, values: { 0: 1, length: 1 } })).toEqual({
+    expect(refusal({ ...sort, values: { 0: 1, length: 1 } })).toStrictEqual({
       code: 'E_BAD_REQUEST',
       message: 'values must be an array of numbers',
     })
-    expect(refusal({ ...sum, values: [] })).toEqual({
+    expect(refusal({ ...sum, values: [] })).toStrictEqual({
       code: 'E_EMPTY',
       message: 'values is empty: give at least one number',
     })
-    expect(refusal({ ...sort, values: [1, 2, 3] }, { maxValues: 2 })).toEqual({
+    expect(refusal({ ...sort, values: [1, 2, 3] }, { maxValues: 2 })).toStrictEqual({
       code: 'E_TOO_MANY',
       message: 'values has 3 numbers, more than the 2 allowed',
       position: 2,
@@ -119,7 +131,7 @@ describe('limits, each on both sides', () => {
   it('a run exactly as long as the cap is accepted, a little longer is refused in seconds', () => {
     expect(accepted({ ...sort, values: [6000], unitMs: 10 })).toBe(true)
     expect(accepted({ ...sort, values: [-1000, 5000], unitMs: 10 })).toBe(true)
-    expect(refusal({ ...sort, values: [6123.45], unitMs: 10 })).toEqual({
+    expect(refusal({ ...sort, values: [6123.45], unitMs: 10 })).toStrictEqual({
       code: 'E_DURATION_CAP',
       message: 'the run would last 61.23 s (largest value × unitMs), more than the 60 s allowed',
     })
@@ -129,7 +141,7 @@ describe('limits, each on both sides', () => {
   it('the sum’s duration is the values one thread handles × the unit', () => {
     const ones = (n: number) => new Array(n).fill(1)
     expect(accepted({ ...sum, values: ones(60_000), unitMs: 1, threads: 1 })).toBe(true)
-    expect(refusal({ ...sum, values: ones(60_001), unitMs: 1, threads: 1 })).toEqual({
+    expect(refusal({ ...sum, values: ones(60_001), unitMs: 1, threads: 1 })).toStrictEqual({
       code: 'E_DURATION_CAP',
       message: 'the run would last 60 s (values per thread × unitMs), more than the 60 s allowed',
     })
@@ -144,7 +156,7 @@ describe('limits, each on both sides', () => {
   it('threads: a whole number from 1 to 64', () => {
     expect(accepted({ ...sum, threads: 1 })).toBe(true)
     expect(accepted({ ...sum, threads: LIMITS.maxThreads })).toBe(true)
-    expect(refusal({ ...sum, threads: '2' })).toEqual({
+    expect(refusal({ ...sum, threads: '2' })).toStrictEqual({
       code: 'E_BAD_THREADS',
       message: 'threads must be a whole number from 1 to 64',
     })
@@ -158,14 +170,14 @@ describe('limits, each on both sides', () => {
   })
 
   it('keeps the optional switches it was given, and only those', () => {
-    expect(validateRunRequest({ ...sort, recordEvents: false, replace: true })).toEqual({
+    expect(validateRunRequest({ ...sort, recordEvents: false, replace: true })).toStrictEqual({
       ok: true,
       value: { ...sort, recordEvents: false, replace: true },
     })
-    expect(validateRunRequest({ ...sum, threads: 2, unitMs: 1, replace: false })).toEqual({
+    expect(validateRunRequest({ ...sum, threads: 2, unitMs: 1, replace: false })).toStrictEqual({
       ok: true,
       value: { ...sum, threads: 2, unitMs: 1, replace: false },
     })
-    expect(validateRunRequest(sum)).toEqual({ ok: true, value: sum })
+    expect(validateRunRequest(sum)).toStrictEqual({ ok: true, value: sum })
   })
 })
