@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { _electron as electron, expect, test } from '@playwright/test'
+import { PRELOAD_MEMBERS } from '../src/shared/ipc'
 import { pipeLogs } from './fixtures'
 
 const ROOT = resolve(__dirname, '..')
@@ -39,17 +40,15 @@ test('sorts the seed list in the Electron app, through the sandboxed preload', a
     const page = await app.firstWindow()
     const errors: string[] = []
     pipeLogs(page, testInfo.title, errors)
-    // the page sees exactly the API, and no Node
+    // the page sees exactly the preload's members (the API itself travels on the port it hands
+    // over), no Node, and comes from app://threadlab with the CSP as a header
     // (this file is type-checked without the DOM library: the page's window is globalThis)
     const surface = await page.evaluate(() => {
       const w = globalThis as unknown as { threadlab: object; require?: unknown; process?: unknown }
       return { api: Object.keys(w.threadlab).sort(), node: typeof w.require, process: typeof w.process }
     })
-    expect(surface).toEqual({
-      api: ['cancelRun', 'capabilities', 'fetchRunEvents', 'onBatch', 'onStatus', 'startRun'],
-      node: 'undefined',
-      process: 'undefined',
-    })
+    expect(surface).toEqual({ api: [...PRELOAD_MEMBERS].sort(), node: 'undefined', process: 'undefined' })
+    expect(page.url()).toMatch(/^app:\/\/threadlab\//)
     await expect(page.getByLabel('Capabilities')).toContainText('CPUs')
     const realtimeDenied = await page
       .getByRole('combobox', { name: 'Mode' })
@@ -67,6 +66,14 @@ test('sorts the seed list in the Electron app, through the sandboxed preload', a
     await page.getByRole('button', { name: 'Run', exact: true }).click()
     await page.getByRole('button', { name: 'Cancel' }).click()
     await expect(page.getByRole('region', { name: 'Result' })).toContainText('cancelled')
+    // a reload gets a new port and a new service: the reloaded page runs again
+    await page.reload()
+    await expect(page.getByLabel('Capabilities')).toContainText('CPUs')
+    await page.getByRole('textbox', { name: 'Numbers' }).fill(SEED)
+    await page.getByRole('combobox', { name: 'Mode' }).selectOption(realtimeDenied ? 'scheduled' : 'realtime')
+    await page.getByRole('spinbutton', { name: 'Unit (ms)' }).fill('10')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    await expect(page.getByRole('region', { name: 'Result' })).toContainText(SORTED)
     // navigation away and new windows are refused
     await page.evaluate(() => (globalThis as unknown as { open(url: string): unknown }).open('https://example.com'))
     expect(app.windows()).toHaveLength(1)

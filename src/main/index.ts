@@ -1,10 +1,12 @@
 /**
- * Electron glue only: the app's lifecycle, one locked-down window, and IPC registration that
- * checks who is calling. Everything a request does happens in RunService (no Electron there).
+ * Electron glue only: the app's lifecycle, one locked-down window serving app://threadlab, and the
+ * one IPC message (IPC.connect) that gives a page its MessagePort after checking who asks.
+ * Everything a request does happens in RunService (src/service, no Electron there), served on the
+ * port by the map's generic port transport (src/shared/port-transport.ts): no code per method here.
  *
- * Per page load the window gets its own RunService and a MessageChannelMain: port2 goes to the
- * preload once (IPC.port), port1 carries one postMessage per batch and per status, in engine
- * order. A reload or crash disposes the page's service: its run is cancelled and joined.
+ * Each document of the window gets its own RunService and MessageChannelMain. A reload, a
+ * navigation or a crash drops the document's client: its run is cancelled and joined. A crashed
+ * page is reloaded and the user told why (src/service/page-recovery.ts).
  */
 import {
   BrowserWindow,
@@ -13,112 +15,64 @@ import {
   dialog,
   ipcMain,
   session,
-  type IpcMainInvokeEvent,
+  type IpcMainEvent,
   type MessagePortMain,
-  type WebContents,
 } from 'electron'
-import { open } from 'node:fs/promises'
-import { basename, join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import type { Outcome } from '../shared/api'
-import { IPC, type OpenFileMessage, type PortMessage } from '../shared/ipc'
+import { join, resolve } from 'node:path'
+import { ELECTRON_CSP, devContentSecurityPolicy } from '../shared/csp'
+import { IPC } from '../shared/ipc'
+import type { PortLike } from '../shared/port-transport'
 import { loadEngine, type Engine } from '../service/addon'
-import { contentSecurityPolicy } from '../shared/csp'
+import { fileArgument, readFileArgument } from '../service/file-argument'
+import { PageClients } from '../service/page-clients'
+import { ReloadPolicy, goneNotice } from '../service/page-recovery'
 import { RunService } from '../service/run-service'
+import { APP_HOST, APP_INDEX_URL, APP_SCHEME, registerAppScheme, serveAppScheme } from './protocol'
 
+/** `npm run dev` (electron-vite dev): the renderer comes from the dev server, with its own policy. */
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
-const indexHtml = join(__dirname, '../renderer/index.html')
-const indexUrl = pathToFileURL(indexHtml).href
-const CSP = contentSecurityPolicy(devUrl ? [new URL(devUrl).origin.replace(/^http/, 'ws')] : [])
-
-interface Client {
-  service: RunService
-  port: MessagePortMain
-}
+const devOrigin = devUrl ? new URL(devUrl).origin : null
+const CSP = devOrigin ? devContentSecurityPolicy(devOrigin) : ELECTRON_CSP
+const log = (line: string) => console.error(line)
 
 let engine: Engine
 let mainWindow: BrowserWindow | null = null
-const clients = new Map<number, Client>()
+/** by webContents id: the run service of the window's current document */
+let pages: PageClients
 
 /**
  * A file named on the command line (`threadlab run.threadlab` or `threadlab numbers.txt`), or by a
- * second instance, waiting for the page to load. It is read here (size-capped) and its bytes, or
- * why it could not be read, are sent on IPC.openFile; the preload holds them until the page
- * subscribes (ThreadlabApi.onOpenFile).
+ * second instance, waiting for a page to connect: it is read then (size-capped) and sent as the
+ * map's openFile event, which the page's client keeps until the page subscribes.
  */
-let pendingFile: string | null = fileArgument(process.argv)
+let pendingFile: string | null = fileArgument(process.argv, app.isPackaged)
 
-/** The most main reads of a command-line file (a run file at its event cap is about 170 MB). */
-const MAX_FILE_ARGUMENT_BYTES = 256 * 1024 * 1024
-
-interface FileArgument {
-  name: string
-  bytes: Uint8Array
-}
-
-/**
- * Reads a command-line file: a regular file of at most MAX_FILE_ARGUMENT_BYTES, and never more
- * than the size it had when opened (a file growing meanwhile is cut there). Never throws.
- */
-async function readFileArgument(path: string): Promise<Outcome<FileArgument>> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined
-  try {
-    handle = await open(resolve(path), 'r')
-    const st = await handle.stat()
-    if (!st.isFile()) return { ok: false, error: { code: 'E_NOT_A_FILE', message: `${path} is not a regular file` } }
-    if (st.size > MAX_FILE_ARGUMENT_BYTES) {
-      return {
-        ok: false,
-        error: {
-          code: 'E_TOO_LARGE',
-          message: `${path} is ${Math.round(st.size / 2 ** 20)} MiB, more than the ${MAX_FILE_ARGUMENT_BYTES / 2 ** 20} MiB Threadlab opens`,
-        },
-      }
-    }
-    const bytes = new Uint8Array(st.size)
-    let read = 0
-    while (read < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read)
-      if (bytesRead === 0) break
-      read += bytesRead
-    }
-    return { ok: true, value: { name: basename(path), bytes: bytes.subarray(0, read) } }
-  } catch (e) {
-    return { ok: false, error: { code: 'E_READ', message: `${path} could not be read: ${(e as Error).message}` } }
-  } finally {
-    await handle?.close().catch(() => {})
-  }
-}
-
-/** Reads a command-line file and sends it (or why it could not be read) to the page in `contents`. */
-function sendFileArgument(contents: WebContents, path: string): void {
-  void readFileArgument(path).then((out) => {
-    if (contents.isDestroyed()) return
-    const message: OpenFileMessage = out.ok ? out.value : { name: basename(path), error: out.error }
-    contents.send(IPC.openFile, message)
+/** Reads a command-line file and sends it to window `id`'s page (kept for the next page if it has none by then). */
+function sendFile(id: number, path: string): void {
+  void readFileArgument(path).then((message) => {
+    if (!pages.sendFile(id, message)) pendingFile = path
   })
 }
 
-function fileArgument(argv: string[]): string | null {
-  // argv: electron binary, (app path when unpackaged), then user arguments
-  const rest = argv.slice(app.isPackaged ? 1 : 2).filter((a) => !a.startsWith('-'))
-  return rest[0] ?? null
-}
-
-/** Only our page, in our window's main frame, may call. */
+/** Our page: app://threadlab/index.html, or in dev anything of the dev server's origin. */
 function isAppUrl(url: string): boolean {
   try {
     const u = new URL(url)
-    if (devUrl) return u.origin === new URL(devUrl).origin
-    u.hash = ''
-    u.search = ''
-    return u.href === indexUrl
+    if (devOrigin) return u.origin === devOrigin
+    // a custom scheme's URL has an opaque origin in Node's URL: compare its parts
+    return (
+      u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && (u.pathname === '/index.html' || u.pathname === '/')
+    )
   } catch {
     return false
   }
 }
 
-function trustedSender(event: IpcMainInvokeEvent): boolean {
+/**
+ * Only our page, in our window's main frame, may connect. `senderFrame` is null once the sending
+ * document has navigated away or gone: a dying page's late message is refused here.
+ */
+function trustedSender(event: IpcMainEvent): boolean {
   const win = mainWindow
   const frame = event.senderFrame
   if (!win || win.isDestroyed() || !frame || event.sender !== win.webContents) return false
@@ -126,58 +80,42 @@ function trustedSender(event: IpcMainInvokeEvent): boolean {
   return frame.processId === main.processId && frame.routingId === main.routingId && isAppUrl(frame.url)
 }
 
-function connect(contents: WebContents): Client {
-  const existing = clients.get(contents.id)
-  if (existing) return existing
-  const service = new RunService(engine)
-  const { port1, port2 } = new MessageChannelMain()
-  service.onBatch((batch) => port1.postMessage(batch))
-  service.onStatus((status) => port1.postMessage({ type: 'status', status } satisfies PortMessage))
-  const client = { service, port: port1 }
-  clients.set(contents.id, client)
-  contents.postMessage(IPC.port, null, [port2])
-  return client
+/** MessagePortMain (Node-style events, must be started) as the transport's port. */
+function mainPort(port: MessagePortMain): PortLike {
+  return {
+    post: (message) => port.postMessage(message),
+    listen(onMessage, onClose) {
+      port.on('message', (event) => onMessage(event.data))
+      port.on('close', onClose)
+      port.start()
+    },
+    close: () => port.close(),
+  }
 }
 
-function disconnect(contentsId: number): void {
-  const client = clients.get(contentsId)
-  if (!client) return
-  clients.delete(contentsId)
-  void client.service.dispose().finally(() => client.port.close())
-}
-
-const forbidden: Outcome<never> = {
-  ok: false,
-  error: { code: 'E_FORBIDDEN', message: 'this frame may not use Threadlab' },
-}
-const badArguments: Outcome<never> = {
-  ok: false,
-  error: { code: 'E_BAD_REQUEST', message: 'wrong number of arguments' },
-}
-
-/** Registers one invoke handler: sender checked, argument count checked, payload left to the service's validation. */
-function handle(
-  channel: string,
-  arity: 0 | 1,
-  run: (client: Client, payload: unknown) => Outcome<unknown> | Promise<Outcome<unknown>>,
-): void {
-  ipcMain.handle(channel, async (event, ...args: unknown[]) => {
-    if (!trustedSender(event)) return forbidden
-    if (args.length !== arity) return badArguments
-    try {
-      return await run(connect(event.sender), args[0])
-    } catch (e) {
-      return { ok: false, error: { code: 'E_INTERNAL', message: (e as Error).message } }
-    }
+/**
+ * A document asks for its port (once, from its preload). PageClients drops the window's earlier
+ * client first and serves a new run service; the port goes to the frame that asked, tagged with
+ * its nonce, so no other document can take it.
+ */
+function onConnect(event: IpcMainEvent, nonce: unknown): void {
+  if (!trustedSender(event)) return log('threadlab: connect refused: E_FORBIDDEN: not our page, or a page already gone')
+  const id = event.sender.id
+  const granted = pages.connect(id, nonce, () => {
+    const { port1, port2 } = new MessageChannelMain()
+    return { host: mainPort(port1), page: port2 }
   })
+  if (!granted) return
+  event.senderFrame?.postMessage(IPC.port, granted.grant, [granted.page])
+  if (pendingFile) {
+    const path = pendingFile
+    pendingFile = null
+    sendFile(id, path)
+  }
 }
 
-function registerIpc(): void {
-  handle(IPC.capabilities, 0, (client) => ({ ok: true, value: client.service.capabilities() }))
-  handle(IPC.startRun, 1, (client, request) => client.service.start(request))
-  handle(IPC.cancelRun, 0, (client) => client.service.cancel())
-  handle(IPC.fetchRunEvents, 1, (client, runId) => client.service.fetchRunEvents(runId))
-  handle(IPC.measureMachine, 0, (client) => client.service.measureMachine())
+function disconnect(id: number): void {
+  void pages.disconnect(id)
 }
 
 function harden(): void {
@@ -185,12 +123,15 @@ function harden(): void {
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
   ses.setPermissionCheckHandler(() => false)
   ses.setDevicePermissionHandler(() => false)
-  ses.webRequest.onHeadersReceived((details, callback) => {
-    const headers = { ...details.responseHeaders }
-    if (details.resourceType === 'mainFrame' || details.resourceType === 'subFrame')
-      headers['Content-Security-Policy'] = [CSP]
-    callback({ responseHeaders: headers })
-  })
+  // app:// pages carry the policy from the protocol handler; the dev server's get it here
+  if (devOrigin) {
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      const headers = { ...details.responseHeaders }
+      if (details.resourceType === 'mainFrame' || details.resourceType === 'subFrame')
+        headers['Content-Security-Policy'] = [CSP]
+      callback({ responseHeaders: headers })
+    })
+  }
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }))
     contents.on('will-navigate', (event) => {
@@ -231,33 +172,61 @@ function createWindow(): void {
   const id = contents.id
   win.once('ready-to-show', () => win.show())
   // A new document (reload, navigation) starts without a service; the old one's run is cancelled.
+  // The new document connects itself (onConnect) once its script runs.
   contents.on('did-start-navigation', (details) => {
     if (details.isMainFrame && !details.isSameDocument) disconnect(id)
   })
-  contents.on('did-finish-load', () => {
-    connect(contents)
-    if (pendingFile) {
-      const path = pendingFile
-      pendingFile = null
-      sendFileArgument(contents, path)
+  const reloads = new ReloadPolicy()
+  contents.on('render-process-gone', (_event, details) => {
+    disconnect(id)
+    if (quitting || win.isDestroyed()) return
+    const notice = goneNotice(details)
+    log(`threadlab: ${notice}`)
+    if (reloads.crashed(Date.now())) {
+      contents.reload()
+      void dialog.showMessageBox(win, {
+        type: 'warning',
+        title: 'Threadlab',
+        message: 'The page was reloaded',
+        detail: notice,
+      })
+      return
     }
+    // it keeps stopping: no reload loop, and no blank window either — ask
+    void dialog
+      .showMessageBox(win, {
+        type: 'error',
+        title: 'Threadlab',
+        message: 'The page keeps stopping',
+        detail: `${notice} This happened several times within a minute.`,
+        buttons: ['Reload', 'Quit'],
+        defaultId: 0,
+        cancelId: 1,
+      })
+      .then(({ response }) => {
+        if (win.isDestroyed()) return
+        if (response === 0) {
+          reloads.reset()
+          contents.reload()
+        } else app.quit()
+      })
   })
-  contents.on('render-process-gone', () => disconnect(id))
   contents.on('destroyed', () => disconnect(id))
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null
   })
-  if (devUrl) void win.loadURL(devUrl)
-  else void win.loadFile(indexHtml)
+  void win.loadURL(devUrl ?? APP_INDEX_URL)
 }
 
+let quitting = false
 app.enableSandbox()
+registerAppScheme()
 if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   // `threadlab other.threadlab` while the app runs: the file opens in the window already open
   app.on('second-instance', (_event, argv, workingDirectory) => {
-    const file = fileArgument(argv)
+    const file = fileArgument(argv, app.isPackaged)
     const path = file === null ? null : resolve(workingDirectory, file)
     const win = mainWindow
     if (!win || win.isDestroyed()) {
@@ -269,9 +238,8 @@ if (!app.requestSingleInstanceLock()) {
     if (win.isMinimized()) win.restore()
     win.focus()
     if (!path) return
-    // a page not connected yet (still loading, or gone) may have no preload listening: its
-    // did-finish-load sends it
-    if (clients.has(win.webContents.id)) sendFileArgument(win.webContents, path)
+    // a page not connected yet (still loading, or gone): it gets the file when it connects
+    if (pages.has(win.webContents.id)) sendFile(win.webContents.id, path)
     else pendingFile = path
   })
   void app.whenReady().then(() => {
@@ -282,8 +250,10 @@ if (!app.requestSingleInstanceLock()) {
       app.exit(1)
       return
     }
+    pages = new PageClients(() => new RunService(engine), log)
     harden()
-    registerIpc()
+    if (!devOrigin) serveAppScheme(join(__dirname, '../renderer'), CSP)
+    ipcMain.on(IPC.connect, onConnect)
     createWindow()
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow()
@@ -291,10 +261,13 @@ if (!app.requestSingleInstanceLock()) {
   })
   app.on('window-all-closed', () => app.quit())
   let shutDown = false
+  app.on('before-quit', () => {
+    quitting = true
+  })
   app.on('will-quit', () => {
     if (shutDown || !engine) return
     shutDown = true
-    for (const id of [...clients.keys()]) disconnect(id)
+    void pages?.disconnectAll()
     engine.shutdown() // cancels and joins every worker before the process exits
   })
 }

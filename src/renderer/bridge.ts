@@ -1,11 +1,20 @@
 /**
- * The renderer's only door to the host. `window.threadlab` comes from the Electron preload, or in
- * a browser from the web client installed here on first use. No other renderer module touches
- * `window`.
+ * The renderer's only door to the host. Under Electron, `window.threadlab` is the preload's bridge,
+ * which hands this page a MessagePort to main (the API is built on it here); in a browser the web
+ * client is installed here on first use. No other renderer module touches `window`.
  */
 import type { ThreadlabApi } from '../shared/api'
+import { connectThroughPreload, type PageWindow, type PreloadBridge } from '../shared/ipc'
 
-type HostWindow = { threadlab?: ThreadlabApi; __threadlabBench?: unknown; location: Location }
+type HostWindow = {
+  threadlab?: ThreadlabApi | PreloadBridge
+  __threadlabBench?: unknown
+  location: Location
+}
+
+function isPreloadBridge(x: HostWindow['threadlab']): x is PreloadBridge {
+  return typeof x === 'object' && x !== null && typeof (x as Partial<PreloadBridge>).connect === 'function'
+}
 
 function hostWindow(): HostWindow {
   return window as unknown as HostWindow
@@ -17,8 +26,8 @@ let apiPromise: Promise<ThreadlabApi> | null = null
 export function getApi(): Promise<ThreadlabApi> {
   apiPromise ??= (async () => {
     const w = hostWindow()
-    if (!w.threadlab) (await import('../web/client')).installWebBridge()
-    if (!w.threadlab) throw new Error('no Threadlab host: window.threadlab is missing')
+    if (isPreloadBridge(w.threadlab)) return connectThroughPreload(window as unknown as PageWindow, w.threadlab)
+    if (!w.threadlab) return (await import('../web/client')).installWebBridge()
     return w.threadlab
   })()
   return apiPromise

@@ -1,7 +1,7 @@
 /**
- * The host-agnostic run service: one per client (an Electron window or a WebSocket). Its methods
- * are the client's requests; `onBatch` / `onStatus` are its events. It validates every request
- * itself (hosts may pass the raw payload), owns at most one run at a time, forwards the engine's
+ * The host-agnostic run service: one per client (an Electron window or a WebSocket). It implements
+ * the method map's ServiceApi: its methods are the client's requests, `onBatch` / `onStatus` its
+ * events. It validates every request itself (in-process callers skip the transports' checks), owns at most one run at a time, forwards the engine's
  * packed batches unchanged, and keeps every batch of the current and the last finished run so a
  * client that missed live frames can fetch them. No Electron, no sockets: the Electron glue, the
  * web host and the tests all compose it as is.
@@ -20,6 +20,7 @@ import { EventColumns } from '../shared/columns'
 import { BATCH_HEADER } from '../shared/events'
 import { LIMITS } from '../shared/limits'
 import { validateRunRequest } from '../shared/validate'
+import type { ServiceApi } from '../shared/methods'
 import type { MachineFigures } from '../shared/sweep'
 import type { Engine, EngineRun } from './addon'
 import { measureMachine, type MeasureOptions } from './measure'
@@ -56,7 +57,7 @@ interface RunRecord {
 const ok = <T>(value: T): Outcome<T> => ({ ok: true, value })
 const err = (code: string, message: string): Outcome<never> => ({ ok: false, error: { code, message } })
 
-export class RunService {
+export class RunService implements ServiceApi {
   private readonly batchListeners = new Set<BatchListener>()
   private readonly statusListeners = new Set<StatusListener>()
   private active: RunRecord | null = null
@@ -97,7 +98,15 @@ export class RunService {
     return this.active?.runId ?? null
   }
 
-  capabilities(): Capabilities {
+  capabilities(): Outcome<Capabilities> {
+    try {
+      return ok(this.readCapabilities())
+    } catch (e) {
+      return { ok: false, error: toErrorInfo(e) }
+    }
+  }
+
+  private readCapabilities(): Capabilities {
     const c = this.engine.capabilities()
     this.cpus = c.cpus
     const realtime =
@@ -108,7 +117,7 @@ export class RunService {
   }
 
   /** Validates and starts a run. `input` may be anything a client sent. */
-  start(input: unknown): Promise<Outcome<{ runId: number }>> {
+  startRun(input: unknown): Promise<Outcome<{ runId: number }>> {
     return this.serially(async () => {
       if (this.disposed) return err('E_DISPOSED', 'this client has disconnected')
       const checked = validateRunRequest(input, { cpus: this.cpuCount() })
@@ -131,7 +140,7 @@ export class RunService {
   }
 
   /** Cancels the run in progress (if any) and resolves once its threads are joined. */
-  cancel(): Promise<Outcome<null>> {
+  cancelRun(): Promise<Outcome<null>> {
     return this.serially(async () => {
       await this.stopActive()
       return ok(null)

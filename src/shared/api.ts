@@ -129,25 +129,5 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ThreadlabE
  */
 export type OpenFileMessage = { name: string; bytes: Uint8Array } | { name: string; error: ThreadlabErrorInfo }
 
-/** What `window.threadlab` offers. Identical under Electron and the web host. */
-export interface ThreadlabApi {
-  capabilities(): Promise<Capabilities>
-  startRun(request: RunRequest): Promise<Outcome<{ runId: number }>>
-  cancelRun(): Promise<Outcome<null>>
-  /** every batch of a finished run, concatenated into one batch (for replay after missed frames) */
-  fetchRunEvents(runId: number): Promise<Outcome<Float64Array>>
-  /**
-   * What shapes the numbers on this machine (CPU count, timer slack, realtime permission, the cost
-   * of recording an event, spawn time per thread, empty-sleep lateness), measured by the host in
-   * about a second. Refused with E_BUSY while this client has a run active.
-   */
-  measureMachine(): Promise<Outcome<import('./sweep').MachineFigures>>
-  onBatch(listener: (batch: Float64Array) => void): () => void
-  onStatus(listener: (status: RunStatus) => void): () => void
-  /**
-   * A file named on the command line (Electron only; the web host never sends one). Each file is
-   * delivered once, even if it arrived before anyone subscribed: the first listener to subscribe
-   * then receives the one file still unclaimed (the latest), at once, before this returns.
-   */
-  onOpenFile(listener: (file: OpenFileMessage) => void): () => void
-}
+/** What the renderer's `window.threadlab` users get, under every host: derived from the method map. */
+export type { ThreadlabApi } from './methods'

@@ -1,34 +1,111 @@
 import type { Outcome, RunStatus, ThreadlabErrorInfo } from './api'
+import { METHOD_NAMES, isMethodName, type MethodName, type ThreadlabApi } from './methods'
+import { connectPort, standardPort, type StandardPort } from './port-transport'
+import { createApi } from './transport'
 
 export type { OpenFileMessage } from './api'
 
 /**
- * The two transports' wire contracts: Electron IPC channel names (below) and the web host's
- * WebSocket protocol (further down). Pure types and constants.
+ * The two transports' wire contracts: how an Electron page gets its MessagePort (below; the
+ * messages on the port are in ./port-transport) and the web host's WebSocket protocol (further
+ * down). The methods and events themselves are the map's (./methods).
  *
- * Electron IPC channel names: the one map that main and preload both take their strings from.
- * Requests go through `ipcMain.handle` / `ipcRenderer.invoke`; the live stream (batches and
- * statuses) goes through one MessagePort that main posts on `port` when a page connects.
+ * Electron: the page (main world) calls `window.threadlab.connect()`; the preload sends
+ * IPC.connect with a nonce of its own document; main checks the sending frame, creates the page's
+ * run service and a MessageChannelMain, and posts one port back on IPC.port with that nonce (a port
+ * with another nonce was meant for an earlier document of the window and is closed unused). The
+ * preload transfers the port to the page with window.postMessage: requests, answers, statuses and
+ * batches then go straight between main and the page, one structured-clone copy each, never through
+ * contextBridge (which would copy every batch a second time and keep only the message of an error).
  */
 export const IPC = {
-  capabilities: 'threadlab:capabilities',
-  startRun: 'threadlab:start-run',
-  cancelRun: 'threadlab:cancel-run',
-  fetchRunEvents: 'threadlab:fetch-run-events',
-  measureMachine: 'threadlab:measure-machine',
-  /** main → preload: carries the MessagePort of the stream in `event.ports[0]` */
+  /** preload → main (ipcRenderer.send): this document asks for its port; the argument is its nonce */
+  connect: 'threadlab:connect',
+  /** main → preload: a PortGrant, with the port in `event.ports[0]` unless it carries an error */
   port: 'threadlab:port',
-  /** main → preload: a file named on the command line, as an OpenFileMessage */
-  openFile: 'threadlab:open-file',
 } as const
 
-export type IpcChannel = (typeof IPC)[keyof typeof IPC]
+/** What the preload exposes as `window.threadlab`: nothing but the way to the port. */
+export interface PreloadBridge {
+  /**
+   * Asks main for this page's port (once per document; later calls do nothing). It arrives as a
+   * window message `{ threadlab: PORT_HANDOFF, error? }` with the port in `event.ports[0]`.
+   */
+  connect(): void
+}
+
+/** The members of `window.threadlab` under Electron (the e2e spec checks exactly these). */
+export const PRELOAD_MEMBERS: readonly (keyof PreloadBridge)[] = ['connect']
+
+export const PORT_HANDOFF = 'threadlab:port'
+
+/** main → preload on IPC.port */
+export interface PortGrant {
+  nonce: string
+  /** why no port came (the port is absent then) */
+  error?: ThreadlabErrorInfo
+}
+
+/** preload → page (window.postMessage) */
+export interface PortHandoff {
+  threadlab: typeof PORT_HANDOFF
+  error?: ThreadlabErrorInfo
+}
+
+/** A document's nonce: what the preload sends and main echoes. */
+export const NONCE_PATTERN = /^[0-9a-f-]{16,64}$/
+
+/** Reads what main posted on IPC.port; null when it is not a PortGrant. */
+export function readPortGrant(data: unknown): PortGrant | null {
+  if (typeof data !== 'object' || data === null) return null
+  const { nonce, error } = data as Record<string, unknown>
+  if (typeof nonce !== 'string' || !NONCE_PATTERN.test(nonce)) return null
+  if (error === undefined) return { nonce }
+  const e = error as Record<string, unknown> | null
+  if (typeof e?.code !== 'string' || typeof e.message !== 'string') return null
+  return { nonce, error: { code: e.code, message: e.message } }
+}
+
+/** The page's window, as far as receiving the port goes (this file is typed without the DOM). */
+export interface PageWindow {
+  addEventListener(type: 'message', listener: (event: WindowMessage) => void): void
+  removeEventListener(type: 'message', listener: (event: WindowMessage) => void): void
+}
+
+export interface WindowMessage {
+  data: unknown
+  source: unknown
+  ports: readonly StandardPort[]
+}
 
 /**
- * What travels on the stream port besides batches (a batch is posted as a bare Float64Array,
- * anything else is one of these).
+ * The page's side of the handoff: listens first, then asks, and builds the API on the port that
+ * arrives (or, when main refused, an API whose every call answers with main's error).
  */
-export type PortMessage = { type: 'status'; status: RunStatus }
+export function connectThroughPreload(win: PageWindow, bridge: PreloadBridge): Promise<ThreadlabApi> {
+  return new Promise((resolve) => {
+    const onMessage = (event: WindowMessage) => {
+      const data = event.data as Partial<PortHandoff> | null
+      // only what this window posted to itself (the preload); a frame's message has another source
+      if (event.source !== win || data?.threadlab !== PORT_HANDOFF) return
+      win.removeEventListener('message', onMessage)
+      const port = event.ports[0]
+      if (port) return resolve(connectPort(standardPort(port)))
+      const error = data.error ?? { code: 'E_CONNECTION', message: 'the Threadlab host gave this page no connection' }
+      resolve(refusingApi(error))
+    }
+    win.addEventListener('message', onMessage)
+    bridge.connect()
+  })
+}
+
+/** An API whose every call answers `error` and whose events never fire. */
+export function refusingApi(error: ThreadlabErrorInfo): ThreadlabApi {
+  return createApi(
+    async () => ({ ok: false, error }),
+    () => () => {},
+  )
+}
 
 // ---------------------------------------------------------------------------------------------
 // The web host's WebSocket protocol (src/web/server ↔ src/web/client).
@@ -39,19 +116,18 @@ export type PortMessage = { type: 'status'; status: RunStatus }
 //   - text `{ type: 'status', status }` pushing a RunStatus;
 //   - text `{ type: 'error', error }` for a frame that could not be read as a request at all;
 //   - binary: one packed event batch, exactly as the engine produced it — except right after a
-//     response whose outcome value is `{ binary: true }` (fetchRunEvents), where the next binary
-//     frame is that response's payload. Frames on one socket keep their order, so this is exact.
+//     response whose outcome value is `{ binary: true }` (a method whose result is a batch in the
+//     map, e.g. fetchRunEvents), where the next binary frame is that response's payload. Frames on
+//     one socket keep their order, so this is exact.
+// `params` is the method's one argument as the map defines it (fetchRunEvents: the run id).
 // ---------------------------------------------------------------------------------------------
 
 export const WS_PATH = '/ws'
 export const HEALTH_PATH = '/health'
 
-export type Method = 'capabilities' | 'startRun' | 'cancelRun' | 'fetchRunEvents' | 'measureMachine'
-export const METHODS: readonly Method[] = ['capabilities', 'startRun', 'cancelRun', 'fetchRunEvents', 'measureMachine']
-
 export interface ClientRequest {
   id: number
-  method: Method
+  method: MethodName
   params?: unknown
 }
 
@@ -115,16 +191,13 @@ export function parseClientRequest(
       }
     }
   }
-  if (typeof o.method !== 'string' || !(METHODS as readonly string[]).includes(o.method)) {
-    return { ok: false, id, error: { code: 'E_BAD_REQUEST', message: `method must be one of ${METHODS.join(', ')}` } }
+  if (!isMethodName(o.method)) {
+    return {
+      ok: false,
+      id,
+      error: { code: 'E_BAD_REQUEST', message: `method must be one of ${METHOD_NAMES.join(', ')}` },
+    }
   }
-  const method = o.method as Method
-  if (
-    (method === 'capabilities' || method === 'cancelRun' || method === 'measureMachine') &&
-    o.params !== undefined &&
-    o.params !== null
-  ) {
-    return { ok: false, id, error: { code: 'E_BAD_REQUEST', message: `${method} takes no params` } }
-  }
+  const method = o.method
   return { ok: true, request: o.params === undefined ? { id, method } : { id, method, params: o.params } }
 }

@@ -138,7 +138,7 @@ describe('backpressure: a never-reading client and 10,000-thread runs (real addo
         const allBatches = started.reduce((n, id) => n + engine.runs.get(id)!.batches.length, 0)
         expect(client.binaries.length + stats.droppedBatches).toBe(allBatches)
 
-        const replay = await client.request('fetchRunEvents', { runId: last }, 60_000)
+        const replay = await client.request('fetchRunEvents', last, 60_000)
         expect(replay.outcome.ok).toBe(true)
         const fetched = EventColumns.fromBatches([replay.binary!])
         const tapped = EventColumns.fromBatches(engine.runs.get(last)!.batches)

@@ -206,7 +206,7 @@ describe('vanishing clients (real addon)', () => {
                       m.status.runId === runId,
                     30_000,
                   )
-                  const fetched = await client.request('fetchRunEvents', { runId })
+                  const fetched = await client.request('fetchRunEvents', runId)
                   if (!fetched.outcome.ok || !fetched.binary)
                     problems.push(`client ${index}: fetchRunEvents failed: ${JSON.stringify(fetched.outcome)}`)
                 }

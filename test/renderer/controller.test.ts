@@ -20,11 +20,14 @@ class FakeHost implements ThreadlabApi {
   cancels = 0
   async capabilities() {
     return {
-      cpus: 2,
-      os: 'test',
-      realtime: { allowed: this.realtime, reason: this.realtime ? undefined : 'no CAP_SYS_NICE' },
-      timerSlackNs: 1,
-      limits: LIMITS,
+      ok: true as const,
+      value: {
+        cpus: 2,
+        os: 'test',
+        realtime: { allowed: this.realtime, reason: this.realtime ? undefined : 'no CAP_SYS_NICE' },
+        timerSlackNs: 1,
+        limits: LIMITS,
+      },
     }
   }
   async startRun(r: RunRequest) {

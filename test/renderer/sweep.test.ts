@@ -63,13 +63,16 @@ class FakeHost implements ThreadlabApi {
   private active: { runId: number; timer: ReturnType<typeof setTimeout>; finish: (cancelled: boolean) => void } | null =
     null
 
-  async capabilities(): Promise<Capabilities> {
+  async capabilities(): Promise<Outcome<Capabilities>> {
     return {
-      cpus: 2,
-      os: 'test',
-      realtime: this.realtime ? { allowed: true } : { allowed: false, reason: 'no CAP_SYS_NICE' },
-      timerSlackNs: 1,
-      limits: LIMITS,
+      ok: true,
+      value: {
+        cpus: 2,
+        os: 'test',
+        realtime: this.realtime ? { allowed: true } : { allowed: false, reason: 'no CAP_SYS_NICE' },
+        timerSlackNs: 1,
+        limits: LIMITS,
+      },
     }
   }
   async startRun(r: RunRequest): Promise<Outcome<{ runId: number }>> {

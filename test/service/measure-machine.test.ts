@@ -55,12 +55,12 @@ describe('RunService.measureMachine (real addon)', () => {
     const service = new RunService(engine, { measure: QUICK })
     const statuses: RunStatus[] = []
     service.onStatus((s) => statuses.push(s))
-    const start = await service.start({ experiment: 'sleep-sort', values: [3000, 1], mode: 'scheduled', unitMs: 10 })
+    const start = await service.startRun({ experiment: 'sleep-sort', values: [3000, 1], mode: 'scheduled', unitMs: 10 })
     if (!start.ok) throw new Error(start.error.message)
     const busy = await service.measureMachine()
     expect(busy).toMatchObject({ ok: false, error: { code: 'E_BUSY' } })
     if (!busy.ok) expect(busy.error.message).toContain(String(start.value.runId))
-    await service.cancel()
+    await service.cancelRun()
     expect(statuses.at(-1)).toMatchObject({ type: 'finished', runId: start.value.runId, result: { cancelled: true } })
     expect((await service.measureMachine()).ok).toBe(true)
     await service.dispose()
@@ -74,13 +74,13 @@ describe('RunService.measureMachine (real addon)', () => {
       return o
     })
     const starting = service
-      .start({ experiment: 'sleep-sort', values: [1, 0], mode: 'scheduled', unitMs: 1 })
+      .startRun({ experiment: 'sleep-sort', values: [1, 0], mode: 'scheduled', unitMs: 1 })
       .then((o) => ({ o, at: performance.now() }))
     const [m, s] = await Promise.all([measuring, starting])
     expect(m.ok).toBe(true)
     expect(s.o.ok).toBe(true)
     expect(s.at).toBeGreaterThanOrEqual(measuredAt)
-    await service.cancel()
+    await service.cancelRun()
     await service.dispose()
   })
 

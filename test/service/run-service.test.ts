@@ -54,7 +54,7 @@ describe('RunService (scripted engine)', () => {
   it('validates before touching the engine', async () => {
     const engine = new FakeEngine()
     const service = new RunService(engine)
-    const r = await service.start({ ...sortRequest(), extra: true })
+    const r = await service.startRun({ ...sortRequest(), extra: true })
     expect(r).toMatchObject({ ok: false, error: { code: 'E_BAD_REQUEST' } })
     expect(engine.sent.size).toBe(0)
   })
@@ -64,7 +64,7 @@ describe('RunService (scripted engine)', () => {
     engine.script = { batches: 20, eventsPerBatch: 3, intervalMs: 1 }
     const service = new RunService(engine)
     const seen = observe(service)
-    const runId = runIdOf(await service.start(sortRequest()))
+    const runId = runIdOf(await service.startRun(sortRequest()))
     expect(seen.statuses[0]).toMatchObject({
       type: 'started',
       runId,
@@ -86,7 +86,7 @@ describe('RunService (scripted engine)', () => {
     const service = new RunService(engine)
     const seen = observe(service)
     const started = Date.now()
-    const runId = runIdOf(await service.start(sortRequest()))
+    const runId = runIdOf(await service.startRun(sortRequest()))
     await seen.finished(runId)
     const elapsed = Date.now() - started
     const progress = seen.statuses.filter((s) => s.type === 'progress')
@@ -101,9 +101,9 @@ describe('RunService (scripted engine)', () => {
     engine.script = { batches: 1000, eventsPerBatch: 1, intervalMs: 5 }
     const service = new RunService(engine)
     const seen = observe(service)
-    const first = runIdOf(await service.start(sortRequest()))
-    expect(await service.start(sortRequest())).toMatchObject({ ok: false, error: { code: 'E_BUSY' } })
-    const second = runIdOf(await service.start(sortRequest(seed, 10, { replace: true })))
+    const first = runIdOf(await service.startRun(sortRequest()))
+    expect(await service.startRun(sortRequest())).toMatchObject({ ok: false, error: { code: 'E_BUSY' } })
+    const second = runIdOf(await service.startRun(sortRequest(seed, 10, { replace: true })))
     // the old run was cancelled and finished before the new one started
     const firstEnd = seen.statuses.findIndex((s) => s.type === 'finished' && s.runId === first)
     const secondStart = seen.statuses.findIndex((s) => s.type === 'started' && s.runId === second)
@@ -111,7 +111,7 @@ describe('RunService (scripted engine)', () => {
     expect(firstEnd).toBeLessThan(secondStart)
     expect(seen.statuses[firstEnd]).toMatchObject({ result: { cancelled: true } })
     expect(engine.activeRuns()).toBe(1)
-    await service.cancel()
+    await service.cancelRun()
     expect(engine.activeRuns()).toBe(0)
   })
 
@@ -120,9 +120,9 @@ describe('RunService (scripted engine)', () => {
     engine.script = { batches: 4, eventsPerBatch: 2, intervalMs: 1 }
     const service = new RunService(engine)
     const seen = observe(service)
-    const a = runIdOf(await service.start(sortRequest()))
+    const a = runIdOf(await service.startRun(sortRequest()))
     await seen.finished(a)
-    const b = runIdOf(await service.start(sortRequest()))
+    const b = runIdOf(await service.startRun(sortRequest()))
     await seen.finished(b)
     const events = service.fetchRunEvents(b)
     expect(events.ok).toBe(true)
@@ -140,7 +140,7 @@ describe('RunService (scripted engine)', () => {
 
   it('maps engine errors to the API shape', async () => {
     const service = new RunService(new FakeEngine())
-    expect(await service.start(sortRequest([1, 13, 2]))).toEqual({
+    expect(await service.startRun(sortRequest([1, 13, 2]))).toEqual({
       ok: false,
       error: { code: 'E_UNLUCKY', message: 'value 2 is unlucky', position: 1 },
     })
@@ -157,7 +157,7 @@ describe('RunService (scripted engine)', () => {
     engine.script = { batches: 1, eventsPerBatch: 1, intervalMs: 1 }
     const service = new RunService(engine)
     const seen = observe(service)
-    const runId = runIdOf(await service.start({ experiment: 'parallel-sum', values: [1, 2, 3], threads: 2 }))
+    const runId = runIdOf(await service.startRun({ experiment: 'parallel-sum', values: [1, 2, 3], threads: 2 }))
     const fin = await seen.finished(runId)
     const result = (fin as { result: ParallelSumResult }).result
     expect(result).toMatchObject({
@@ -175,10 +175,10 @@ describe('RunService (scripted engine)', () => {
     engine.script = { batches: 0, eventsPerBatch: 0, intervalMs: 1 }
     const service = new RunService(engine, { maxRunsPerMinute: 3, now: () => now })
     const seen = observe(service)
-    for (let i = 0; i < 3; i++) await seen.finished(runIdOf(await service.start(sortRequest())))
-    expect(await service.start(sortRequest())).toMatchObject({ ok: false, error: { code: 'E_RATE_LIMIT' } })
+    for (let i = 0; i < 3; i++) await seen.finished(runIdOf(await service.startRun(sortRequest())))
+    expect(await service.startRun(sortRequest())).toMatchObject({ ok: false, error: { code: 'E_RATE_LIMIT' } })
     now += 60_001
-    expect((await service.start(sortRequest())).ok).toBe(true)
+    expect((await service.startRun(sortRequest())).ok).toBe(true)
     await service.dispose()
   })
 
@@ -186,11 +186,11 @@ describe('RunService (scripted engine)', () => {
     const engine = new FakeEngine()
     engine.script = { batches: 1000, eventsPerBatch: 1, intervalMs: 5 }
     const service = new RunService(engine)
-    runIdOf(await service.start(sortRequest()))
+    runIdOf(await service.startRun(sortRequest()))
     expect(engine.activeRuns()).toBe(1)
     await service.dispose()
     expect(engine.activeRuns()).toBe(0)
-    expect(await service.start(sortRequest())).toMatchObject({ ok: false, error: { code: 'E_DISPOSED' } })
+    expect(await service.startRun(sortRequest())).toMatchObject({ ok: false, error: { code: 'E_DISPOSED' } })
   })
 })
 
@@ -238,7 +238,9 @@ describe('RunService (real addon)', () => {
   }
 
   it('reports capabilities with the limits', () => {
-    const caps = new RunService(engine).capabilities()
+    const outcome = new RunService(engine).capabilities()
+    if (!outcome.ok) throw new Error(outcome.error.message)
+    const caps = outcome.value
     expect(caps.cpus).toBeGreaterThan(0)
     expect(typeof caps.os).toBe('string')
     expect(typeof caps.realtime.allowed).toBe('boolean')
@@ -249,7 +251,7 @@ describe('RunService (real addon)', () => {
     const spy = spied()
     const service = new RunService(spy.engine)
     const seen = observe(service)
-    const runId = runIdOf(await service.start(sortRequest()))
+    const runId = runIdOf(await service.startRun(sortRequest()))
     const fin = await seen.finished(runId)
     expect(fin.type).toBe('finished')
     const result = (fin as { result: SleepSortResult }).result
@@ -276,7 +278,7 @@ describe('RunService (real addon)', () => {
     const service = new RunService(engine)
     const seen = observe(service)
     const values = [2 ** 53, 2 ** 53, 2 ** 53, 1, 2, 3]
-    const runId = runIdOf(await service.start({ experiment: 'parallel-sum', values, threads: 3 }))
+    const runId = runIdOf(await service.startRun({ experiment: 'parallel-sum', values, threads: 3 }))
     const fin = await seen.finished(runId)
     expect(fin).toMatchObject({
       type: 'finished',
@@ -288,9 +290,9 @@ describe('RunService (real addon)', () => {
   it('refuses a second run with E_BUSY; replace cancels and joins the first', async () => {
     const service = new RunService(engine)
     const seen = observe(service)
-    const first = runIdOf(await service.start(sortRequest([5000, 1, 2], 10)))
-    expect(await service.start(sortRequest())).toMatchObject({ ok: false, error: { code: 'E_BUSY' } })
-    const second = runIdOf(await service.start(sortRequest(seed, 1, { replace: true })))
+    const first = runIdOf(await service.startRun(sortRequest([5000, 1, 2], 10)))
+    expect(await service.startRun(sortRequest())).toMatchObject({ ok: false, error: { code: 'E_BUSY' } })
+    const second = runIdOf(await service.startRun(sortRequest(seed, 1, { replace: true })))
     expect(seen.statuses.find((s) => s.type === 'finished' && s.runId === first)).toMatchObject({
       result: { cancelled: true },
     })
@@ -302,10 +304,10 @@ describe('RunService (real addon)', () => {
   it('cancels a long run at once', async () => {
     const service = new RunService(engine)
     const seen = observe(service)
-    const runId = runIdOf(await service.start(sortRequest([5000, 4000, 1], 10)))
+    const runId = runIdOf(await service.startRun(sortRequest([5000, 4000, 1], 10)))
     await new Promise((r) => setTimeout(r, 50))
     const t0 = Date.now()
-    expect(await service.cancel()).toEqual({ ok: true, value: null })
+    expect(await service.cancelRun()).toEqual({ ok: true, value: null })
     expect(Date.now() - t0).toBeLessThan(2000)
     expect(await seen.finished(runId)).toMatchObject({ type: 'finished', result: { cancelled: true } })
     expect(engine.activeRuns()).toBe(0)
@@ -315,7 +317,7 @@ describe('RunService (real addon)', () => {
   it('maps the engine refusing input to an error with its code', async () => {
     // the engine's own checks, reached by a request the shared validator lets through
     const service = new RunService(engine)
-    const r = await service.start(sortRequest([1, 2, 3], 10, { mode: 'realtime' }))
+    const r = await service.startRun(sortRequest([1, 2, 3], 10, { mode: 'realtime' }))
     if (!r.ok) expect(r.error.code).toBe('E_REALTIME_DENIED')
     else await observe(service).finished(r.value.runId)
     await service.dispose()
@@ -325,7 +327,7 @@ describe('RunService (real addon)', () => {
     const before = engine.threadCount()
     const service = new RunService(engine)
     const values = Array.from({ length: 200 }, (_, i) => 1000 + i)
-    runIdOf(await service.start(sortRequest(values, 10, { mode: 'classic' })))
+    runIdOf(await service.startRun(sortRequest(values, 10, { mode: 'classic' })))
     await new Promise((r) => setTimeout(r, 100))
     expect(engine.threadCount()).toBeGreaterThan(before)
     await service.dispose()
@@ -337,8 +339,8 @@ describe('RunService (real addon)', () => {
     const before = engine.threadCount()
     const service = new RunService(engine, { maxRunsPerMinute: 1000 })
     for (let i = 0; i < 50; i++) {
-      runIdOf(await service.start(sortRequest([300, 200, 100, 1], 10, { replace: true })))
-      if (i % 2) await service.cancel()
+      runIdOf(await service.startRun(sortRequest([300, 200, 100, 1], 10, { replace: true })))
+      if (i % 2) await service.cancelRun()
     }
     await service.dispose()
     expect(engine.activeRuns()).toBe(0)

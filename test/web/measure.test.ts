@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addonPath, loadEngine, type Engine } from '../../src/service/addon'
-import { METHODS, parseClientRequest } from '../../src/shared/ipc'
+import { parseClientRequest } from '../../src/shared/ipc'
+import { METHOD_NAMES } from '../../src/shared/methods'
 import type { MachineFigures } from '../../src/shared/sweep'
 import { startWebHost, type WebHost } from '../../src/web/server/server'
 import { connect } from './ws-client'
@@ -33,17 +34,19 @@ describe('web host measureMachine (real addon)', () => {
     expect(engine.activeRuns()).toBe(0)
   })
 
-  it('is a protocol method that takes no params', () => {
-    expect(METHODS).toContain('measureMachine')
+  it('is a protocol method that takes no params', async () => {
+    expect(METHOD_NAMES).toContain('measureMachine')
     expect(parseClientRequest('{"id":1,"method":"measureMachine"}')).toEqual({
       ok: true,
       request: { id: 1, method: 'measureMachine' },
     })
-    expect(parseClientRequest('{"id":2,"method":"measureMachine","params":{"threads":1e6}}')).toMatchObject({
+    const c = await connect(url(), origin())
+    const r = await c.request('measureMachine', { threads: 1e6 })
+    expect(r.outcome).toEqual({
       ok: false,
-      id: 2,
-      error: { code: 'E_BAD_REQUEST', message: 'measureMachine takes no params' },
+      error: { code: 'E_BAD_REQUEST', message: 'measureMachine: takes no argument' },
     })
+    await c.close()
   })
 
   it('answers with the machine figures as JSON', async () => {

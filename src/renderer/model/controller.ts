@@ -71,11 +71,9 @@ export class RunController {
   }
 
   async loadCapabilities(): Promise<void> {
-    try {
-      this.store.getState().setCaps(await this.api.capabilities())
-    } catch (e) {
-      this.store.getState().setCapsError((e as Error).message || 'could not reach the Threadlab host')
-    }
+    const outcome = await this.api.capabilities()
+    if (outcome.ok) this.store.getState().setCaps(outcome.value)
+    else this.store.getState().setCapsError(outcome.error.message || 'could not reach the Threadlab host')
   }
 
   /**

@@ -1,33 +1,35 @@
 import type { ThreadlabApi } from '../../shared/api'
+import { callByName, createApi, subscribeByName } from '../../shared/transport'
 
 /**
  * A ThreadlabApi usable at once that forwards to the real one when it resolves, so the page
- * paints before the host connection is up. Calls made before then simply wait.
+ * paints before the host connection is up. Calls made before then simply wait; a host that never
+ * comes answers every call with E_NO_HOST.
  */
 export function deferredApi(ready: Promise<ThreadlabApi>): ThreadlabApi {
   ready.catch(() => {})
-  const subscribe = <L>(pick: (a: ThreadlabApi) => (l: L) => () => void, listener: L) => {
-    let dispose: (() => void) | null = null
-    let off = false
-    ready.then(
-      (a) => {
-        if (!off) dispose = pick(a).call(a, listener)
-      },
-      () => {},
-    )
-    return () => {
-      off = true
-      dispose?.()
-    }
-  }
-  return {
-    capabilities: async () => (await ready).capabilities(),
-    startRun: async (r) => (await ready).startRun(r),
-    cancelRun: async () => (await ready).cancelRun(),
-    fetchRunEvents: async (id) => (await ready).fetchRunEvents(id),
-    measureMachine: async () => (await ready).measureMachine(),
-    onBatch: (l) => subscribe((a) => a.onBatch, l),
-    onStatus: (l) => subscribe((a) => a.onStatus, l),
-    onOpenFile: (l) => subscribe((a) => a.onOpenFile, l),
-  }
+  return createApi(
+    (method, params) =>
+      ready.then(
+        (api) => callByName(api, method, params),
+        (e: unknown) => ({
+          ok: false,
+          error: { code: 'E_NO_HOST', message: e instanceof Error ? e.message : 'could not reach the Threadlab host' },
+        }),
+      ),
+    (event, listener) => {
+      let dispose: (() => void) | null = null
+      let off = false
+      ready.then(
+        (api) => {
+          if (!off) dispose = subscribeByName(api, event, listener)
+        },
+        () => {},
+      )
+      return () => {
+        off = true
+        dispose?.()
+      }
+    },
+  )
 }

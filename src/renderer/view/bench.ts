@@ -38,7 +38,7 @@ export function createOfflineApi(): ThreadlabApi {
     limits: LIMITS,
   }
   return {
-    capabilities: async () => caps,
+    capabilities: async () => ({ ok: true, value: caps }),
     async startRun(request) {
       if (request.experiment !== 'sleep-sort')
         return { ok: false, error: { code: 'E_UNSUPPORTED', message: 'offline replay only does sleep sort' } }

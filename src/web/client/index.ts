@@ -1,6 +1,7 @@
 /**
- * ThreadlabApi in a browser, over the web host's WebSocket (see src/web/protocol.ts). The renderer
- * cannot tell it from the Electron preload: same methods, same Outcomes, batches as Float64Array.
+ * ThreadlabApi in a browser, over the web host's WebSocket (protocol: src/shared/ipc.ts), built by
+ * the generic createApi from the method map. The renderer cannot tell it from Electron's port: same
+ * methods, same Outcomes, batches as Float64Array.
  *
  * Usage (renderer entry, before the first render):
  *   import { installWebBridge } from '../web/client'
@@ -8,32 +9,43 @@
  *
  * No reconnection: a lost connection makes every call answer with a clear error (reload the page).
  */
-import type { Capabilities, Outcome, RunRequest, RunStatus, ThreadlabApi, ThreadlabErrorInfo } from '../../shared/api'
-import { HEALTH_PATH, WS_PATH, type ClientRequest, type Method, type ServerMessage } from '../../shared/ipc'
-import type { MachineFigures } from '../../shared/sweep'
+import type { Outcome, ThreadlabErrorInfo } from '../../shared/api'
+import { HEALTH_PATH, WS_PATH, type ClientRequest, type ServerMessage } from '../../shared/ipc'
+import { METHODS, type MethodName, type ThreadlabApi } from '../../shared/methods'
+import { EventHub, createApi } from '../../shared/transport'
+
+/** The part of a browser WebSocket the client uses (the tests pass the `ws` package's). */
+export interface SocketLike {
+  binaryType: string
+  readonly readyState: number
+  onopen: ((event: unknown) => void) | null
+  onmessage: ((event: { data: unknown }) => void) | null
+  onclose: ((event: { code: number }) => void) | null
+  send(data: string): void
+  close(): void
+}
 
 export interface WebApiOptions {
   /** page address to take the host and token from (default: location) */
   location?: { host: string; search: string; protocol: string }
-}
-
-interface Pending {
-  resolve(outcome: Outcome<unknown>): void
+  /** opens the socket (default: the browser's WebSocket) */
+  openSocket?: (url: string) => SocketLike
 }
 
 export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
-  const loc = options.location ?? window.location
+  const loc = options.location ?? page().location
+  // the browser WebSocket has this shape (its handlers take richer events than SocketLike names)
+  const openSocket = options.openSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike)
   const token = new URLSearchParams(loc.search).get('token')
-  const batchListeners = new Set<(batch: Float64Array) => void>()
-  const statusListeners = new Set<(status: RunStatus) => void>()
-  const pending = new Map<number, Pending>()
+  const hub = new EventHub()
+  const pending = new Map<number, (outcome: Outcome<unknown>) => void>()
   let nextId = 1
   /** set when the connection failed or closed: every call answers with it */
   let broken: ThreadlabErrorInfo | null = null
   /** id of the request whose payload is the next binary frame */
   let binaryFor: number | null = null
 
-  const ready: Promise<WebSocket | null> = new Promise((resolveReady) => {
+  const ready: Promise<SocketLike | null> = new Promise((resolveReady) => {
     if (!token) {
       broken = {
         code: 'E_BAD_TOKEN',
@@ -43,7 +55,7 @@ export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
       return resolveReady(null)
     }
     const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:'
-    const ws = new WebSocket(`${scheme}//${loc.host}${WS_PATH}?token=${encodeURIComponent(token)}`)
+    const ws = openSocket(`${scheme}//${loc.host}${WS_PATH}?token=${encodeURIComponent(token)}`)
     ws.binaryType = 'arraybuffer'
     let opened = false
     ws.onopen = () => {
@@ -63,10 +75,16 @@ export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
         code: 'E_CONNECTION_CLOSED',
         message: `The connection to the Threadlab web host closed${event.code === 1009 ? ' (a message was too large)' : event.code ? ` (code ${event.code})` : ''}. Reload the page; if that fails, the host has stopped: start it again with \`npm run web\`.`,
       }
-      for (const [, p] of pending) p.resolve({ ok: false, error: broken })
+      for (const resolve of pending.values()) resolve({ ok: false, error: broken })
       pending.clear()
     }
   })
+
+  function answer(id: number, outcome: Outcome<unknown>): void {
+    const resolve = pending.get(id)
+    pending.delete(id)
+    resolve?.(outcome)
+  }
 
   function onMessage(data: unknown): void {
     if (data instanceof ArrayBuffer) {
@@ -76,13 +94,11 @@ export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
       }
       const batch = new Float64Array(data)
       if (binaryFor !== null) {
-        const p = pending.get(binaryFor)
-        pending.delete(binaryFor)
+        const id = binaryFor
         binaryFor = null
-        p?.resolve({ ok: true, value: batch })
-        return
+        return answer(id, { ok: true, value: batch })
       }
-      for (const listener of batchListeners) listener(batch)
+      hub.emit('batch', batch)
       return
     }
     let message: ServerMessage
@@ -93,27 +109,25 @@ export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
       return
     }
     if (message.type === 'status') {
-      for (const listener of statusListeners) listener(message.status)
+      hub.emit('status', message.status)
     } else if (message.type === 'response') {
-      const outcome = message.outcome
-      if (
-        outcome.ok &&
-        typeof outcome.value === 'object' &&
-        outcome.value !== null &&
-        (outcome.value as { binary?: unknown }).binary === true
-      ) {
+      // a method whose result is a batch: this is the header, the next binary frame the value
+      const method = methodOf.get(message.id)
+      methodOf.delete(message.id)
+      if (message.outcome.ok && method !== undefined && METHODS[method].result === 'batch') {
         binaryFor = message.id
         return
       }
-      const p = pending.get(message.id)
-      pending.delete(message.id)
-      p?.resolve(outcome)
+      answer(message.id, message.outcome)
     } else if (message.type === 'error') {
       console.error(`threadlab: the web host refused a message: ${message.error.code}: ${message.error.message}`)
     }
   }
 
-  async function call<T>(method: Method, params?: unknown): Promise<Outcome<T>> {
+  /** the method of each request still unanswered (to know which answers come as binary) */
+  const methodOf = new Map<number, MethodName>()
+
+  async function call(method: MethodName, params: unknown): Promise<Outcome<unknown>> {
     const ws = await ready
     if (!ws || broken)
       return {
@@ -128,36 +142,18 @@ export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
     } catch (e) {
       return {
         ok: false,
-        error: { code: 'E_BAD_REQUEST', message: `the request cannot be sent: ${(e as Error).message}` },
+        error: { code: 'E_BAD_REQUEST', message: `${method}: the argument cannot be sent: ${(e as Error).message}` },
       }
     }
-    return new Promise<Outcome<T>>((resolve) => {
-      pending.set(id, { resolve: resolve as (o: Outcome<unknown>) => void })
+    return new Promise<Outcome<unknown>>((resolve) => {
+      pending.set(id, resolve)
+      methodOf.set(id, method)
       ws.send(text)
     })
   }
 
-  return {
-    async capabilities(): Promise<Capabilities> {
-      const outcome = await call<Capabilities>('capabilities')
-      if (!outcome.ok) throw Object.assign(new Error(outcome.error.message), { code: outcome.error.code })
-      return outcome.value
-    },
-    startRun: (request: RunRequest) => call<{ runId: number }>('startRun', request),
-    cancelRun: () => call<null>('cancelRun'),
-    fetchRunEvents: (runId: number) => call<Float64Array>('fetchRunEvents', { runId }),
-    measureMachine: () => call<MachineFigures>('measureMachine'),
-    onBatch(listener) {
-      batchListeners.add(listener)
-      return () => void batchListeners.delete(listener)
-    },
-    onStatus(listener) {
-      statusListeners.add(listener)
-      return () => void statusListeners.delete(listener)
-    },
-    // a browser page has no command line: files come from drops and the file pickers
-    onOpenFile: () => () => {},
-  }
+  // a browser page has no command line: the host never sends openFile (files come from drops)
+  return createApi(call, (event, listener) => hub.subscribe(event, listener))
 }
 
 /** Why the socket never opened: the token, the host being down, or something else. */
@@ -165,9 +161,8 @@ async function diagnose(loc: { host: string; protocol: string }, token: string):
   // the token the page has (a wrong one is no secret; a right one is in the address bar anyway)
   const shown = token.length > 64 ? `${token.slice(0, 61)}…` : token
   try {
-    const res = await fetch(`${loc.protocol}//${loc.host}${HEALTH_PATH}?token=${encodeURIComponent(token)}`, {
-      cache: 'no-store',
-    })
+    // the host answers /health with Cache-Control: no-store
+    const res = await fetch(`${loc.protocol}//${loc.host}${HEALTH_PATH}?token=${encodeURIComponent(token)}`)
     if (res.status === 403) {
       return {
         code: 'E_BAD_TOKEN',
@@ -176,7 +171,7 @@ async function diagnose(loc: { host: string; protocol: string }, token: string):
     }
     return {
       code: 'E_CONNECTION',
-      message: `The Threadlab web host refused the connection from this page (${location.origin}). Open the URL it printed, on 127.0.0.1 or localhost.`,
+      message: `The Threadlab web host refused the connection from this page (${loc.protocol}//${loc.host}). Open the URL it printed, on 127.0.0.1 or localhost.`,
     }
   } catch {
     return {
@@ -188,7 +183,15 @@ async function diagnose(loc: { host: string; protocol: string }, token: string):
 
 /** Sets `window.threadlab` to the WebSocket client when no host provided one (Electron's preload does). */
 export function installWebBridge(): ThreadlabApi {
-  const w = window as unknown as { threadlab?: ThreadlabApi }
+  const w = page()
   if (w.threadlab === undefined) w.threadlab = createWebApi()
   return w.threadlab
+}
+
+/**
+ * The page's global object, as far as this client uses it. (Written against globalThis so the
+ * module also type-checks for Node, where the contract tests run it against a real web host.)
+ */
+function page(): { location: { host: string; search: string; protocol: string }; threadlab?: ThreadlabApi } {
+  return globalThis as unknown as ReturnType<typeof page>
 }

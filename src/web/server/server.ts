@@ -12,17 +12,17 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createReadStream, existsSync } from 'node:fs'
-import { realpath, stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { extname, resolve, sep } from 'node:path'
+import { resolve } from 'node:path'
 import { WebSocket, WebSocketServer } from 'ws'
-import type { Outcome, RunStatus, ThreadlabErrorInfo } from '../../shared/api'
+import type { Outcome, RunStatus } from '../../shared/api'
 import { LIMITS } from '../../shared/limits'
 import { loadEngine, type Engine } from '../../service/addon'
 import { contentSecurityPolicy } from '../../shared/csp'
 import { RunService } from '../../service/run-service'
+import { mimeType, resolveStatic, staticRoot } from '../../service/static-files'
 import {
   HEALTH_PATH,
   WS_PATH,
@@ -32,6 +32,8 @@ import {
   type HealthReport,
   type ServerMessage,
 } from '../../shared/ipc'
+import { METHODS } from '../../shared/methods'
+import { serveCall } from '../../shared/transport'
 
 export interface WebHostOptions {
   /** port to listen on (default 5217); 0 picks a free one */
@@ -71,27 +73,6 @@ export const MAX_CLIENTS = 16
 /** how long a replay waits for a slow client's queue to make room before E_SLOW_CLIENT */
 const REPLAY_WAIT_MS = 30_000
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.txt': 'text/plain; charset=utf-8',
-  '.wasm': 'application/wasm',
-}
-
 const COMMON_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
@@ -106,7 +87,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const tokenBytes = Buffer.from(token)
   const maxQueued = options.maxQueuedBytes ?? LIMITS.maxQueuedBytesPerClient
   const log = options.log ?? ((line: string) => console.error(line))
-  const root = await realpath(resolve(options.rendererDir)).catch(() => resolve(options.rendererDir))
+  const root = await staticRoot(options.rendererDir)
 
   let port = 0
   const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`]
@@ -155,16 +136,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       }
       return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(report), { 'Cache-Control': 'no-store' })
     }
-    const file = await resolveStatic(url.pathname)
+    const file = await resolveStatic(root, url.pathname)
     if (!file) return send(res, 404, 'text/plain; charset=utf-8', 'not found\n')
-    const type = MIME[extname(file.path).toLowerCase()] ?? 'application/octet-stream'
+    const type = mimeType(file.path)
     const headers: Record<string, string | number> = {
       ...COMMON_HEADERS,
       'Content-Type': type,
       'Content-Length': file.size,
     }
     if (type.startsWith('text/html')) {
-      headers['Content-Security-Policy'] = contentSecurityPolicy(allowedHosts().map((h) => `ws://${h}`))
+      headers['Content-Security-Policy'] = contentSecurityPolicy(["'self'", ...allowedHosts().map((h) => `ws://${h}`)])
       headers['Cache-Control'] = 'no-store'
     } else {
       headers['Cache-Control'] = 'no-cache'
@@ -174,29 +155,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     createReadStream(file.path)
       .on('error', () => res.destroy())
       .pipe(res)
-  }
-
-  /** The file a URL path names inside the renderer folder, or null (never a path outside it). */
-  async function resolveStatic(pathname: string): Promise<{ path: string; size: number } | null> {
-    let decoded: string
-    try {
-      decoded = decodeURIComponent(pathname)
-    } catch {
-      return null
-    }
-    if (decoded.includes('\0') || decoded.includes('\\')) return null
-    const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '')
-    if (relative.split('/').some((part) => part.startsWith('.'))) return null // no dotfiles, no ..
-    const candidate = resolve(root, relative)
-    if (!candidate.startsWith(root + sep)) return null
-    try {
-      const real = await realpath(candidate)
-      if (!real.startsWith(root + sep)) return null // a symlink pointing out
-      const info = await stat(real)
-      return info.isFile() ? { path: real, size: info.size } : null
-    } catch {
-      return null
-    }
   }
 
   const wss = new WebSocketServer({
@@ -344,31 +302,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         })
     })
 
-    /** Answers one request; null when it sent its own answer (fetchRunEvents' binary payload). */
+    /**
+     * Answers one request through the map (checked, called, refusals logged once); null when it
+     * sent its own answer (a batch result goes out as response header + binary frame).
+     */
     async function dispatch(request: ClientRequest): Promise<Outcome<unknown> | null> {
-      switch (request.method) {
-        case 'capabilities':
-          return { ok: true, value: service.capabilities() }
-        case 'startRun':
-          return service.start(request.params)
-        case 'cancelRun':
-          return service.cancel()
-        case 'measureMachine':
-          return service.measureMachine()
-        case 'fetchRunEvents': {
-          const params = request.params
-          if (
-            typeof params !== 'object' ||
-            params === null ||
-            Array.isArray(params) ||
-            Object.keys(params).some((k) => k !== 'runId')
-          ) {
-            return badRequest('fetchRunEvents takes params { runId }')
-          }
-          const outcome = service.fetchRunEvents((params as { runId?: unknown }).runId)
-          return outcome.ok ? sendReplay(request.id, outcome.value) : outcome
-        }
+      const outcome = await serveCall(service, request.method, request.params, log)
+      if (outcome.ok && METHODS[request.method].result === 'batch' && outcome.value instanceof Float64Array) {
+        return sendReplay(request.id, outcome.value)
       }
+      return outcome
     }
 
     ws.on('error', (e) => log(`web host: a client's socket failed: ${e.message}`))
@@ -402,11 +345,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       wss.close()
     },
   }
-}
-
-function badRequest(message: string): Outcome<never> {
-  const error: ThreadlabErrorInfo = { code: 'E_BAD_REQUEST', message }
-  return { ok: false, error }
 }
 
 function send(

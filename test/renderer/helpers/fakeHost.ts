@@ -24,7 +24,8 @@ export class FakeHost implements ThreadlabApi {
   cpus = 2
   full = new Map<number, Float64Array>()
   async capabilities() {
-    return { cpus: this.cpus, os: 'test os', realtime: { allowed: true }, timerSlackNs: 50_000, limits: LIMITS }
+    const value = { cpus: this.cpus, os: 'test os', realtime: { allowed: true }, timerSlackNs: 50_000, limits: LIMITS }
+    return { ok: true as const, value }
   }
   async startRun(r: RunRequest) {
     this.requests.push(r)

@@ -1,44 +1,36 @@
-// The preload's IPC.openFile handling without Electron: the shape check of what main pushes and
-// the inbox that holds a file until the page subscribes, then delivers it exactly once.
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+// The openFile event (a file named on Electron's command line): the shape check of what main
+// pushes, and the client's hub that holds a file until the page subscribes, then delivers it once.
 import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import type { OpenFileMessage } from '../../src/shared/api'
-import {
-  createOpenFileInbox,
-  MAX_OPEN_FILE_MESSAGE,
-  MAX_OPEN_FILE_NAME,
-  parseOpenFileMessage,
-  type Deliver,
-} from '../../src/preload/pending'
+import { MAX_OPEN_FILE_MESSAGE, MAX_OPEN_FILE_NAME, parseOpenFileMessage } from '../../src/shared/openfile'
+import { EventHub } from '../../src/shared/transport'
 
 const bytes = new Uint8Array([0x54, 0x48, 0x52])
 const error = { code: 'E_TOO_LARGE', message: 'run.threadlab is 300 MiB, more than the 256 MiB Threadlab opens' }
 
-/** The preload's `safely`: a listener that throws is logged, not propagated. */
+/**
+ * The openFile event as a page's client holds it (the map marks it keepLatest and checks it with
+ * parseOpenFileMessage): a listener that throws is reported, not propagated.
+ */
 function recordingDeliver() {
   const thrown: unknown[] = []
-  const deliver: Deliver = (listener, value) => {
-    try {
-      listener(value)
-    } catch (e) {
-      thrown.push(e)
-    }
-  }
-  return { deliver, thrown }
+  const hub = new EventHub((_message, e) => {
+    if (e !== undefined) thrown.push(e)
+  })
+  return { hub, thrown }
 }
 
-it('pending.ts imports nothing but shared types (it runs in the sandboxed preload and here)', () => {
-  const text = readFileSync(resolve(__dirname, '../../src/preload/pending.ts'), 'utf8')
-  const imports = [...text.matchAll(/^\s*(import|export)\b[^;]*?from\s*['"]([^'"]+)['"]/gm)]
-  expect(imports.length).toBeGreaterThan(0)
-  for (const m of imports) {
-    expect(m[0]).toMatch(/^\s*import type /)
-    expect(m[2]).toMatch(/^\.\.\/shared\//)
+function createOpenFileInbox(hub: EventHub) {
+  return {
+    push: (data: unknown) => hub.emit('openFile', data),
+    subscribe: (listener: (f: OpenFileMessage) => void) =>
+      hub.subscribe('openFile', listener as (value: unknown) => void),
+    get size() {
+      return hub.size('openFile')
+    },
   }
-  expect(text).not.toMatch(/\brequire\(|\bimport\(/)
-})
+}
 
 describe('parseOpenFileMessage', () => {
   it('accepts what main sends: { name, bytes } or { name, error }, as fresh objects', () => {
@@ -111,10 +103,9 @@ describe('parseOpenFileMessage', () => {
   }
 })
 
-describe('createOpenFileInbox', () => {
+describe('the openFile event in a client (EventHub)', () => {
   it('keeps a file that arrives before anyone subscribes and hands it to the first subscriber only', () => {
-    const { deliver } = recordingDeliver()
-    const inbox = createOpenFileInbox(deliver)
+    const inbox = createOpenFileInbox(recordingDeliver().hub)
     expect(inbox.push({ name: 'early.threadlab', bytes })).toBe(true)
     const first: OpenFileMessage[] = []
     const second: OpenFileMessage[] = []
@@ -130,7 +121,7 @@ describe('createOpenFileInbox', () => {
   })
 
   it('a file pushed while someone listens is not kept for a later subscriber', () => {
-    const inbox = createOpenFileInbox(recordingDeliver().deliver)
+    const inbox = createOpenFileInbox(recordingDeliver().hub)
     const seen: string[] = []
     const off = inbox.subscribe((f) => seen.push(`a:${f.name}`))
     inbox.push({ name: 'one', bytes })
@@ -140,7 +131,7 @@ describe('createOpenFileInbox', () => {
   })
 
   it('keeps only the newest unclaimed file', () => {
-    const inbox = createOpenFileInbox(recordingDeliver().deliver)
+    const inbox = createOpenFileInbox(recordingDeliver().hub)
     inbox.push({ name: 'old', bytes })
     inbox.push({ name: 'new', bytes })
     const seen: string[] = []
@@ -150,7 +141,7 @@ describe('createOpenFileInbox', () => {
   })
 
   it('ignores a malformed push without dropping the unclaimed file', () => {
-    const inbox = createOpenFileInbox(recordingDeliver().deliver)
+    const inbox = createOpenFileInbox(recordingDeliver().hub)
     inbox.push({ name: 'good', bytes })
     expect(inbox.push({ name: 'bad', bytes: 'nope' })).toBe(false)
     expect(inbox.push(undefined)).toBe(false)
@@ -162,7 +153,7 @@ describe('createOpenFileInbox', () => {
   })
 
   it('after the last listener leaves, the next file waits again', () => {
-    const inbox = createOpenFileInbox(recordingDeliver().deliver)
+    const inbox = createOpenFileInbox(recordingDeliver().hub)
     const off = inbox.subscribe(() => {})
     off()
     expect(inbox.size).toBe(0)
@@ -172,9 +163,9 @@ describe('createOpenFileInbox', () => {
     expect(seen).toEqual(['waiting'])
   })
 
-  it('delivers through `deliver`, so a throwing listener neither loses the file for others nor throws', () => {
-    const { deliver, thrown } = recordingDeliver()
-    const inbox = createOpenFileInbox(deliver)
+  it('reports a throwing listener, which neither loses the file for others nor throws listener neither loses the file for others nor throws', () => {
+    const { hub, thrown } = recordingDeliver()
+    const inbox = createOpenFileInbox(hub)
     inbox.push({ name: 'early', bytes })
     // the throwing first subscriber claimed it: the file is delivered once, not retried
     expect(() =>
@@ -191,7 +182,7 @@ describe('createOpenFileInbox', () => {
   })
 
   it('each subscription is its own: the same function twice hears each file twice, one dispose leaves the other', () => {
-    const inbox = createOpenFileInbox(recordingDeliver().deliver)
+    const inbox = createOpenFileInbox(recordingDeliver().hub)
     const seen: string[] = []
     const listener = (f: OpenFileMessage) => seen.push(f.name)
     const off1 = inbox.subscribe(listener)
@@ -204,7 +195,7 @@ describe('createOpenFileInbox', () => {
   })
 
   it('refuses a listener that is not a function', () => {
-    const inbox = createOpenFileInbox(recordingDeliver().deliver)
+    const inbox = createOpenFileInbox(recordingDeliver().hub)
     expect(() => inbox.subscribe('nope' as unknown as (f: OpenFileMessage) => void)).toThrow(TypeError)
   })
 })

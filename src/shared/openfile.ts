@@ -1,9 +1,8 @@
 /**
- * The preload's handling of IPC.openFile, kept free of Electron (and of everything but shared
- * types) so it can be tested directly: what main pushes is checked and copied into a fresh
- * OpenFileMessage, and a file that arrives before the page subscribes waits for it.
+ * The check of an `openFile` event (a file named on Electron's command line, read by main): what
+ * arrives is checked and copied into a fresh OpenFileMessage before any listener sees it.
  */
-import type { OpenFileMessage, ThreadlabErrorInfo } from '../shared/api'
+import type { OpenFileMessage, ThreadlabErrorInfo } from './api'
 
 /** A base name longer than this is not one main produced. */
 export const MAX_OPEN_FILE_NAME = 1024
@@ -60,52 +59,4 @@ function parseError(x: unknown): ThreadlabErrorInfo | null {
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x)
-}
-
-export type Deliver = <T>(listener: (value: T) => void, value: T) => void
-
-export interface OpenFileInbox {
-  /**
-   * Takes one pushed message: false (and nothing delivered) when it is malformed. With listeners
-   * it goes to each of them; without, it is kept until one subscribes, replacing any file still
-   * unclaimed (the newest file named is the one to open).
-   */
-  push(data: unknown): boolean
-  /** Adds a listener; hands it the unclaimed file, if any, before returning. Returns the disposer. */
-  subscribe(listener: (file: OpenFileMessage) => void): () => void
-  /** listeners subscribed now (for tests) */
-  readonly size: number
-}
-
-/** `deliver` calls one listener with one message (the preload's `safely`: a throw is logged). */
-export function createOpenFileInbox(deliver: Deliver): OpenFileInbox {
-  const listeners = new Set<(file: OpenFileMessage) => void>()
-  let unclaimed: OpenFileMessage | null = null
-  return {
-    push(data) {
-      const file = parseOpenFileMessage(data)
-      if (!file) return false
-      if (listeners.size === 0) {
-        unclaimed = file
-        return true
-      }
-      for (const listener of [...listeners]) deliver(listener, file)
-      return true
-    },
-    subscribe(listener) {
-      if (typeof listener !== 'function') throw new TypeError('onOpenFile needs a function')
-      // each subscription is its own: disposing one leaves the others (even of the same function)
-      const wrapped = (file: OpenFileMessage) => listener(file)
-      listeners.add(wrapped)
-      if (unclaimed) {
-        const file = unclaimed
-        unclaimed = null
-        deliver(wrapped, file)
-      }
-      return () => void listeners.delete(wrapped)
-    },
-    get size() {
-      return listeners.size
-    },
-  }
 }
