@@ -38,12 +38,12 @@ export class PageClients {
       this.log('threadlab: connect refused: E_BAD_REQUEST: the nonce is malformed')
       return null
     }
-    this.disconnect(id)
+    void this.disconnect(id)
     const { host, page } = channel()
     const service = this.newService()
     const client: Client = {
       service,
-      server: servePort(host, service, { log: this.log, onClose: () => this.drop(id, client) }),
+      server: servePort(host, service, { log: this.log, onClose: () => void this.drop(id, client) }),
     }
     this.clients.set(id, client)
     return { grant: { nonce }, page }

@@ -37,7 +37,9 @@ const stand = vi.hoisted(() => {
         try {
           out = value(...args.map(copyAcross))
         } catch (e) {
-          throw new Error(e instanceof Error ? e.message : String(e)) // message only: the code is gone
+          // message only, deliberately no `cause`: the code is gone, as across the real bridge
+          // eslint-disable-next-line preserve-caught-error
+          throw new Error(e instanceof Error ? e.message : String(e))
         }
         if (out instanceof Promise) {
           return out.then(copyAcross, (e: unknown) => {
