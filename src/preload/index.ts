@@ -15,7 +15,6 @@ import { IPC, PORT_HANDOFF, readPortGrant, type PortHandoff, type PreloadBridge 
 /** The part of the page's window the preload uses (this file is type-checked without the DOM library). */
 declare const window: {
   postMessage(message: unknown, targetOrigin: string, transfer?: unknown[]): void
-  location: { origin: string }
 }
 
 /** Only this document knows it: a port main posted for an earlier document of the window is refused. */
@@ -33,8 +32,11 @@ ipcRenderer.on(IPC.port, (event, data: unknown) => {
   const handoff: PortHandoff = grant.error
     ? { threadlab: PORT_HANDOFF, error: grant.error }
     : { threadlab: PORT_HANDOFF }
-  // to this window only; the page accepts it only with itself as the source
-  window.postMessage(handoff, window.location.origin, port && !grant.error ? [port] : [])
+  // Posted by this window to itself (as Electron's MessagePort guide does), so '*' names no other
+  // recipient; the page accepts it only with its own window as the source. (An origin here would
+  // depend on how the isolated world reports app://'s origin, and a mismatch drops the port.)
+  window.postMessage(handoff, '*', port && !grant.error ? [port] : [])
+  if (grant.error) port?.close()
 })
 
 const bridge: PreloadBridge = {
