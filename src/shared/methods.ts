@@ -55,8 +55,14 @@ function takes<P, R>(params: (input: unknown) => Outcome<P>, result: Payload = '
   return { takesParams: true, params, result }
 }
 
-function event<T>(from: EventSpec<T>['from'], payload: Payload, extra: Partial<EventSpec<T>> = {}): EventSpec<T> {
-  return { payload, from, keepLatest: false, ...extra }
+/** An event the run service emits (its `on…` member is part of ServiceApi). */
+function serviceEvent<T>(payload: Payload): EventSpec<T> & { readonly from: 'service' } {
+  return { payload, from: 'service', keepLatest: false }
+}
+
+/** An event the host's own glue emits (Electron main), not the service. */
+function hostEvent<T>(payload: Payload, extra: Partial<EventSpec<T>>): EventSpec<T> & { readonly from: 'host' } {
+  return { payload, keepLatest: false, ...extra, from: 'host' }
 }
 
 /**
@@ -92,15 +98,15 @@ export const METHODS = {
 
 export const EVENTS = {
   /** one packed batch of a run's events, in engine order */
-  batch: event<Float64Array>('service', 'batch'),
+  batch: serviceEvent<Float64Array>('batch'),
   /** started, progress, finished, failed, missed */
-  status: event<RunStatus>('service', 'data'),
+  status: serviceEvent<RunStatus>('data'),
   /**
    * A file named on the command line (Electron only; the web host never sends one). Each file is
    * delivered once, even if it arrived before anyone subscribed: the first listener to subscribe
    * then receives the one file still unclaimed (the latest), at once, before subscribing returns.
    */
-  openFile: event<OpenFileMessage>('host', 'data', { keepLatest: true, check: parseOpenFileMessage }),
+  openFile: hostEvent<OpenFileMessage>('data', { keepLatest: true, check: parseOpenFileMessage }),
 }
 
 type Methods = typeof METHODS
