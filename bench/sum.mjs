@@ -111,6 +111,19 @@ for (const n of [1_000_000, 10_000_000]) {
 }
 
 // ---------------------------------------------------------------------------------------------
+line("## Fixed cost: 1,000 doubles, call → resolved promise vs the engine's wallMs (spawn, join, promise hop)")
+{
+  const data = new Float64Array(1000).map(() => rand())
+  for (const threads of [1, 2]) {
+    const [r] = await race([{ name: `${threads}`, run: () => parallel.sum(data, { threads, recordEvents: false }) }])
+    line(
+      `  ${threads} thread${threads > 1 ? 's' : ''}: ${fmt(r.ms, 3)} ms call → result, engine wallMs ${fmt(r.wallMs, 3)}`,
+    )
+  }
+}
+line()
+
+// ---------------------------------------------------------------------------------------------
 line('## Memory: RSS growth on the JS thread while summing 10,000,000 doubles (80 MB)')
 {
   const n = 10_000_000
