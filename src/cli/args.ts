@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { TimingMode } from '../shared/api'
 import { TIMING_MODES } from '../shared/api'
 import { LIMITS } from '../shared/limits'
-import { parseDuration } from './units'
+import { formatUnitMs, parseDuration, unitProblem } from '../shared/units'
 
 export class UsageError extends Error {
   /** the subcommand whose usage to point at */
@@ -168,7 +168,7 @@ export function parseCli(argv: readonly string[]): Command {
   }
 
   if (command === 'sum') {
-    const unitMs = values.unit === undefined ? 0 : unit(str(values.unit)!, 0, command)
+    const unitMs = values.unit === undefined ? 0 : sumUnit(str(values.unit)!, command)
     let threads: number | undefined
     if (values.threads !== undefined) {
       const t = str(values.threads)!
@@ -183,7 +183,7 @@ export function parseCli(argv: readonly string[]): Command {
   const mode = (str(values.mode) ?? DEFAULT_MODE) as TimingMode
   if (!TIMING_MODES.includes(mode))
     throw new UsageError(`--mode "${mode}" is not a timing mode (use ${TIMING_MODES.join(', ')})`, command)
-  const unitMs = values.unit === undefined ? DEFAULT_SORT_UNIT_MS : unit(str(values.unit)!, LIMITS.minUnitMs, command)
+  const unitMs = values.unit === undefined ? DEFAULT_SORT_UNIT_MS : sortUnit(str(values.unit)!, command)
   let repeat = 1
   if (values.repeat !== undefined) {
     const r = str(values.repeat)!
@@ -205,13 +205,25 @@ export function parseCli(argv: readonly string[]): Command {
   return { kind: 'sort', input, mode, unitMs, repeat, maxValues, record: values['no-events'] !== true, ...outputs }
 }
 
-function unit(text: string, min: number, command: CommandName): number {
+function duration(text: string, command: CommandName): number {
   const d = parseDuration(text)
   if (!d.ok) throw new UsageError(`--unit: ${d.reason}`, command)
-  if (d.ms < min || d.ms > LIMITS.maxUnitMs) {
-    throw new UsageError(`--unit "${text}" must be from ${min === 0 ? '0' : '1µs'} to ${LIMITS.maxUnitMs} ms`, command)
-  }
   return d.ms
+}
+
+function sortUnit(text: string, command: CommandName): number {
+  const ms = duration(text, command)
+  const problem = unitProblem(ms)
+  if (problem) throw new UsageError(`--unit "${text}": ${problem}`, command)
+  return ms
+}
+
+/** a sum's unit is a delay per value: 0 (full speed) is allowed */
+function sumUnit(text: string, command: CommandName): number {
+  const ms = duration(text, command)
+  if (ms < 0 || ms > LIMITS.maxUnitMs)
+    throw new UsageError(`--unit "${text}" must be from 0 to ${formatUnitMs(LIMITS.maxUnitMs)}`, command)
+  return ms
 }
 
 function str(v: string | boolean | undefined): string | undefined {

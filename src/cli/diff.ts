@@ -12,7 +12,7 @@ import type { Command } from './args'
 import { EXIT, Failure } from './errors'
 import { formatNumber } from './format'
 import { readRunFile } from './readRun'
-import { formatUnitMs } from './units'
+import { formatUnitMs } from '../shared/units'
 
 /** rows of the text report before it points at --json */
 export const TEXT_ROWS = 40

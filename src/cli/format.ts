@@ -1,7 +1,7 @@
 /** Text for people: the stats of one run, a sum, the distribution of repeated runs. */
 import { formatDurationNs } from '../shared/stats'
 import type { SortReport, SumReport } from './report'
-import { formatUnitMs } from './units'
+import { formatUnitMs } from '../shared/units'
 
 const label = (name: string) => name.padEnd(11)
 

@@ -2,7 +2,7 @@
 import { CAUSES, type Cause } from '../shared/attribution'
 import { percentile } from '../shared/stats'
 import { bar } from './format'
-import { formatUnitMs } from './units'
+import { formatUnitMs } from '../shared/units'
 
 export interface RepeatSummary {
   runs: number

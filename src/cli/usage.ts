@@ -1,5 +1,6 @@
 /** Help text: `threadlab --help` and `threadlab <command> --help`. */
 import { LIMITS } from '../shared/limits'
+import { formatUnitMs } from '../shared/units'
 import type { CommandName } from './args'
 
 const MAIN = `threadlab — watch OS threads race: sleep sort and parallel sum on real threads
@@ -31,7 +32,7 @@ order and how wrong it was (misplaced values, inversions, wake lateness, lock wa
 
 Options:
   -u, --unit <time>      time per unit of value: 10ms, 50us (or 50µs), 1s, 250ns; a bare number
-                         is ms (default 100ms; ${LIMITS.minUnitMs * 1000}µs to ${LIMITS.maxUnitMs}ms)
+                         is ms (default 100ms; ${formatUnitMs(LIMITS.minUnitMs)} to ${formatUnitMs(LIMITS.maxUnitMs)})
   -m, --mode <mode>      classic | scheduled | realtime (default scheduled)
                            classic    the seed: each thread sleeps from its own start
                            scheduled  absolute deadlines from one shared epoch, low timer slack

@@ -12,7 +12,11 @@ export const LIMITS = {
   maxSumValues: 1_000_000,
   /** max × unit, in ms */
   maxDurationMs: 60_000,
-  minUnitMs: 0.001,
+  /**
+   * sleep-sort unit range, ms: 1 ns (the clock's unit; the engine rounds every deadline to a whole
+   * ns) to 1 s. Every host checks this one range (see units.ts)
+   */
+  minUnitMs: 1e-6,
   maxUnitMs: 1000,
   /** parallel-sum workers */
   maxThreads: 64,

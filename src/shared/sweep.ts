@@ -65,7 +65,7 @@ export function checkSweepInput(input: SweepPlanInput): string | null {
   ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) return `${name} must be a finite number of ms`
     if (v < LIMITS.minUnitMs || v > LIMITS.maxUnitMs)
-      return `${name} ${v} is outside ${LIMITS.minUnitMs}..${LIMITS.maxUnitMs} ms`
+      return `${name} ${v} is outside ${LIMITS.minUnitMs}..${LIMITS.maxUnitMs} ms (${formatUnitMs(LIMITS.minUnitMs)} to ${formatUnitMs(LIMITS.maxUnitMs)})`
   }
   if (!Number.isInteger(steps) || steps < 1 || steps > SWEEP_LIMITS.maxSteps)
     return `steps must be an integer in 1..${SWEEP_LIMITS.maxSteps}`

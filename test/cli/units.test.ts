@@ -4,7 +4,7 @@ import { parseCli, UsageError } from '../../src/cli/args'
 import { badInputMessage, parseSortInput, parseSumInput } from '../../src/cli/input'
 import { integerHistogram, summarizeRepeat } from '../../src/cli/repeat'
 import { terminalProgress } from '../../src/cli/runner'
-import { formatUnitMs, parseDuration } from '../../src/cli/units'
+import { formatUnitMs, parseDuration } from '../../src/shared/units'
 
 describe('parseDuration', () => {
   it.each([
@@ -49,6 +49,11 @@ describe('parseCli', () => {
     })
   })
 
+  it('accepts units down to the clock’s 1 ns', () => {
+    expect(parseCli(['sort', '1', '2', '--unit', '1ns'])).toMatchObject({ unitMs: 1e-6 })
+    expect((parseCli(['sort', '1', '--unit', '100ns']) as { unitMs: number }).unitMs).toBeCloseTo(1e-4, 15)
+  })
+
   it('defaults: scheduled, 100 ms', () => {
     expect(parseCli(['sort', '1'])).toMatchObject({ mode: 'scheduled', unitMs: 100, record: true })
   })
@@ -72,7 +77,8 @@ describe('parseCli', () => {
     [['sort', '1', '--bogus'], /--bogus/],
     [['sort', '1', '--mode', 'fast'], /--mode "fast"/],
     [['sort', '1', '--unit', '3 furlongs'], /furlongs/],
-    [['sort', '1', '--unit', '2s'], /--unit "2s" must be/],
+    [['sort', '1', '--unit', '2s'], /^--unit "2s": the unit must be from 1 ns to 1 s \(got 2 s\)$/],
+    [['sort', '1', '--unit', '0.5ns'], /^--unit "0.5ns": the unit must be from 1 ns to 1 s \(got 0.5 ns\)$/],
     [['sort', '1', '--repeat', '0'], /--repeat "0"/],
     [['sort', '1', '--repeat', '2', '--save', 'x'], /--repeat/],
     [['sort', '1', '-f', 'x.txt'], /not both/],

@@ -11,7 +11,7 @@ describe('describeLimits', () => {
       'Values per sleep sort': '10,000',
       'Values per parallel sum': '1,000,000',
       'Longest run': '60 s',
-      Unit: '0.001–1,000 ms',
+      Unit: '1 ns – 1 s',
       'Parallel-sum threads': '1–64',
       'Request size': '16 MiB',
       'Number list': '20,971,520 characters',

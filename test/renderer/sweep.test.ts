@@ -366,7 +366,7 @@ describe('checkSweep', () => {
       return r.ok ? 'ok' : r.error
     }
     expect(bad({ fromText: 'x' })).toMatch(/^From unit \(ms\) must be a finite number/)
-    expect(bad({ toText: '0.0001' })).toMatch(/^To unit \(ms\) 0.0001 is outside 0.001..1000 ms/)
+    expect(bad({ toText: '0.0000001' })).toMatch(/^To unit \(ms\) 1e-7 is outside 0.000001..1000 ms \(1 ns to 1 s\)/)
     expect(bad({ stepsText: '1' })).toMatch(/at least 2 steps/)
     expect(bad({ trialsText: '0' })).toMatch(/^Trials must be an integer/)
     expect(bad({ modes: [] })).toBe('choose at least one mode')

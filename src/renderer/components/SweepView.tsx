@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react'
 import { useStore } from 'zustand'
 import { useShallow } from 'zustand/react/shallow'
 import { TIMING_MODES, type TimingMode } from '../../shared/api'
+import { LIMITS } from '../../shared/limits'
 import {
   describeResolution,
   formatUnitMs,
@@ -17,6 +18,7 @@ import { useApp, useServices } from '../view/context'
 import { saveText } from '../view/saveText'
 import { MODE_COLORS } from '../view/sweepColors'
 import { MachinePanel } from './MachinePanel'
+import { ScaleNote } from './ScaleNote'
 import { SweepChart } from './SweepChart'
 import { viewPanelId, viewTabId } from './ViewTabs'
 import './sweep.css'
@@ -110,7 +112,7 @@ function SweepSettingsPanel() {
           <input
             id="sweep-from"
             type="number"
-            min={0.001}
+            min={LIMITS.minUnitMs}
             max={1000}
             step="any"
             value={s.fromText}
@@ -123,7 +125,7 @@ function SweepSettingsPanel() {
           <input
             id="sweep-to"
             type="number"
-            min={0.001}
+            min={LIMITS.minUnitMs}
             max={1000}
             step="any"
             value={s.toText}
@@ -298,6 +300,7 @@ function SweepResults() {
         threshold={THRESHOLD}
         current={isSweeping(phase) ? current : null}
       />
+      <ScaleNote />
       <section className="panel resolution" aria-label="Resolution">
         <h2>Resolution</h2>
         <p className="muted small">

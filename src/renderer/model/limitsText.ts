@@ -3,6 +3,7 @@
  * disclosure of the input panel. No DOM, so tests read exactly what the page shows.
  */
 import type { Limits } from '../../shared/limits'
+import { formatUnitMs } from '../../shared/units'
 import { formatMs } from './store'
 
 export interface LimitLine {
@@ -34,7 +35,7 @@ export function describeLimits(limits: Limits): LimitLine[] {
     },
     {
       label: 'Unit',
-      value: `${count(limits.minUnitMs)}–${count(limits.maxUnitMs)} ms`,
+      value: `${formatUnitMs(limits.minUnitMs)} – ${formatUnitMs(limits.maxUnitMs)}`,
       hint: 'a sum may also use 0 (full speed)',
     },
     { label: 'Parallel-sum threads', value: `1–${count(limits.maxThreads)}` },

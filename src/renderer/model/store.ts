@@ -16,11 +16,12 @@ import type {
 } from '../../shared/api'
 import { LIMITS } from '../../shared/limits'
 import { parseNumberList, type ParsedList } from '../../shared/parse'
+import { formatUnitMs } from '../../shared/units'
 import type { MachineFacts } from '../../shared/runfile'
 import { generatePreset, PRESETS, SEED_EXAMPLE, type PresetId, type Random } from './presets'
 
-export const UNIT_MIN = 0.01
-export const UNIT_MAX = 1000
+export const UNIT_MIN = LIMITS.minUnitMs
+export const UNIT_MAX = LIMITS.maxUnitMs
 export const DEFAULT_UNIT = 10
 /** parallel sum: the unit is a delay per element, 0 = full speed */
 export const SUM_UNIT_MIN = 0
@@ -68,8 +69,10 @@ export function checkUnit(
   const v = Number(text)
   const min = experiment === 'parallel-sum' ? SUM_UNIT_MIN : UNIT_MIN
   if (text.trim() === '' || !Number.isFinite(v)) return { unitMs: NaN, error: 'Unit (ms) must be a number' }
-  if (v < min || v > UNIT_MAX)
-    return { unitMs: v, error: `Unit (ms) must be between ${min} and ${UNIT_MAX}, not ${text}` }
+  if (v < min || v > UNIT_MAX) {
+    const ms = (x: number) => (x === 0 ? '0' : `${x} (${formatUnitMs(x)})`)
+    return { unitMs: v, error: `Unit (ms) must be from ${ms(min)} to ${ms(UNIT_MAX)}, not ${text}` }
+  }
   return { unitMs: v, error: null }
 }
 

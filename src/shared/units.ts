@@ -1,7 +1,23 @@
 /**
- * Durations typed on the command line: `10ms`, `50us` / `50µs`, `1s`, `250ns`, or a bare number
- * (milliseconds). Returns milliseconds, or a reason the text is not a duration.
+ * Units of time, one source for every host: the unit range a sleep-sort run accepts (the UI's box,
+ * the CLI's --unit, the request validator and the sweep all check this), durations as people type
+ * them (`10ms`, `50us` / `50µs`, `1s`, `250ns`, or a bare number of milliseconds) and as they read
+ * them.
  */
+import { LIMITS } from './limits'
+
+/**
+ * Why `ms` is not a sleep-sort unit, or null. The engine rounds each deadline to a whole
+ * nanosecond, its clock's unit: 1 ns is the finest unit that still gives distinct integers
+ * distinct deadlines.
+ */
+export function unitProblem(ms: number): string | null {
+  if (!Number.isFinite(ms)) return `the unit must be a finite duration (got ${ms})`
+  if (ms < LIMITS.minUnitMs || ms > LIMITS.maxUnitMs)
+    return `the unit must be from ${formatUnitMs(LIMITS.minUnitMs)} to ${formatUnitMs(LIMITS.maxUnitMs)} (got ${formatUnitMs(ms)})`
+  return null
+}
+
 const UNIT_MS: Record<string, number> = {
   ns: 1e-6,
   us: 1e-3,
