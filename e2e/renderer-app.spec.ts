@@ -79,7 +79,7 @@ test.describe('renderer', () => {
     await expect(alert).toHaveText('')
     // a unit out of range is refused too
     await page.getByRole('spinbutton', { name: 'Unit (ms)' }).fill('5000')
-    await expect(alert).toContainText('Unit (ms) must be between 0.01 and 1000')
+    await expect(alert).toContainText('Unit (ms) must be from 0.000001 (1 ns) to 1000 (1 s), not 5000')
   })
 
   test('negative numbers are shifted and the UI says so', async ({ page, host }) => {
