@@ -30,7 +30,7 @@ if (!caps.realtime.allowed) {
 }
 const values = randomValues(N, N - 1)
 const modes = argv.includes('--realtime-only') ? ['realtime'] : ['realtime', 'scheduled']
-console.log(`${'mode'.padEnd(10)}${UNITS_MS.map((u) => formatUnitMs(u).padStart(22)).join('')}`)
+console.log(`${'mode'.padEnd(10)}${UNITS_MS.map((u) => formatUnitMs(u).padStart(26)).join('')}`)
 try {
   for (const mode of modes) {
     const cells = []
@@ -42,7 +42,7 @@ try {
       }
       cells.push(`misplaced ${misplaced.join(' ')}`)
     }
-    console.log(`${mode.padEnd(10)}${cells.map((c) => c.padStart(22)).join('')}`)
+    console.log(`${mode.padEnd(10)}${cells.map((c) => c.padStart(26)).join('')}`)
   }
 } finally {
   engine.shutdown()

@@ -1,19 +1,10 @@
 // The renderer through the web host, by role and accessible name: input and presets, bad-token
 // marking, runs in each mode, cancel, playback after a run, the comparison and a 10,000-thread run.
-import type { Page } from '@playwright/test'
+import { result, run, setInput } from './actions'
 import { expect, test } from './fixtures'
 
 const SEED = '5 1 2 6 8 2 4 2 3 8 0 2'
 const SORTED = '0, 1, 2, 2, 2, 2, 3, 4, 5, 6, 8, 8'
-
-async function setInput(page: Page, numbers: string, unitMs: string, mode = 'scheduled'): Promise<void> {
-  await page.getByRole('textbox', { name: 'Numbers' }).fill(numbers)
-  await page.getByRole('combobox', { name: 'Mode' }).selectOption(mode)
-  await page.getByRole('spinbutton', { name: 'Unit (ms)' }).fill(unitMs)
-}
-
-const run = (page: Page) => page.getByRole('button', { name: 'Run', exact: true }).click()
-const result = (page: Page) => page.getByRole('region', { name: 'Result' })
 
 test.describe('renderer', () => {
   test.afterEach(async ({ pageErrors }) => {

@@ -4,6 +4,7 @@ import { ComparePanel } from './components/ComparePanel'
 import { FilesPanel } from './components/FilesPanel'
 import { Header } from './components/Header'
 import { InputPanel } from './components/InputPanel'
+import { MomentsPanel } from './components/MomentsPanel'
 import { RunTimeline } from './components/RunTimeline'
 import { PlaybackBar } from './components/PlaybackBar'
 import { ResultPanel } from './components/ResultPanel'
@@ -12,6 +13,7 @@ import { SweepView } from './components/SweepView'
 import { ViewTabs, viewPanelId, viewTabId, type AppView } from './components/ViewTabs'
 import { VectorView } from './components/VectorView'
 import { useServices } from './view/context'
+import { stepMoments } from './view/momentActions'
 import { stepPlayback, togglePlay } from './view/playbackActions'
 
 export function App() {
@@ -50,6 +52,9 @@ export function App() {
       } else if (e.key === ',') {
         e.preventDefault()
         stepPlayback(services, -1)
+      } else if (e.key === 'n' || e.key === 'p') {
+        e.preventDefault()
+        stepMoments(services, e.key === 'n' ? 1 : -1)
       } else if (e.key === ' ' && target?.tagName !== 'BUTTON') {
         e.preventDefault()
         togglePlay(services)
@@ -83,6 +88,7 @@ export function App() {
           <FilesPanel modKey={mac ? '⌘' : 'Ctrl'} />
           <ResultPanel />
           <StatsPanel />
+          <MomentsPanel />
         </aside>
       </div>
       {view === 'sweep' && <SweepView />}

@@ -5,6 +5,7 @@ import { useApp, useServices } from '../view/context'
 import { downloadBlob, downloadBytes } from '../view/download'
 import { exportPng, exportSvg } from '../view/exportImage'
 import { deliver, looksLikeRunFile, openRunFile } from '../view/runFileActions'
+import { VideoExport } from './VideoExport'
 
 /**
  * Run files and exports: `Save run…` (a finished or cancelled run as .threadlab), `Open run…`
@@ -177,6 +178,7 @@ export function FilesPanel({ modKey }: { modKey: string }) {
         >
           Export SVG…
         </button>
+        <VideoExport disabled={!canExport} onDone={setNote} />
       </div>
       {/* the one `alert` (in the input panel) announces it; this copy is where the eyes are */}
       {fileError ? (

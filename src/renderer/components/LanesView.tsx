@@ -15,6 +15,7 @@ import { clampWindow, fitWindow, pan, ticks, zoom, type TimeWindow } from '../mo
 import { ChunkState, CHUNK_STATE_NAMES, COMBINE_STATE_NAMES, formatTotal } from '../model/sumData'
 import { LEGEND_STATES, STATE_COLORS, STATE_RGB, THEME } from '../view/colors'
 import { useApp, useServices } from '../view/context'
+import { focusKey } from '../view/focus'
 import { registerLanes } from '../view/exportSources'
 import { seek } from '../view/playbackActions'
 import { CHUNK_COLORS, CHUNK_LEGEND, CHUNK_TRACK, COMBINE_COLORS, FOLD_TICK } from '../view/sumColors'
@@ -76,6 +77,7 @@ export function LanesView() {
   const ui = useApp((s) => ({
     sortByValue: s.sortByValue,
     highlight: s.highlight,
+    focus: s.focusWorkers,
     phase: s.phase,
     experiment: s.request?.experiment ?? s.experiment,
   }))
@@ -104,7 +106,7 @@ export function LanesView() {
   const canvasRef = useCanvas((f) => {
     const d = controller.data
     const m = memo.current
-    const { sortByValue, highlight, phase } = uiRef.current
+    const { sortByValue, highlight, phase, focus } = uiRef.current
     const live = isActive(phase)
     const span = d.span()
     if (m.fitted) m.window = fitWindow(span[0], span[1])
@@ -114,16 +116,21 @@ export function LanesView() {
       m.order = laneOrder(d.values, sortByValue)
       m.orderKey = orderKey
     }
-    const key = `${d.version}|${live}|${f.width}x${f.height}|${m.window.t0}|${m.window.t1}|${orderKey}|${highlight?.lo}|${highlight?.hi}|${viewVersion.current}`
+    const key = `${d.version}|${live}|${f.width}x${f.height}|${m.window.t0}|${m.window.t1}|${orderKey}|${highlight?.lo}|${highlight?.hi}|${focusKey(focus)}|${viewVersion.current}`
     if (key === m.key && !f.resized) return false
-    const pending = draw(f, live, highlight)
+    const pending = draw(f, live, highlight, focus)
     // a pending recompute must redraw on a later frame even if nothing else changed
     m.key = pending ? '' : key
     return pending
   })
 
   /** Draws everything; returns true when an aggregate recompute is pending (draw again soon). */
-  function draw(f: CanvasFrame, live: boolean, highlight: HighlightRange | null): boolean {
+  function draw(
+    f: CanvasFrame,
+    live: boolean,
+    highlight: HighlightRange | null,
+    focus: ReadonlySet<number> | null,
+  ): boolean {
     if (controller.data.experiment === 'parallel-sum') {
       drawSum(f, live)
       return false
@@ -165,12 +172,15 @@ export function LanesView() {
       return false
     }
     const end = live ? d.maxT : m.lastSpan[1]
-    const isLit = highlight
-      ? (wk: number) => {
-          const l = t.woke[wk] - t.deadline[wk]
-          return l >= highlight.lo && l < highlight.hi
-        }
-      : null
+    // a moment's threads, else a lateness range from the histogram
+    const isLit = focus
+      ? (wk: number) => focus.has(wk)
+      : highlight
+        ? (wk: number) => {
+            const l = t.woke[wk] - t.deadline[wk]
+            return l >= highlight.lo && l < highlight.hi
+          }
+        : null
 
     let pending = false
     ctx.save()

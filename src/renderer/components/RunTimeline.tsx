@@ -1,24 +1,27 @@
 import { useRef, useState, type KeyboardEvent } from 'react'
+import { DiffView } from './DiffView'
 import { LanesView } from './LanesView'
 import { LockView } from './LockView'
 
-type Tab = 'threads' | 'lock'
+type Tab = 'threads' | 'lock' | 'diff'
 const TABS: { id: Tab; label: string }[] = [
   { id: 'threads', label: 'Threads' },
   { id: 'lock', label: 'Lock' },
+  { id: 'diff', label: 'Diff' },
 ]
 
 /**
  * The run's timeline, two ways: one lane per thread (LanesView, kept mounted so its zoom survives)
- * or the mutex's side of the story (LockView, built when shown).
+ * or the mutex's side of the story (LockView, built when shown), or two runs side by side (DiffView).
  */
 export function RunTimeline() {
   const [tab, setTab] = useState<Tab>('threads')
-  const refs = useRef<Record<Tab, HTMLButtonElement | null>>({ threads: null, lock: null })
+  const refs = useRef<Record<Tab, HTMLButtonElement | null>>({ threads: null, lock: null, diff: null })
   const onKey = (e: KeyboardEvent) => {
     if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return
     e.preventDefault()
-    const next: Tab = tab === 'threads' ? 'lock' : 'threads'
+    const i = TABS.findIndex((t) => t.id === tab)
+    const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length].id
     setTab(next)
     refs.current[next]?.focus()
   }
@@ -55,6 +58,11 @@ export function RunTimeline() {
       {tab === 'lock' && (
         <div className="timeline-panel" role="tabpanel" id="timeline-panel-lock" aria-labelledby="timeline-tab-lock">
           <LockView />
+        </div>
+      )}
+      {tab === 'diff' && (
+        <div className="timeline-panel" role="tabpanel" id="timeline-panel-diff" aria-labelledby="timeline-tab-diff">
+          <DiffView />
         </div>
       )}
     </div>

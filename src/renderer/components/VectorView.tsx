@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react'
 import { mutexAt, type MutexState } from '../model/mutex'
 import { valueCss, valueRgb, THEME } from '../view/colors'
 import { useApp, useServices } from '../view/context'
+import { focusKey } from '../view/focus'
 import { registerTopCanvas } from '../view/exportSources'
 import { useCanvas, type CanvasFrame } from '../view/useCanvas'
 import { SumProgressView } from './SumProgressView'
@@ -22,7 +23,7 @@ export function VectorView() {
  * Canvas for every size; N ≥ 200 is drawn per pixel column into an ImageData.
  */
 function SortVectorView() {
-  const { controller, playhead } = useServices()
+  const { controller, playhead, store } = useServices()
   const memo = useRef({
     key: '',
     runId: -2,
@@ -39,7 +40,8 @@ function SortVectorView() {
     const filled = d.threads ? d.filledAt(playhead.tNs) : 0
     // redraw only when what is drawn changes: slots filled, the mutex, the size
     const mu = mutexAt(d.table, playhead.tNs, 6)
-    const key = `${d.runId}|${d.version}|${filled}|${mu.holder}|${mu.waiting}|${mu.waiters.join(',')}|${f.width}x${f.height}`
+    const focus = store.getState().focusWorkers
+    const key = `${d.runId}|${d.version}|${filled}|${mu.holder}|${mu.waiting}|${mu.waiters.join(',')}|${f.width}x${f.height}|${focusKey(focus)}`
     // drop-in animation bookkeeping (wall clock)
     if (m.runId !== d.runId || m.appeared.length !== d.threads) {
       m.runId = d.runId
@@ -55,11 +57,16 @@ function SortVectorView() {
     const animating = d.threads < SMALL && filled > 0 && f.now - m.appeared[filled - 1] < DROP_MS
     if (key === m.key && !animating && !f.resized) return false
     m.key = key
-    draw(f, filled, mu)
+    draw(f, filled, mu, focus)
     return animating
   })
 
-  function draw({ ctx, width, height, dpr, now }: CanvasFrame, filled: number, mu: MutexState) {
+  function draw(
+    { ctx, width, height, dpr, now }: CanvasFrame,
+    filled: number,
+    mu: MutexState,
+    focus: ReadonlySet<number> | null,
+  ) {
     const d = controller.data
     const m = memo.current
     ctx.fillStyle = THEME.bg
@@ -115,6 +122,11 @@ function SortVectorView() {
         ctx.globalAlpha = 0.25 + 0.75 * ease
         ctx.fillStyle = valueCss(t)
         ctx.fillRect(x + gap / 2, bottom - h + dy, Math.max(1, slotW - gap), h)
+        if (focus?.has(w)) {
+          // the current moment's threads
+          ctx.fillStyle = THEME.highlight
+          ctx.fillRect(x + gap / 2, bottom - h + dy - 6, Math.max(1, slotW - gap), 4)
+        }
         if (d.outOfOrder[k]) {
           ctx.fillStyle = THEME.bad
           ctx.fillRect(x + gap / 2, bottom + 3, Math.max(1, slotW - gap), 4)

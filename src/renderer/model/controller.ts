@@ -199,9 +199,11 @@ export class RunController {
       }
       const t = await this.whenSettled()
       if (t.ok && t.result.experiment === 'sleep-sort')
-        this.store
-          .getState()
-          .compareUpdate(mode, { status: t.result.cancelled ? 'cancelled' : 'done', result: t.result })
+        this.store.getState().compareUpdate(mode, {
+          status: t.result.cancelled ? 'cancelled' : 'done',
+          result: t.result,
+          events: this.data.cols,
+        })
       else
         this.store
           .getState()
@@ -264,6 +266,8 @@ export class RunController {
       created: source?.created ?? new Date().toISOString(),
       options: { speed: s.speed, sortByValue: s.sortByValue },
     })
+    // the comparison on screen goes with the run it was made for
+    if (s.diff && s.diff.values.length === s.request.values.length) run.diff = s.diff
     try {
       return {
         ok: true,
@@ -376,6 +380,7 @@ export class RunController {
     st.runStarted(runId)
     if (run.result) st.runFinished(run.result, this.data.eventCount)
     else st.runFailed({ code: 'E_NO_RESULT', message: 'the saved run has no result: it failed before finishing' })
+    st.setDiff(run.diff ?? null)
     this.applyOpenedInput(run)
     this.settle(
       run.result

@@ -18,6 +18,9 @@ import { LIMITS } from '../../shared/limits'
 import { parseNumberList, type ParsedList } from '../../shared/parse'
 import { formatUnitMs } from '../../shared/units'
 import type { MachineFacts } from '../../shared/runfile'
+import type { EventColumns } from '../../shared/columns'
+import { diffSlice, type DiffSlice } from './diffSlice'
+import { momentsSlice, type MomentsSlice } from './momentsSlice'
 import { generatePreset, PRESETS, SEED_EXAMPLE, type PresetId, type Random } from './presets'
 
 export const UNIT_MIN = LIMITS.minUnitMs
@@ -230,6 +233,12 @@ const runSlice: StateCreator<AppState, [], [], RunSlice> = (set) => ({
       dataVersion: s.dataVersion + 1,
       highlight: null,
       playing: false,
+      moments: null,
+      momentGroups: [],
+      momentCursor: -1,
+      focusWorkers: null,
+      diff: null,
+      diffError: null,
       source: source ?? { kind: 'live', created: new Date().toISOString() },
     })),
   runStarted: (runId) => set((s) => (isActive(s.phase) ? { phase: 'running', runId } : {})),
@@ -283,6 +292,8 @@ export interface CompareEntry {
   mode: TimingMode
   status: 'waiting' | 'running' | 'done' | 'failed' | 'cancelled' | 'skipped'
   result?: SleepSortResult
+  /** the mode's events, kept for the Diff view */
+  events?: EventColumns
   error?: string
 }
 
@@ -333,7 +344,7 @@ const compareSlice: StateCreator<AppState, [], [], CompareSlice> = (set) => ({
   compareClose: () => set({ compare: null }),
 })
 
-export type AppState = InputSlice & CapsSlice & RunSlice & PlaybackSlice & CompareSlice
+export type AppState = InputSlice & CapsSlice & RunSlice & PlaybackSlice & CompareSlice & MomentsSlice & DiffSlice
 export type AppStore = StoreApi<AppState>
 
 export function createAppStore(): AppStore {
@@ -343,6 +354,8 @@ export function createAppStore(): AppStore {
     ...runSlice(...a),
     ...playbackSlice(...a),
     ...compareSlice(...a),
+    ...(momentsSlice as StateCreator<AppState, [], [], MomentsSlice>)(...a),
+    ...(diffSlice as StateCreator<AppState, [], [], DiffSlice>)(...a),
   }))
 }
 

@@ -15,6 +15,8 @@ import { setPlayheadTime, type Playhead } from '../model/playback'
 import type { AppStore } from '../model/store'
 import { mulberry32, synthesizeRun } from '../model/synth'
 import type { RafScheduler } from './raf'
+import { readWebmInfo } from '../model/webm'
+import { exportVideo, VIDEO_FPS, VIDEO_HEIGHT, VIDEO_WIDTH } from './exportVideo'
 
 export interface BenchDeps {
   store: AppStore
@@ -143,6 +145,18 @@ function slice(cols: EventColumns, runId: number, seq: number, from: number, to:
   return out
 }
 
+export interface VideoReport {
+  wallMs: number
+  plannedMs: number
+  durationMs: number
+  /** frames composited into the recording canvas */
+  frames: number
+  bytes: number
+  width: number
+  height: number
+  fps: number
+}
+
 export interface FpsReport {
   fps: number
   frames: number
@@ -203,6 +217,26 @@ export function installBenchHook(deps: BenchDeps): void {
         seconds,
         p95FrameMs: gaps.length ? gaps[Math.floor(gaps.length * 0.95)] : NaN,
         longestFrameMs: gaps.length ? gaps[gaps.length - 1] : NaN,
+      }
+    },
+    /** `Export video…` of the run on screen: wall time against the video's own duration */
+    async video(): Promise<VideoReport> {
+      let frames = 0
+      const began = performance.now()
+      const job = exportVideo({ store, raf, playhead, controller: deps.controller() }, () => frames++)
+      const blob = await job.done
+      const wallMs = performance.now() - began
+      const bytes = new Uint8Array(await blob!.arrayBuffer())
+      const info = readWebmInfo(bytes)
+      return {
+        wallMs,
+        plannedMs: job.plan.totalMs,
+        durationMs: typeof info === 'string' ? NaN : (info.durationMs ?? NaN),
+        frames,
+        bytes: bytes.length,
+        width: VIDEO_WIDTH,
+        height: VIDEO_HEIGHT,
+        fps: VIDEO_FPS,
       }
     },
     state: () => {

@@ -50,9 +50,9 @@ export async function exportPng(services: AppServices): Promise<Blob | null> {
 }
 
 /** The playhead line and, after a run, the dimmed future: DOM overlays on screen, pixels here. */
-function drawPlayhead(
+export function drawPlayhead(
   ctx: CanvasRenderingContext2D,
-  services: AppServices,
+  services: Pick<AppServices, 'controller' | 'playhead' | 'store'>,
   y0: number,
   canvas: HTMLCanvasElement,
 ): void {

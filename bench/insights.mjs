@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// Moments, run diff and video export, measured in one run and printed as ratios to their targets:
+//   moments of a 10,000-thread run built in < 50 ms (thread table + attribution + moments)
+//   diff of two 10,000-thread runs in < 100 ms (from run files' columns: tables, attributions, rows)
+//   video export at ≥ 1× real time for a 1,280×720 recording (Chromium, MediaRecorder)
+// The runs are recorded from the native addon (classic mode, so thousands of inversions, and
+// scheduled mode), 10,000 values in 0..9,999 at a 10 µs unit. The video records the seed example's
+// replay in the built renderer (?bench=replay, an offline host), as bench/replay.mjs serves it.
+//   node bench/insights.mjs [--quick]
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { createRequire } from 'node:module'
+import { extname, join, normalize, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from '@playwright/test'
+import { register } from 'tsx/cjs/api'
+import { CHROMIUM_ARGS, ensureChromium } from '../scripts/chromium.cjs'
+
+register()
+const require = createRequire(import.meta.url)
+const ROOT = resolve(fileURLToPath(import.meta.url), '../..')
+const quick = process.argv.includes('--quick')
+const REPS = quick ? 3 : 9
+const N = 10_000
+const { loadEngine } = require('../src/service/addon.ts')
+const { sleepSortResult } = require('../src/service/results.ts')
+const { EventColumns } = require('../src/shared/columns.ts')
+const { buildThreadTable } = require('../src/shared/threads.ts')
+const { sleepSortMoments } = require('../src/shared/moments.ts')
+const { diffRuns } = require('../src/shared/rundiff.ts')
+const { randomValues } = require('../src/shared/sweep.ts')
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+function time(fn) {
+  const ms = []
+  let out
+  for (let i = 0; i < REPS; i++) {
+    const t0 = performance.now()
+    out = fn()
+    ms.push(performance.now() - t0)
+  }
+  return { ms: median(ms), out }
+}
+const verdict = (ok) => (ok ? '✓' : '✗')
+let failed = false
+
+// ── 1. two real 10,000-thread runs ──────────────────────────────────────────────────────────────
+const engine = loadEngine()
+const values = randomValues(N, N - 1)
+async function record(mode) {
+  const batches = []
+  const run = engine.startSleepSort(values, { unitMs: 0.01, mode }, (b) => batches.push(Float64Array.from(b)))
+  const result = sleepSortResult(await run.result())
+  const request = { experiment: 'sleep-sort', values, mode, unitMs: 0.01 }
+  return { request, result, events: EventColumns.fromBatches(batches) }
+}
+let classic, scheduled
+try {
+  classic = await record('classic')
+  scheduled = await record('scheduled')
+} finally {
+  engine.shutdown()
+}
+console.log(
+  `threadlab insights bench — ${N.toLocaleString()} threads from the addon: classic ${classic.result.misplaced} misplaced (${classic.events.length.toLocaleString()} events), scheduled ${scheduled.result.misplaced} misplaced; median of ${REPS}`,
+)
+
+const moments = time(() =>
+  sleepSortMoments({
+    values,
+    shift: classic.result.shift,
+    unitMs: classic.result.unitMs,
+    mode: 'classic',
+    output: classic.result.output,
+    table: buildThreadTable(classic.events, N),
+  }),
+)
+const inversions = moments.out.filter((m) => m.kind === 'inversion').length
+console.log(
+  `  moments of the classic run: ${moments.out.length.toLocaleString()} (${inversions.toLocaleString()} inversions) in ${moments.ms.toFixed(1)} ms · ratio to the 50 ms target ${(50 / moments.ms).toFixed(2)} ${verdict(moments.ms < 50)}`,
+)
+failed ||= moments.ms >= 50
+
+const diff = time(() => diffRuns({ label: 'classic', ...classic }, { label: 'scheduled', ...scheduled }))
+if (!diff.out.ok) throw new Error(diff.out.message)
+console.log(
+  `  diff classic → scheduled: ${diff.out.diff.summary.moved.toLocaleString()} values moved in ${diff.ms.toFixed(1)} ms · ratio to the 100 ms target ${(100 / diff.ms).toFixed(2)} ${verdict(diff.ms < 100)}`,
+)
+failed ||= diff.ms >= 100
+
+// ── 2. video export in Chromium ─────────────────────────────────────────────────────────────────
+const rendererDir = join(ROOT, 'out/renderer')
+if (!existsSync(join(rendererDir, 'index.html'))) {
+  const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'inherit' })
+  if (r.status !== 0) process.exit(1)
+}
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }
+const server = createServer((req, res) => {
+  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '')
+  const file = join(rendererDir, path === '/' ? 'index.html' : path)
+  if (!file.startsWith(rendererDir) || !existsSync(file)) return res.writeHead(404).end()
+  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+  res.end(readFileSync(file))
+})
+await new Promise((done) => server.listen(0, '127.0.0.1', done))
+const browser = await chromium.launch({ executablePath: ensureChromium().path, args: CHROMIUM_ARGS })
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  page.on('pageerror', (e) => {
+    failed = true
+    console.error(`pageerror: ${e.message}`)
+  })
+  await page.goto(`http://127.0.0.1:${server.address().port}/?bench=replay`)
+  await page.waitForFunction(() => window.__threadlabBench?.ready === true)
+  // the seed example, synthesised (12 values at 10 ms), replayed at 0.1×: about 2 s of video
+  await page.evaluate(() => window.__threadlabBench.synth(12, 'scheduled', 10, 8))
+  await page.waitForTimeout(300)
+  const v = await page.evaluate(() => window.__threadlabBench.video())
+  const realTime = v.durationMs / v.wallMs
+  const expectedFrames = (v.plannedMs / 1000) * 60
+  console.log(
+    `  video ${v.width}×${v.height} at ${v.fps} fps: ${(v.durationMs / 1000).toFixed(2)} s of WebM (${(v.bytes / 1024).toFixed(0)} KiB, planned ${(v.plannedMs / 1000).toFixed(2)} s) recorded in ${(v.wallMs / 1000).toFixed(2)} s, ${v.frames} page frames composited (${((v.frames / expectedFrames) * 100).toFixed(0)}% of 60 fps) · ${realTime.toFixed(2)}× real time ${verdict(realTime >= 0.98)}`,
+  )
+  failed ||= !(realTime >= 0.98)
+} finally {
+  await browser.close()
+  server.close()
+}
+process.exit(failed ? 1 : 0)

@@ -1,0 +1,116 @@
+// Issue 17 through the web host: the Moments region (go to an inversion, n / p), the Diff tab
+// (two compared modes, a saved run against itself) and Export video… (a WebM whose EBML header and
+// duration Chromium's own reader accepts, as long as the replay at the chosen speed).
+import { readFileSync } from 'node:fs'
+import type { Page } from '@playwright/test'
+import { result, run, setInput } from './actions'
+import { expect, test } from './fixtures'
+
+const DESCENDING = '10 9 8 7 6 5 4 3 2 1 0'
+
+const playheadText = (page: Page) => page.getByRole('slider', { name: 'Time' }).getAttribute('aria-valuetext')
+
+test.describe('moments, diff and video', () => {
+  test.afterEach(async ({ pageErrors }) => {
+    expect(pageErrors, 'uncaught errors in the page').toEqual([])
+  })
+
+  test('Moments: an inversion names both values, goes to its time; n then p come back', async ({ page, host }) => {
+    await page.goto(host.url)
+    // classic mode spawns ~30 µs apart: at a 10 µs unit a descending list must invert
+    await setInput(page, DESCENDING, '0.01', 'classic')
+    await run(page)
+    await expect(result(page)).toContainText(/misplaced/, { timeout: 20_000 })
+    const moments = page.getByRole('region', { name: 'Moments' })
+    const inversion = moments.getByRole('button', { name: /\d+ overtook \d+/ }).first()
+    await expect(inversion).toBeVisible()
+    const text = (await inversion.textContent())!
+    const [, time, big, small] = /^(\S+ \S+) (\d+) overtook (\d+)/.exec(text)!
+    expect(Number(big)).toBeGreaterThan(Number(small))
+    for (const v of [big, small]) expect(DESCENDING.split(' ')).toContain(v)
+    await inversion.click()
+    await expect(inversion).toHaveAttribute('aria-current', 'true')
+    expect(await playheadText(page)).toBe(`${time} since the epoch`)
+    const label = (await moments.locator('[aria-current="true"]').textContent())!
+    await page.keyboard.press('n')
+    await expect(moments.locator('[aria-current="true"]')).not.toHaveText(label)
+    await page.keyboard.press('p')
+    await expect(moments.locator('[aria-current="true"]')).toHaveText(label)
+    expect(await playheadText(page)).toBe(`${time} since the epoch`)
+  })
+
+  test('Diff: compared modes show the values that moved; a saved run against itself shows none', async ({
+    page,
+    host,
+  }, testInfo) => {
+    await page.goto(host.url)
+    const caps = await page.getByLabel('Capabilities').textContent()
+    test.skip(!!caps && /realtime (not allowed|denied)/i.test(caps), 'realtime is not allowed on this machine')
+    await setInput(page, DESCENDING, '0.01', 'classic')
+    await page.getByRole('button', { name: 'Compare modes' }).click()
+    const cmp = page.getByRole('region', { name: 'Comparison' })
+    await expect(cmp.getByRole('button', { name: 'Close comparison' })).toBeVisible({ timeout: 60_000 })
+    await page.getByRole('tab', { name: 'Diff' }).click()
+    await page.getByRole('combobox', { name: 'Diff run a' }).selectOption('classic')
+    await page.getByRole('combobox', { name: 'Diff run b' }).selectOption('realtime')
+    await page.getByRole('button', { name: 'Diff modes' }).click()
+    const summary = page.getByLabel('Diff summary')
+    await expect(summary).toContainText('a = classic (classic) · b = realtime (realtime)')
+    const moved = Number(/Values moved(\d+) of 11/.exec((await summary.textContent())!)![1])
+    expect(moved).toBeGreaterThan(0)
+    // every value that moved has its row (values whose cause changed in place have one too)
+    const rows = await page.getByRole('table', { name: 'Values that changed' }).getByRole('row').count()
+    expect(rows).toBeGreaterThanOrEqual(moved + 1)
+    await expect(summary).toContainText(/Inversions\d+ → 0/)
+    await page.screenshot({ path: testInfo.outputPath('diff-modes.png') })
+
+    // the run on screen (realtime, the last compared) saved, then diffed against itself
+    const download = page.waitForEvent('download')
+    await page.getByRole('button', { name: 'Save run…' }).click()
+    const file = testInfo.outputPath('self.threadlab')
+    await (await download).saveAs(file)
+    await page.getByLabel('Saved run to compare').setInputFiles(file)
+    await expect(summary).toContainText('a = this run (realtime) · b = self.threadlab (realtime)')
+    await expect(summary).toContainText('Values moved0 of 11')
+    await expect(summary).toContainText('Ordersidentical')
+    await expect(summary).toContainText('Causesno change')
+    await expect(page.getByRole('table', { name: 'Values that changed' })).toHaveCount(0)
+  })
+
+  test('Export video… downloads a WebM as long as the replay at the chosen speed', async ({ page, host }, testInfo) => {
+    await page.goto(host.url)
+    await run(page) // the seed example at 10 ms
+    await expect(result(page)).toContainText(/sorted/, { timeout: 20_000 })
+    await page.getByRole('combobox', { name: 'Speed' }).selectOption('0.1')
+    const download = page.waitForEvent('download', { timeout: 30_000 })
+    await page.getByRole('button', { name: 'Export video…' }).click()
+    await expect(page.getByRole('progressbar', { name: 'Video export' })).toBeVisible()
+    const file = testInfo.outputPath('replay.webm')
+    await (await download).saveAs(file)
+    const note = page.getByRole('region', { name: 'Run file' }).getByRole('status')
+    await expect(note).toContainText('.webm')
+    const [, total, replay, speed] = /\(([\d.]+) s: 1 s title \+ ([\d.]+) s replay at ([\d.]+)×\)/.exec(
+      (await note.textContent())!,
+    )!
+    expect(Number(speed)).toBe(0.1)
+    expect(Number(replay)).toBeGreaterThan(0.5) // the seed run lasts ≥ 80 ms: ≥ 0.8 s at 0.1×
+    const bytes = readFileSync(file)
+    expect([...bytes.subarray(0, 4)]).toEqual([0x1a, 0x45, 0xdf, 0xa3]) // EBML header
+    // Chromium's own demuxer reads the duration, on a blank page (the app's CSP allows no media)
+    const blank = await page.context().newPage()
+    // (a string: the specs compile without the DOM's types)
+    const duration = (await blank.evaluate(`(async () => {
+      const data = Uint8Array.from(atob(${JSON.stringify(bytes.toString('base64'))}), (c) => c.charCodeAt(0))
+      const video = document.createElement('video')
+      video.src = URL.createObjectURL(new Blob([data], { type: 'video/webm' }))
+      await new Promise((ok, fail) => {
+        video.onloadedmetadata = ok
+        video.onerror = () => fail(new Error('the browser could not read the WebM'))
+      })
+      return video.duration
+    })()`)) as number
+    expect(duration).toBeGreaterThan(0)
+    // within two frames at 30 fps of the title + the replay at the chosen speed
+    expect(Math.abs(duration - Number(total))).toBeLessThanOrEqual(2 / 30)
+  })
+})
