@@ -18,6 +18,7 @@ import { clampWindow, fitWindow, pan, ticks, zoom, type TimeWindow } from '../mo
 import { STATE_COLORS, THEME, valueCss } from '../view/colors'
 import { LaneState } from '../model/lanes'
 import { useApp, useServices } from '../view/context'
+import { focusKey } from '../view/focus'
 import { useCanvas, type CanvasFrame } from '../view/useCanvas'
 import './lock.css'
 import { listen } from '../view/listen'
@@ -56,7 +57,7 @@ interface Memo {
  */
 export function LockView() {
   const services = useServices()
-  const { controller, raf, playhead } = services
+  const { controller, raf, playhead, store } = services
   const ui = useApp((s) => ({ phase: s.phase, dataVersion: s.dataVersion }))
   const uiRef = useRef(ui)
   uiRef.current = ui
@@ -98,7 +99,7 @@ export function LockView() {
     const m = memo.current
     const d = controller.data
     if (lm && m.fitted) m.window = fitWindow(lm.start, lm.end)
-    const key = `${m.runId}|${m.version}|${f.width}x${f.height}|${m.window.t0}|${m.window.t1}|${viewVersion.current}|${playhead.tNs}|${d.finished}`
+    const key = `${m.runId}|${m.version}|${f.width}x${f.height}|${m.window.t0}|${m.window.t1}|${viewVersion.current}|${playhead.tNs}|${d.finished}|${focusKey(store.getState().focusWorkers)}`
     const pending = isActive(uiRef.current.phase) && d.version !== m.version
     if (key === m.key && !f.resized) return pending
     m.key = key
@@ -108,6 +109,7 @@ export function LockView() {
 
   function draw(f: CanvasFrame, lm: LockModel | null) {
     const { ctx, width, height } = f
+    const focus = store.getState().focusWorkers
     const m = memo.current
     const d = controller.data
     ctx.fillStyle = THEME.bg
@@ -181,6 +183,13 @@ export function LockView() {
         const wpx = Math.max(2, x1 - x0)
         ctx.fillStyle = colorOf(g)
         ctx.fillRect(x0, LANE_TOP, wpx, LANE_H)
+        if (focus?.has(lm.worker[g])) {
+          // a thread of the current moment
+          ctx.strokeStyle = THEME.highlight
+          ctx.lineWidth = 2
+          ctx.strokeRect(x0 - 1, LANE_TOP - 1, wpx + 2, LANE_H + 2)
+          ctx.lineWidth = 1
+        }
         // the holder's value: inside a wide segment, else beside a thin one when there is room
         const label = String(d.values[lm.worker[g]])
         const lw = ctx.measureText(label).width
