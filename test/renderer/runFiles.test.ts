@@ -104,7 +104,7 @@ describe('parallel sum through the controller', () => {
     store.getState().setExperiment('sleep-sort')
     expect(store.getState().unitText).toBe('10')
     store.getState().setUnitText('0')
-    expect(store.getState().unitError).toMatch(/between 0.01/)
+    expect(store.getState().unitError).toMatch(/^Unit \(ms\) must be from 0.000001 \(1 ns\)/)
   })
 
   it('user threads are not overwritten by capabilities arriving later', async () => {

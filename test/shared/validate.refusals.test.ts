@@ -93,7 +93,7 @@ describe('how a bad value is shown', () => {
     expect(refusal({ ...sort, unitMs: '10' }).message).toBe('unitMs must be a finite number (got the text "10")')
     expect(refusal({ ...sort, unitMs: NaN }).message).toBe('unitMs must be a finite number (got NaN)')
     expect(refusal({ ...sort, unitMs: undefined }).message).toBe('unitMs must be a finite number (got undefined)')
-    expect(refusal({ ...sort, unitMs: 1000.5 }).message).toBe('unitMs must be from 0.001 to 1000 (got 1000.5)')
+    expect(refusal({ ...sort, unitMs: 1000.5 }).message).toBe('unitMs must be from 0.000001 to 1000 (got 1000.5)')
     expect(refusal({ ...sum, unitMs: -1 }).message).toBe('unitMs must be from 0 to 1000 (got -1)')
     expect(refusal({ ...sort, recordEvents: null }).message).toBe('recordEvents must be true or false (got null)')
     expect(refusal({ ...sum, replace: 'yes' }).message).toBe('replace must be true or false (got the text "yes")')
@@ -119,10 +119,10 @@ describe('how a bad value is shown', () => {
 })
 
 describe('limits, each on both sides', () => {
-  it('the unit: from 0.001 to 1000 ms for sleep sort, from 0 for the sum', () => {
+  it('the unit: from 1 ns (0.000001 ms) to 1000 ms for sleep sort, from 0 for the sum', () => {
     expect(accepted({ ...sort, values: [1], unitMs: LIMITS.minUnitMs })).toBe(true)
     expect(accepted({ ...sort, values: [1], unitMs: LIMITS.maxUnitMs })).toBe(true)
-    expect(accepted({ ...sort, values: [1], unitMs: 0.0009 })).toBe(false)
+    expect(accepted({ ...sort, values: [1], unitMs: 0.0000009 })).toBe(false)
     expect(accepted({ ...sum, unitMs: 0 })).toBe(true)
     expect(accepted({ ...sum, unitMs: LIMITS.maxUnitMs })).toBe(true)
     expect(accepted({ ...sum, unitMs: 1000.001 })).toBe(false)
