@@ -86,7 +86,8 @@ describe('planSweep', () => {
   it('refuses bad requests with a reason', () => {
     const ok = { fromMs: 10, toMs: 0.001, steps: 9, trials: 5, modes: ['classic'] as TimingMode[] }
     expect(checkSweepInput(ok)).toBeNull()
-    expect(checkSweepInput({ ...ok, toMs: 0.0001 })).toMatch(/toMs/)
+    expect(checkSweepInput({ ...ok, toMs: 0.0000001 })).toMatch(/^toMs 1e-7 is outside .*\(1 ns to 1 s\)$/)
+    expect(checkSweepInput({ ...ok, toMs: 0.000001 })).toBeNull() // the sweep reaches the clock's 1 ns
     expect(checkSweepInput({ ...ok, fromMs: NaN })).toMatch(/fromMs/)
     expect(checkSweepInput({ ...ok, steps: 1 })).toMatch(/at least 2/)
     expect(checkSweepInput({ ...ok, steps: 2.5 })).toMatch(/steps/)
