@@ -64,7 +64,7 @@ describe('regression: every frame counts against the per-client queue cap', () =
       const asks = Math.ceil((3 * cap) / replayBytes) + 2
       try {
         for (let i = 0; i < asks && !closed; i++) {
-          client.send('fetchRunEvents', { runId: run.runId })
+          client.send('fetchRunEvents', run.runId)
           await until(() => closed, 20)
         }
         await until(() => closed, 5_000)
