@@ -20,7 +20,9 @@ pub struct SleepSortOptions {
   /// Time per unit of value in ms (default 100, like the seed). Must be > 0 and finite (E_BAD_UNIT).
   pub unit_ms: Option<f64>,
   /// Timing mode (default 'scheduled'); another string fails with E_BAD_MODE.
-  /// 'realtime' fails at once with E_REALTIME_DENIED when SCHED_FIFO is not permitted.
+  /// 'realtime' fails at once with E_REALTIME_DENIED when SCHED_FIFO is not permitted (or the
+  /// machine has one CPU), and with E_REALTIME_LIMIT while another realtime run is active or with
+  /// more than `realtimeMaxThreads` values.
   #[napi(ts_type = "'classic' | 'scheduled' | 'realtime'")]
   pub mode: Option<String>,
   /// Stream events to `onBatch` (default true). Statistics are computed either way.
@@ -169,7 +171,8 @@ fn start(
 /// to a shared vector. Resolves with the output and its statistics; rejects with an Error whose
 /// `code` is one of E_EMPTY, E_NOT_A_NUMBER, E_NOT_FINITE, E_TOO_LARGE, E_TOO_MANY,
 /// E_DURATION_CAP, E_BAD_UNIT, E_BAD_MODE, E_BAD_OPTION, E_BAD_INPUT, E_REALTIME_DENIED,
-/// E_RESOURCE or E_INTERNAL, and `position` = index of the offending value when one is at fault.
+/// E_REALTIME_LIMIT, E_THREAD_BUDGET (the process-wide thread budget would be crossed), E_RESOURCE
+/// or E_INTERNAL, and `position` = index of the offending value when one is at fault.
 /// Nothing is streamed; nothing starts when validation fails.
 #[napi(
   namespace = "sort",
@@ -247,6 +250,21 @@ pub struct RealtimeCapability {
   pub reason: Option<String>,
 }
 
+/// The process-wide thread budget: the sorting and summing threads (plus each run's coordinator
+/// and collector) of every run in this process never exceed `budget`; a run that would is refused
+/// with E_THREAD_BUDGET before any thread starts.
+#[napi(object, namespace = "sort")]
+pub struct ThreadBudget {
+  /// Most threads the runs of this process may hold at once (fixed when the process starts).
+  pub budget: f64,
+  /// Threads reserved by the runs active now.
+  pub in_use: f64,
+  /// Runs holding threads now.
+  pub runs: f64,
+  /// Where the budget comes from (the machine's limits and threads alive at start).
+  pub basis: String,
+}
+
 /// What this machine offers the experiments.
 #[napi(object, namespace = "sort")]
 pub struct Capabilities {
@@ -255,12 +273,15 @@ pub struct Capabilities {
   /// Operating system, e.g. "linux".
   pub os: String,
   pub realtime: RealtimeCapability,
+  /// Most sorting threads of one realtime run (one realtime run at a time per process).
+  pub realtime_max_threads: u32,
   /// The calling thread's timer slack in ns (the kernel default is 50000; sorting threads use 1).
   pub timer_slack_ns: f64,
+  pub thread_budget: ThreadBudget,
 }
 
-/// Probes the machine: CPU count, OS, whether SCHED_FIFO is permitted (tried on a short-lived
-/// thread and undone) and the default timer slack.
+/// Describes the machine: CPU count, OS, whether SCHED_FIFO is permitted (tried once per process
+/// on a short-lived thread and undone), the default timer slack and the thread budget.
 #[napi(namespace = "sort")]
 pub fn capabilities(env: &Env) -> napi::Result<Capabilities> {
   guard(env, "sort.capabilities", || {
@@ -272,7 +293,14 @@ pub fn capabilities(env: &Env) -> napi::Result<Capabilities> {
         allowed: c.realtime_allowed,
         reason: c.realtime_reason,
       },
+      realtime_max_threads: c.realtime_max_threads as u32,
       timer_slack_ns: c.timer_slack_ns as f64,
+      thread_budget: ThreadBudget {
+        budget: c.thread_budget.limit as f64,
+        in_use: c.thread_budget.in_use as f64,
+        runs: c.thread_budget.runs as f64,
+        basis: c.thread_budget.basis,
+      },
     })
   })
 }
@@ -302,12 +330,18 @@ pub fn bare_sleep_sort<'e>(env: &'e Env, values: Float64Array, unit_ms: f64) -> 
         &EngineError::new(Code::BadOption, "bareSleepSort: values or unitMs out of range"),
       ));
     }
+    // the baseline's threads count against the budget like a run's (its thread plus one per value)
+    let lease = check(
+      env,
+      engine::budget::reserve(v.len() as u64 + 1, "the bare sleep-sort baseline"),
+    )?;
     let (d, promise) =
       env.create_deferred::<BareSleepSortResult, Box<dyn FnOnce(Env) -> napi::Result<BareSleepSortResult> + Send>>()?;
     std::thread::Builder::new()
       .stack_size(256 * 1024)
       .spawn(move || {
         let r = std::panic::catch_unwind(|| sleep_sort::bare_sleep_sort(&v, unit_ms));
+        drop(lease);
         d.resolve(Box::new(move |env: Env| match r {
           Ok((output, wall_ms)) => Ok(BareSleepSortResult { output, wall_ms }),
           Err(p) => Err(js_error(&env, &EngineError::from_panic(p, "bareSleepSort"))),

@@ -28,6 +28,11 @@ pub enum Code {
   BadOption,
   /// `mode: 'realtime'` was asked for but SCHED_FIFO is not permitted.
   RealtimeDenied,
+  /// Another realtime run is active in this process (one at a time), or the run asks for more
+  /// realtime threads than the realtime cap.
+  RealtimeLimit,
+  /// The run would take this process past its thread budget (see `engine::budget`).
+  ThreadBudget,
   /// An exact integer sum overflowed i128.
   Overflow,
   /// The operating system refused a resource (thread creation, ...).
@@ -53,6 +58,8 @@ impl Code {
       Code::BadThreads => "E_BAD_THREADS",
       Code::BadOption => "E_BAD_OPTION",
       Code::RealtimeDenied => "E_REALTIME_DENIED",
+      Code::RealtimeLimit => "E_REALTIME_LIMIT",
+      Code::ThreadBudget => "E_THREAD_BUDGET",
       Code::Overflow => "E_OVERFLOW",
       Code::Resource => "E_RESOURCE",
       Code::BadInput => "E_BAD_INPUT",

@@ -450,12 +450,12 @@ pub fn run(
   });
   let mut handles = Vec::with_capacity(n);
   let mut spawn_error = None;
-  // Realtime: the spawner itself runs SCHED_FIFO (below the sorting threads) on the other CPU,
-  // so a busy machine cannot stall it past the epoch; it goes back to normal once done. Each
-  // child inherits that policy and CPU, so the spawner yields after every spawn: the child runs
-  // at once, moves itself to the sorting CPU, raises itself above the spawner and sleeps.
-  let fifo_spawner =
-    opts.mode == Mode::Realtime && timing::pin_to(&cpus.others) && timing::set_fifo(timing::FIFO_PRIORITY - 1).is_ok();
+  // Realtime: the spawner stays SCHED_OTHER (a FIFO spawner would hold a CPU for the whole spawn
+  // and hand its policy to every child) and off the sorting CPU, where each child, once started,
+  // moves itself and switches to SCHED_FIFO (with SCHED_RESET_ON_FORK).
+  if opts.mode == Mode::Realtime {
+    timing::pin_to(&cpus.others);
+  }
   let spawn_start = timing::now_ns();
   let mut pushes = 0;
   let publish = PublishEpoch(&shared);
@@ -487,10 +487,6 @@ pub fn run(
         sh.ctl.cancel();
       }
     });
-    if fifo_spawner {
-      // SAFETY: plain syscall
-      unsafe { libc::sched_yield() };
-    }
     match r {
       Ok(h) => handles.push(h),
       Err(e) => {
@@ -531,9 +527,6 @@ pub fn run(
   }
   // publish (also in classic mode and on every early return: no thread may wait for it forever)
   publish.publish();
-  if fifo_spawner {
-    timing::set_normal();
-  }
   let epoch = shared.epoch.load(Ordering::Acquire);
   if std::env::var_os("THREADLAB_DEBUG").is_some() {
     eprintln!(

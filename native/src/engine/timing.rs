@@ -131,6 +131,21 @@ pub fn pin_to(cpus: &[usize]) -> bool {
   }
 }
 
+/// The CPU mask of thread `tid` of this process.
+pub fn affinity_of(tid: i32) -> Option<libc::cpu_set_t> {
+  // SAFETY: cpu_set_t is plain data; sched_getaffinity fills it for thread `tid`.
+  unsafe {
+    let mut set: libc::cpu_set_t = std::mem::zeroed();
+    (libc::sched_getaffinity(tid, std::mem::size_of::<libc::cpu_set_t>(), &mut set) == 0).then_some(set)
+  }
+}
+
+/// Sets the CPU mask of thread `tid` of this process. Returns false if the kernel refused.
+pub fn set_affinity_of(tid: i32, set: &libc::cpu_set_t) -> bool {
+  // SAFETY: a valid cpu_set_t; sched_setaffinity applies to thread `tid`.
+  unsafe { libc::sched_setaffinity(tid, std::mem::size_of::<libc::cpu_set_t>(), set) == 0 }
+}
+
 /// The CPU plan of a scheduled run: sorting threads share `workers`, everything else `others`.
 #[derive(Clone, Debug)]
 pub struct CpuPlan {
@@ -155,18 +170,26 @@ impl CpuPlan {
   }
 }
 
-/// Switches the calling thread to SCHED_FIFO at `priority`. Err(errno) when not permitted.
+/// Switches the calling thread to SCHED_FIFO at `priority`, with SCHED_RESET_ON_FORK so no
+/// thread or process it creates inherits the realtime policy. Err(errno) when not permitted.
 pub fn set_fifo(priority: i32) -> Result<(), i32> {
   let p = libc::sched_param {
     sched_priority: priority,
   };
   // SAFETY: sched_setscheduler(0) applies to the calling thread on Linux.
-  let r = unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO, &p) };
+  let r = unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO | libc::SCHED_RESET_ON_FORK, &p) };
   if r == 0 {
     Ok(())
   } else {
     Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EPERM))
   }
+}
+
+/// The calling thread's scheduling policy (SCHED_OTHER, SCHED_FIFO, ...; without the
+/// SCHED_RESET_ON_FORK flag), for tests.
+pub fn current_policy() -> i32 {
+  // SAFETY: sched_getscheduler(0) reads the calling thread's policy.
+  unsafe { libc::sched_getscheduler(0) & !libc::SCHED_RESET_ON_FORK }
 }
 
 /// Returns the calling thread to SCHED_OTHER.
@@ -179,14 +202,26 @@ pub fn set_normal() {
 /// Priority used for realtime sorting threads.
 pub const FIFO_PRIORITY: i32 = 10;
 
-/// How to allow realtime scheduling, for messages.
-pub const REALTIME_HOWTO: &str = "SCHED_FIFO needs the CAP_SYS_NICE capability or an rtprio limit: \
-run as root, grant the capability (e.g. `sudo setcap cap_sys_nice+ep $(readlink -f $(which node))`), \
-or raise the limit (`ulimit -r 10`, or a `<user> - rtprio 10` line in /etc/security/limits.conf, then log in again)";
+/// How to allow realtime scheduling: the ONE text every host shows (capabilities' reason, the
+/// machine panel, E_REALTIME_DENIED). An rtprio limit for the user, never a file capability on a
+/// shared binary (`setcap` on `node` would let every Node program on the machine renice and
+/// realtime-schedule anyone's processes).
+pub const REALTIME_HOWTO: &str = "To allow it for your user only, raise its realtime priority limit: add a line `<user> - rtprio 10` to /etc/security/limits.conf (or a file in /etc/security/limits.d/) and log in again, or run `ulimit -r 10` in a shell that may raise it before starting Threadlab";
+
+/// Realtime needs a CPU for the sorting threads and another for everything else (the JS thread
+/// included), so FIFO threads can never hold the CPU the app answers on.
+pub const REALTIME_MIN_CPUS: usize = 2;
 
 /// Probes for real whether SCHED_FIFO is permitted: a short-lived thread tries it and goes back.
 /// Ok(()) when allowed, Err(reason) otherwise.
 pub fn probe_realtime() -> Result<(), String> {
+  let cpus = allowed_cpus().len();
+  if cpus < REALTIME_MIN_CPUS {
+    return Err(format!(
+      "realtime needs at least {REALTIME_MIN_CPUS} CPUs and this process may use {cpus}: the sorting threads \
+       (SCHED_FIFO) would share the only CPU with the JS thread and could stall the app"
+    ));
+  }
   let h = Reaped::spawn(
     std::thread::Builder::new()
       .name("tl-rt-probe".into())
