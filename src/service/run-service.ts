@@ -113,7 +113,16 @@ export class RunService implements ServiceApi {
       c.realtime.reason === undefined
         ? { allowed: c.realtime.allowed }
         : { allowed: c.realtime.allowed, reason: c.realtime.reason }
-    return { cpus: c.cpus, os: c.os, realtime, timerSlackNs: c.timerSlackNs, limits: LIMITS }
+    const { budget, inUse, runs, basis } = c.threadBudget
+    return {
+      cpus: c.cpus,
+      os: c.os,
+      realtime,
+      realtimeMaxThreads: c.realtimeMaxThreads,
+      timerSlackNs: c.timerSlackNs,
+      limits: LIMITS,
+      threadBudget: { budget, inUse, runs, basis },
+    }
   }
 
   /** Validates and starts a run. `input` may be anything a client sent. */

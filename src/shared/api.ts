@@ -103,12 +103,30 @@ export interface ThreadlabErrorInfo {
   position?: number
 }
 
+/**
+ * The host process's thread budget: the sorting and summing threads of every run of every client
+ * together (each run also holds its coordinator and collector) never exceed `budget`; a run that
+ * would is refused with E_THREAD_BUDGET before any thread starts.
+ */
+export interface ThreadBudget {
+  budget: number
+  /** threads reserved by the runs active when capabilities() answered */
+  inUse: number
+  runs: number
+  /** where the budget comes from (the machine's limits and the threads alive when the host started) */
+  basis: string
+}
+
 export interface Capabilities {
   cpus: number
   os: string
+  /** `reason` says why not, and how to allow it, when not allowed */
   realtime: { allowed: boolean; reason?: string }
+  /** most values of one realtime run (one realtime run at a time per host) */
+  realtimeMaxThreads: number
   timerSlackNs: number
   limits: import('./limits').Limits
+  threadBudget: ThreadBudget
 }
 
 export type RunStatus =

@@ -634,11 +634,6 @@ export interface MachineFigures {
   tookMs: number
 }
 
-/** How to allow realtime scheduling when it is not allowed (shown with the reason). */
-export const REALTIME_HOWTO =
-  'Run as root, give the binary CAP_SYS_NICE (sudo setcap cap_sys_nice+ep <electron or node binary>), ' +
-  'or raise the rtprio limit for your user (e.g. "@audio - rtprio 95" in /etc/security/limits.conf, then log in again).'
-
 /** Median of the finite values (mean of the two middle ones for an even count); NaN when none. */
 export function median(values: ArrayLike<number>): number {
   const xs: number[] = []

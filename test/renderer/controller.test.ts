@@ -25,8 +25,10 @@ class FakeHost implements ThreadlabApi {
         cpus: 2,
         os: 'test',
         realtime: { allowed: this.realtime, reason: this.realtime ? undefined : 'no CAP_SYS_NICE' },
+        realtimeMaxThreads: 10_000,
         timerSlackNs: 1,
         limits: LIMITS,
+        threadBudget: { budget: 16_000, inUse: 0, runs: 0, basis: 'test' },
       },
     }
   }

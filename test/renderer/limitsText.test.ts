@@ -37,6 +37,15 @@ describe('describeLimits', () => {
     expect(lines['Live data queued per client']).toBe('1.5 MiB')
   })
 
+  it('adds the host’s thread budget once the host has answered', () => {
+    const lines = describeLimits(LIMITS, { budget: 16_234, inUse: 10_002, runs: 1, basis: 'half of what is free' })
+    expect(lines.at(-1)).toEqual({
+      label: 'Threads of all runs together',
+      value: '16,234',
+      hint: 'every client of this host; 10,002 in use when asked · half of what is free',
+    })
+  })
+
   it('formats byte counts', () => {
     expect(formatBytes(512)).toBe('512 bytes')
     expect(formatBytes(64 * 1024)).toBe('64 KiB')

@@ -147,8 +147,10 @@ describe('store: run transitions', () => {
       cpus: 2,
       os: 'linux',
       realtime: { allowed: false, reason: 'no CAP_SYS_NICE' },
+      realtimeMaxThreads: 10_000,
       timerSlackNs: 50_000,
       limits: LIMITS,
+      threadBudget: { budget: 16_000, inUse: 0, runs: 0, basis: 'test' },
     })
     expect(store.getState().mode).toBe('scheduled')
   })

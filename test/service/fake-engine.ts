@@ -113,7 +113,14 @@ export class FakeEngine implements Engine {
   }
 
   capabilities(): EngineCapabilities {
-    return { cpus: 2, os: 'fake', realtime: { allowed: false, reason: 'fake engine' }, timerSlackNs: 50_000 }
+    return {
+      cpus: 2,
+      os: 'fake',
+      realtime: { allowed: false, reason: 'fake engine' },
+      realtimeMaxThreads: 10_000,
+      timerSlackNs: 50_000,
+      threadBudget: { budget: 16_000, inUse: this.live.size * 3, runs: this.live.size, basis: 'fake engine' },
+    }
   }
   activeRuns(): number {
     return this.live.size

@@ -8,11 +8,12 @@ import { useApp } from '../view/context'
  */
 export function LimitsDisclosure() {
   const limits = useApp((st) => st.caps?.limits ?? LIMITS)
+  const budget = useApp((st) => st.caps?.threadBudget)
   return (
     <details className="limits" role="group" aria-label="Limits">
       <summary>Limits</summary>
       <dl className="limit-list small">
-        {describeLimits(limits).map((line) => (
+        {describeLimits(limits, budget).map((line) => (
           <div key={line.label} className="limit">
             <dt>{line.label}</dt>
             <dd>

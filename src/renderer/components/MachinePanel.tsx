@@ -1,6 +1,6 @@
 import { useStore } from 'zustand'
 import { formatDurationNs } from '../../shared/stats'
-import { REALTIME_HOWTO, type LatenessFigures, type MachineFigures } from '../../shared/sweep'
+import type { LatenessFigures, MachineFigures } from '../../shared/sweep'
 import { isSweeping } from '../model/sweep'
 import { useServices } from '../view/context'
 
@@ -74,8 +74,8 @@ function Figures({ f }: { f: MachineFigures }) {
       </dl>
       {!f.realtime.allowed && (
         <p className="small note realtime-howto">
-          {f.realtime.reason ? <>{f.realtime.reason}. </> : null}
-          How to allow it: {REALTIME_HOWTO}
+          {/* the host's reason says why and how to allow it: one text, written by the engine */}
+          {f.realtime.reason ?? 'Realtime scheduling (SCHED_FIFO) is not permitted here.'}
         </p>
       )}
       {num(f.recordingWallOnMs) && (

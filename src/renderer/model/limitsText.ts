@@ -2,6 +2,7 @@
  * The host's caps (Capabilities.limits, else LIMITS) as plain-language lines for the Limits
  * disclosure of the input panel. No DOM, so tests read exactly what the page shows.
  */
+import type { ThreadBudget } from '../../shared/api'
 import type { Limits } from '../../shared/limits'
 import { formatUnitMs } from '../../shared/units'
 import { formatMs } from './store'
@@ -24,8 +25,9 @@ export function formatBytes(bytes: number): string {
   return `${count(bytes)} bytes`
 }
 
-export function describeLimits(limits: Limits): LimitLine[] {
-  return [
+/** The host's caps, then (once the host has answered) its process-wide thread budget. */
+export function describeLimits(limits: Limits, budget?: ThreadBudget): LimitLine[] {
+  const lines: LimitLine[] = [
     { label: 'Values per sleep sort', value: count(limits.maxValues), hint: 'one OS thread each' },
     { label: 'Values per parallel sum', value: count(limits.maxSumValues) },
     {
@@ -48,4 +50,12 @@ export function describeLimits(limits: Limits): LimitLine[] {
       hint: 'beyond it live frames are skipped, then replayed',
     },
   ]
+  if (budget) {
+    lines.push({
+      label: 'Threads of all runs together',
+      value: count(budget.budget),
+      hint: `every client of this host; ${count(budget.inUse)} in use when asked · ${budget.basis}`,
+    })
+  }
+  return lines
 }

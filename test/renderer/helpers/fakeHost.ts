@@ -24,7 +24,15 @@ export class FakeHost implements ThreadlabApi {
   cpus = 2
   full = new Map<number, Float64Array>()
   async capabilities() {
-    const value = { cpus: this.cpus, os: 'test os', realtime: { allowed: true }, timerSlackNs: 50_000, limits: LIMITS }
+    const value = {
+      cpus: this.cpus,
+      os: 'test os',
+      realtime: { allowed: true },
+      realtimeMaxThreads: 10_000,
+      timerSlackNs: 50_000,
+      limits: LIMITS,
+      threadBudget: { budget: 16_000, inUse: 0, runs: 0, basis: 'test host' },
+    }
     return { ok: true as const, value }
   }
   async startRun(r: RunRequest) {
