@@ -150,8 +150,8 @@ export declare namespace sort {
     wallMs: number
   }
   /**
-   * Probes the machine: CPU count, OS, whether SCHED_FIFO is permitted (tried on a short-lived
-   * thread and undone) and the default timer slack.
+   * Describes the machine: CPU count, OS, whether SCHED_FIFO is permitted (tried once per process
+   * on a short-lived thread and undone), the default timer slack and the thread budget.
    */
   export function capabilities(): sort.Capabilities
   /** What this machine offers the experiments. */
@@ -161,8 +161,11 @@ export declare namespace sort {
     /** Operating system, e.g. "linux". */
     os: string
     realtime: sort.RealtimeCapability
+    /** Most sorting threads of one realtime run (one realtime run at a time per process). */
+    realtimeMaxThreads: number
     /** The calling thread's timer slack in ns (the kernel default is 50000; sorting threads use 1). */
     timerSlackNs: number
+    threadBudget: sort.ThreadBudget
   }
   /** p50 / p99 / max of a duration, ns. */
   export interface Percentiles {
@@ -203,7 +206,8 @@ export declare namespace sort {
    * to a shared vector. Resolves with the output and its statistics; rejects with an Error whose
    * `code` is one of E_EMPTY, E_NOT_A_NUMBER, E_NOT_FINITE, E_TOO_LARGE, E_TOO_MANY,
    * E_DURATION_CAP, E_BAD_UNIT, E_BAD_MODE, E_BAD_OPTION, E_BAD_INPUT, E_REALTIME_DENIED,
-   * E_RESOURCE or E_INTERNAL, and `position` = index of the offending value when one is at fault.
+   * E_REALTIME_LIMIT, E_THREAD_BUDGET (the process-wide thread budget would be crossed), E_RESOURCE
+   * or E_INTERNAL, and `position` = index of the offending value when one is at fault.
    * Nothing is streamed; nothing starts when validation fails.
    */
   export function sleepSort(values: Array<unknown> | Float64Array, options?: SleepSortOptions): Promise<SleepSortResult>
@@ -213,7 +217,9 @@ export declare namespace sort {
     unitMs?: number
     /**
      * Timing mode (default 'scheduled'); another string fails with E_BAD_MODE.
-     * 'realtime' fails at once with E_REALTIME_DENIED when SCHED_FIFO is not permitted.
+     * 'realtime' fails at once with E_REALTIME_DENIED when SCHED_FIFO is not permitted (or the
+     * machine has one CPU), and with E_REALTIME_LIMIT while another realtime run is active or with
+     * more than `realtimeMaxThreads` values.
      */
     mode?: 'classic' | 'scheduled' | 'realtime'
     /** Stream events to `onBatch` (default true). Statistics are computed either way. */
@@ -269,5 +275,20 @@ export declare namespace sort {
   export interface StreamBenchmarkResult {
     events: number
     batches: number
+  }
+  /**
+   * The process-wide thread budget: the sorting and summing threads (plus each run's coordinator
+   * and collector) of every run in this process never exceed `budget`; a run that would is refused
+   * with E_THREAD_BUDGET before any thread starts.
+   */
+  export interface ThreadBudget {
+    /** Most threads the runs of this process may hold at once (fixed when the process starts). */
+    budget: number
+    /** Threads reserved by the runs active now. */
+    inUse: number
+    /** Runs holding threads now. */
+    runs: number
+    /** Where the budget comes from (the machine's limits and threads alive at start). */
+    basis: string
   }
 }

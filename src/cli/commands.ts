@@ -106,8 +106,8 @@ export async function sumCommand(c: Extract<Command, { kind: 'sum' }>): Promise<
 
 // ---- open -------------------------------------------------------------------------------------
 
-export function openCommand(c: Extract<Command, { kind: 'open' }>): number {
-  const run = readRunFile(c.file)
+export async function openCommand(c: Extract<Command, { kind: 'open' }>): Promise<number> {
+  const run = await readRunFile(c.file)
   if (!run.result)
     throw new Failure(`${c.file}: the saved run never finished, so it has no result to show`, EXIT.failed)
   writeOutputs(c, {

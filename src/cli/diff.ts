@@ -19,16 +19,15 @@ export const TEXT_ROWS = 40
 /** characters of the strip that shows where the orders differ */
 export const STRIP_WIDTH = 60
 
-export function diffCommand(c: Extract<Command, { kind: 'diff' }>): number {
+export async function diffCommand(c: Extract<Command, { kind: 'diff' }>): Promise<number> {
   let diff: RunDiff
   if (c.files.length === 1) {
-    const run = readRunFile(c.files[0])
+    const run = await readRunFile(c.files[0])
     if (!run.diff) throw new Failure(`${c.files[0]} holds one run and no saved diff: give two run files`, EXIT.usage)
     diff = run.diff
   } else {
     const [fa, fb] = c.files
-    const a = readRunFile(fa),
-      b = readRunFile(fb)
+    const [a, b] = [await readRunFile(fa), await readRunFile(fb)]
     const label = (f: string) => (basename(fa) === basename(fb) ? f : basename(f))
     const d = diffRuns({ label: label(fa), ...a }, { label: label(fb), ...b })
     if (!d.ok) throw new Failure(d.message, EXIT.usage)

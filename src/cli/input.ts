@@ -3,8 +3,8 @@
  * reported with its position by the shared parser. Sums keep integers beyond 2^53 exact by
  * reading such tokens as BigInt.
  */
-import { readFile } from 'node:fs/promises'
-import { LIMITS } from '../shared/limits'
+import { readBoundedFile } from '../service/files'
+import { LIMITS, MAX_LIST_FILE_BYTES } from '../shared/limits'
 import { describeErrors, parseNumberList, type TokenError } from '../shared/parse'
 import type { InputSpec } from './args'
 import { UsageError } from './args'
@@ -33,16 +33,9 @@ export interface StdinLike {
 export async function readInputText(spec: InputSpec, stdin: StdinLike = process.stdin): Promise<InputText> {
   if (spec.file !== undefined) {
     if (spec.file === '-') return { text: await readAll(stdin), source: 'stdin' }
-    try {
-      return { text: await readFile(spec.file, 'utf8'), source: `file ${spec.file}` }
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      throw new InputError(
-        code === 'ENOENT'
-          ? `cannot read ${spec.file}: no such file`
-          : `cannot read ${spec.file}: ${(e as Error).message}`,
-      )
-    }
+    const read = await readBoundedFile(spec.file, MAX_LIST_FILE_BYTES)
+    if (!read.ok) throw new InputError(`cannot read ${read.error.message}`)
+    return { text: Buffer.from(read.value).toString('utf8'), source: `file ${spec.file}` }
   }
   if (spec.args.length === 1 && spec.args[0] === '-') return { text: await readAll(stdin), source: 'stdin' }
   if (spec.args.length > 0) return { text: spec.args.join(' '), source: 'arguments' }

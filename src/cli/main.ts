@@ -44,9 +44,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'sum':
         return await commands().sumCommand(command)
       case 'open':
-        return commands().openCommand(command)
+        return await commands().openCommand(command)
       case 'diff':
-        return load<typeof import('./diff')>('./diff').diffCommand(command)
+        return await load<typeof import('./diff')>('./diff').diffCommand(command)
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -1,20 +1,18 @@
-/** Reads and decodes a `.threadlab` file named on the command line, or fails naming the file. */
-import { readFileSync } from 'node:fs'
-import { decodeRunFile, type SavedRun } from '../shared/runfile'
+/**
+ * Reads and decodes a `.threadlab` file named on the command line, or fails (exit 2) naming the
+ * file: the bounded reader (regular files only, size-capped, never blocking on a FIFO), the
+ * decoder, then the app's own openability check, so a file is bounded by what it claims.
+ */
+import { readBoundedFile } from '../service/files'
+import { decodeRunFile, openableProblem, RUN_FILE_LIMITS, type SavedRun } from '../shared/runfile'
 import { EXIT, Failure } from './errors'
 
-export function readRunFile(file: string): SavedRun {
-  let bytes: Uint8Array
-  try {
-    bytes = readFileSync(file)
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    throw new Failure(
-      code === 'ENOENT' ? `cannot open ${file}: no such file` : `cannot open ${file}: ${(e as Error).message}`,
-      EXIT.usage,
-    )
-  }
-  const decoded = decodeRunFile(bytes)
+export async function readRunFile(file: string): Promise<SavedRun> {
+  const read = await readBoundedFile(file, RUN_FILE_LIMITS.maxFileBytes)
+  if (!read.ok) throw new Failure(`cannot open ${read.error.message}`, EXIT.usage)
+  const decoded = decodeRunFile(read.value)
   if (!decoded.ok) throw new Failure(`${file}: ${decoded.error.code}: ${decoded.error.message}`, EXIT.usage)
+  const problem = openableProblem(decoded.value)
+  if (problem) throw new Failure(`${file}: ${problem.code}: ${problem.message}`, EXIT.usage)
   return decoded.value
 }

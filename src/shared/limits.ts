@@ -31,3 +31,6 @@ export const LIMITS = {
 } as const
 
 export type Limits = typeof LIMITS
+
+/** The largest file read as a number list (UTF-8 takes at most 4 bytes a character). */
+export const MAX_LIST_FILE_BYTES = LIMITS.maxInputChars * 4

@@ -20,10 +20,11 @@
  * input's size plus the declared (capped, length-checked) event columns.
  */
 import { deflateSync, Inflate, strToU8 } from 'fflate'
-import { TIMING_MODES, type Outcome, type RunRequest, type RunResult } from './api'
+import { TIMING_MODES, type Outcome, type RunRequest, type RunResult, type ThreadlabErrorInfo } from './api'
 import { EventColumns } from './columns'
 import { MAX_EVENT_KIND } from './events'
 import { checkRunDiff, type RunDiff } from './rundiff'
+import { LIMITS } from './limits'
 
 export const RUN_FILE_MAGIC = 'THREADLAB\0'
 export const RUN_FILE_VERSION = 1
@@ -31,6 +32,8 @@ export const RUN_FILE_EXTENSION = '.threadlab'
 export const RUN_FILE_MIME = 'application/x-threadlab-run'
 /** caps checked before allocating; the encoder refuses what the decoder would */
 export const RUN_FILE_LIMITS = {
+  /** the largest file any opener reads (a run file at its event cap is about 170 MB) */
+  maxFileBytes: 256 * 1024 * 1024,
   maxHeaderBytes: 64 * 1024 * 1024,
   maxEvents: 8_000_000,
 } as const
@@ -303,6 +306,8 @@ const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !
 const isNum = (x: unknown): x is number => typeof x === 'number'
 const isFiniteNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x)
 const isNumArray = (x: unknown, finite = true): boolean => Array.isArray(x) && x.every(finite ? isFiniteNum : isNum)
+const isCount = (x: unknown, min: number, max: number): x is number =>
+  Number.isSafeInteger(x) && (x as number) >= min && (x as number) <= max
 
 function checkHeader(h: unknown): string | null {
   if (!isObj(h)) return 'it is not an object'
@@ -326,11 +331,16 @@ function checkHeader(h: unknown): string | null {
   const r = h.request
   if (!isObj(r)) return 'request is missing'
   if (!isNumArray(r.values)) return 'request.values is not a list of finite numbers'
+  const values = r.values as number[]
+  const cap = r.experiment === 'sleep-sort' ? LIMITS.maxValuesCeiling : LIMITS.maxSumValues
+  if (values.length > cap)
+    return `request.values has ${values.length} values, more than the ${cap} of a ${r.experiment}`
   if (r.experiment === 'sleep-sort') {
     if (!TIMING_MODES.includes(r.mode as never)) return `request.mode ${JSON.stringify(r.mode)} is not a timing mode`
     if (!isFiniteNum(r.unitMs)) return 'request.unitMs is not a number'
   } else if (r.experiment === 'parallel-sum') {
-    if (r.threads !== undefined && !Number.isSafeInteger(r.threads)) return 'request.threads is not an integer'
+    if (r.threads !== undefined && !isCount(r.threads, 1, LIMITS.maxThreads))
+      return `request.threads is not a whole number from 1 to ${LIMITS.maxThreads}`
     if (r.unitMs !== undefined && !isFiniteNum(r.unitMs)) return 'request.unitMs is not a number'
   } else {
     return `request.experiment ${JSON.stringify(r.experiment)} is unknown`
@@ -341,8 +351,15 @@ function checkHeader(h: unknown): string | null {
   if (res.experiment !== r.experiment) return 'result.experiment does not match request.experiment'
   if (!isNum(res.runId) || typeof res.cancelled !== 'boolean' || !isNum(res.threads) || !isNum(res.wallMs))
     return 'result lacks runId, threads, wallMs or cancelled'
+  // everything the views allocate from the result is bounded by what the request holds
   if (res.experiment === 'sleep-sort') {
+    if (!isCount(res.threads, 0, values.length))
+      return `result.threads ${res.threads} disagrees with the ${values.length} values (one thread each)`
+    if (!res.cancelled && res.threads !== values.length)
+      return `result.threads ${res.threads} of a finished run disagrees with its ${values.length} values`
     if (!isNumArray(res.output)) return 'result.output is not a list of finite numbers'
+    if ((res.output as number[]).length > res.threads)
+      return `result.output has ${(res.output as number[]).length} values, more than its ${res.threads} threads pushed`
     if (!TIMING_MODES.includes(res.mode as never)) return 'result.mode is not a timing mode'
     if (!isNum(res.unitMs) || !isNum(res.shift) || !isNum(res.misplaced) || !isNum(res.inversions))
       return 'result lacks unitMs, shift, misplaced or inversions'
@@ -356,6 +373,35 @@ function checkHeader(h: unknown): string | null {
     if (!Array.isArray(res.partials) || !res.partials.every((p) => typeof p === 'string'))
       return 'result.partials is not a list of text'
     if (!isNumArray(res.chunkSizes)) return 'result.chunkSizes is not a list of numbers'
+    const chunks = res.chunkSizes as number[]
+    if (!isCount(res.threads, 1, Math.min(LIMITS.maxThreads, Math.max(1, values.length))))
+      return `result.threads ${res.threads} disagrees with the ${values.length} values (1 to ${LIMITS.maxThreads} threads, no more than values)`
+    if (chunks.length !== res.threads || res.partials.length !== res.threads)
+      return `result.chunkSizes and result.partials must have one entry per thread (${res.threads})`
+    if (!chunks.every((c) => isCount(c, 0, values.length)) || chunks.reduce((a, c) => a + c, 0) > values.length)
+      return `result.chunkSizes do not fit in the ${values.length} values`
+  }
+  return null
+}
+
+/**
+ * Refuses a decoded run that cannot be shown faithfully (the decoder checked the format and that
+ * the result agrees with the request; this checks what the views and reports would allocate and
+ * index). The one check of every opener: the app and `threadlab open`. Null when it can be shown.
+ */
+export function openableProblem(run: SavedRun): ThreadlabErrorInfo | null {
+  const r = run.request
+  if (r.experiment === 'sleep-sort') {
+    if (r.values.length > LIMITS.maxValuesCeiling) {
+      return {
+        code: 'E_TOO_MANY',
+        message: `the run has ${r.values.length.toLocaleString('en-US')} threads, more than the ${LIMITS.maxValuesCeiling.toLocaleString('en-US')} Threadlab can show`,
+      }
+    }
+    if (!(r.unitMs > 0)) return { code: 'E_CORRUPT', message: `the run's unit ${r.unitMs} ms is not positive` }
+  }
+  if (run.result && run.result.experiment === 'sleep-sort' && !Array.isArray(run.result.output)) {
+    return { code: 'E_CORRUPT', message: 'the run’s result has no output' }
   }
   return null
 }

@@ -156,12 +156,18 @@ const sumRequest = fc.record(
   {
     experiment: fc.constant('parallel-sum' as const),
     values: fc.array(finite, { maxLength: 30 }),
-    threads: fc.integer({ min: -5, max: 100 }),
+    threads: fc.integer({ min: 1, max: 64 }),
     unitMs: finite,
     replace: fc.boolean(),
   },
   { requiredKeys: ['experiment', 'values'] },
 )
+/** a result's thread count agrees with its request (the decoder checks it) */
+const sleepThreads = (values: number) =>
+  fc.oneof(
+    fc.record({ threads: fc.constant(values), cancelled: fc.boolean() }),
+    fc.record({ threads: fc.integer({ min: 0, max: values }), cancelled: fc.constant(true) }),
+  )
 const sleepResult = fc.record({
   experiment: fc.constant('sleep-sort' as const),
   runId: anyNumber,
@@ -192,10 +198,40 @@ const sumResult = fc.record({
   cancelled: fc.boolean(),
   eventCount: anyNumber,
 })
-const requestAndResult: fc.Arbitrary<{ request: RunRequest; result: RunResult | null }> = fc.oneof(
-  fc.record({ request: sleepRequest, result: fc.option(sleepResult, { nil: null }) }),
-  fc.record({ request: sumRequest, result: fc.option(sumResult, { nil: null }) }),
+const sleepRun = sleepRequest.chain((request) =>
+  fc.record({
+    request: fc.constant(request),
+    result: fc.option(
+      fc
+        .tuple(sleepResult, sleepThreads(request.values.length))
+        .map(([r, t]) => ({ ...r, ...t, output: r.output.slice(0, t.threads) })),
+      { nil: null },
+    ),
+  }),
 )
+const sumRun = sumRequest.chain((request) => {
+  const most = Math.min(64, Math.max(1, request.values.length))
+  const chunks = fc.integer({ min: 1, max: most }).chain((threads) =>
+    fc.record({
+      threads: fc.constant(threads),
+      chunkSizes: fc.constant(
+        Array.from(
+          { length: threads },
+          (_, i) => (i < request.values.length % threads ? 1 : 0) + Math.floor(request.values.length / threads),
+        ),
+      ),
+      partials: fc.array(text, { minLength: threads, maxLength: threads }),
+    }),
+  )
+  return fc.record({
+    request: fc.constant(request),
+    result: fc.option(
+      fc.tuple(sumResult, chunks).map(([r, c]) => ({ ...r, ...c })),
+      { nil: null },
+    ),
+  })
+})
+const requestAndResult: fc.Arbitrary<{ request: RunRequest; result: RunResult | null }> = fc.oneof(sleepRun, sumRun)
 const machine: fc.Arbitrary<MachineFacts> = fc.record({
   cpus: fc.nat(4096),
   os: text,

@@ -193,6 +193,11 @@ describe('child processes', () => {
       expect(out.caps.realtime.reason).toMatch(/CAP_SYS_NICE/)
       expect(out.code).toBe('E_REALTIME_DENIED')
       expect(out.message).toMatch(/rtprio|CAP_SYS_NICE/)
+      // the one how-to: an rtprio limit for the user, never a capability on the shared node binary
+      for (const text of [out.caps.realtime.reason, out.message]) {
+        expect(text).toMatch(/ulimit -r|limits\.conf/)
+        expect(text).not.toMatch(/setcap/)
+      }
       expect(out.scheduled).toEqual([1, 2])
     },
   )

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { Outcome, RunRequest, RunStatus, SleepSortResult, ThreadlabApi } from '../../src/shared/api'
 import { summarizeRequest } from '../../src/shared/api'
-import { LIMITS } from '../../src/shared/limits'
 import { RunController } from '../../src/renderer/model/controller'
 import { createAppStore } from '../../src/renderer/model/store'
 import { synthesizeRun } from '../../src/renderer/model/synth'
+import { testCapabilities } from './helpers/caps'
 
 /** A host double: records requests, lets the test push batches and statuses when it likes. */
 class FakeHost implements ThreadlabApi {
@@ -21,15 +21,9 @@ class FakeHost implements ThreadlabApi {
   async capabilities() {
     return {
       ok: true as const,
-      value: {
-        cpus: 2,
-        os: 'test',
+      value: testCapabilities({
         realtime: { allowed: this.realtime, reason: this.realtime ? undefined : 'no CAP_SYS_NICE' },
-        realtimeMaxThreads: 10_000,
-        timerSlackNs: 1,
-        limits: LIMITS,
-        threadBudget: { budget: 16_000, inUse: 0, runs: 0, basis: 'test' },
-      },
+      }),
     }
   }
   async startRun(r: RunRequest) {

@@ -1,17 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { decodeRunFile, encodeRunFile, RUN_FILE_VERSION } from '../../src/shared/runfile'
+import { decodeRunFile, encodeRunFile, openableProblem, RUN_FILE_VERSION } from '../../src/shared/runfile'
 import { validateChromeTrace, CSV_COLUMNS } from '../../src/shared/trace'
 import { laneOrder } from '../../src/renderer/model/lanes'
-import {
-  APP_VERSION,
-  isRunFile,
-  openableProblem,
-  runFileName,
-  sumCsv,
-  SUM_CSV_COLUMNS,
-} from '../../src/renderer/model/runFiles'
+import { APP_VERSION, isRunFile, runFileName, sumCsv, SUM_CSV_COLUMNS } from '../../src/renderer/model/runFiles'
 import { renderRunSvg, type SvgPalette } from '../../src/renderer/model/svgExport'
 import { setup, tick } from './helpers/fakeHost'
 

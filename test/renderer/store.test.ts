@@ -4,6 +4,7 @@ import { LIMITS } from '../../src/shared/limits'
 import { describeErrors } from '../../src/shared/parse'
 import { SEED_EXAMPLE } from '../../src/renderer/model/presets'
 import { alertText, checkUnit, createAppStore, durationError, isActive } from '../../src/renderer/model/store'
+import { testCapabilities } from './helpers/caps'
 
 const result = (over: Partial<SleepSortResult> = {}): SleepSortResult => ({
   experiment: 'sleep-sort',
@@ -143,15 +144,7 @@ describe('store: run transitions', () => {
   it('switches away from realtime when the host does not allow it', () => {
     const store = createAppStore()
     store.getState().setMode('realtime')
-    store.getState().setCaps({
-      cpus: 2,
-      os: 'linux',
-      realtime: { allowed: false, reason: 'no CAP_SYS_NICE' },
-      realtimeMaxThreads: 10_000,
-      timerSlackNs: 50_000,
-      limits: LIMITS,
-      threadBudget: { budget: 16_000, inUse: 0, runs: 0, basis: 'test' },
-    })
+    store.getState().setCaps(testCapabilities({ realtime: { allowed: false, reason: 'no CAP_SYS_NICE' } }))
     expect(store.getState().mode).toBe('scheduled')
   })
 })

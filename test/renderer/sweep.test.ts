@@ -9,10 +9,10 @@ import type {
   ThreadlabErrorInfo,
 } from '../../src/shared/api'
 import { summarizeRequest } from '../../src/shared/api'
-import { LIMITS } from '../../src/shared/limits'
 import type { MachineFigures } from '../../src/shared/sweep'
 import { checkSweep, DEFAULT_SWEEP, SweepController } from '../../src/renderer/model/sweep'
 import { synthesizeRun } from '../../src/renderer/model/synth'
+import { testCapabilities } from './helpers/caps'
 
 const FIGURES: MachineFigures = {
   cpus: 2,
@@ -66,13 +66,9 @@ class FakeHost implements ThreadlabApi {
   async capabilities(): Promise<Outcome<Capabilities>> {
     return {
       ok: true,
-      value: {
-        cpus: 2,
-        os: 'test',
+      value: testCapabilities({
         realtime: this.realtime ? { allowed: true } : { allowed: false, reason: 'no CAP_SYS_NICE' },
-        timerSlackNs: 1,
-        limits: LIMITS,
-      },
+      }),
     }
   }
   async startRun(r: RunRequest): Promise<Outcome<{ runId: number }>> {
@@ -221,13 +217,7 @@ describe('SweepController', () => {
   })
 
   it('does not run realtime where it is not allowed, and says why', async () => {
-    const caps = {
-      cpus: 2,
-      os: 'test',
-      realtime: { allowed: false, reason: 'no CAP_SYS_NICE' },
-      timerSlackNs: 1,
-      limits: LIMITS,
-    }
+    const caps = testCapabilities({ realtime: { allowed: false, reason: 'no CAP_SYS_NICE' } })
     const { host, sweep, store } = setup(caps)
     store.getState().set(small)
     await sweep.run()

@@ -1,5 +1,6 @@
 // A file named on Electron's command line, read the way main reads it: size-capped, base name only,
 // every failure an OpenFileMessage error with its code (never a throw).
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,7 +32,19 @@ describe('command-line files', () => {
     expect(await readFileArgument(big, 1024)).toMatchObject({ name: 'big.threadlab', error: { code: 'E_TOO_LARGE' } })
     expect(await readFileArgument(dir)).toMatchObject({ error: { code: 'E_NOT_A_FILE' } })
     const missing = await readFileArgument(join(dir, 'nope.txt'))
-    expect(missing).toMatchObject({ name: 'nope.txt', error: { code: 'E_READ' } })
+    expect(missing).toMatchObject({ name: 'nope.txt', error: { code: 'E_NOT_FOUND' } })
     expect(parseOpenFileMessage(missing)).toEqual(missing)
+  })
+
+  it('refuses a FIFO at once instead of blocking a thread-pool thread on it', async () => {
+    const fifo = join(dir, 'pipe')
+    execFileSync('mkfifo', [fifo])
+    const t0 = performance.now()
+    const message = await Promise.race([
+      readFileArgument(fifo),
+      new Promise((r) => setTimeout(() => r('blocked'), 2_000).unref()),
+    ])
+    expect(message).toMatchObject({ name: 'pipe', error: { code: 'E_NOT_A_FILE' } })
+    expect(performance.now() - t0).toBeLessThan(1_000)
   })
 })

@@ -5,7 +5,7 @@
 // thread must be gone after cancel.
 import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadEngine, type Engine } from '../../src/main/addon'
+import { loadEngine, type Engine } from '../../src/service/addon'
 import { startWebHost, type WebHost } from '../../src/web/server/server'
 import { originOf, rendererDir, sleep, TOKEN, wsUrl } from '../fuzz/helpers/host'
 import { connect, type TestClient } from './ws-client'

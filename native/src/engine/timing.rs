@@ -243,7 +243,7 @@ pub fn probe_realtime() -> Result<(), String> {
         let rtprio = rtprio_limit()
           .map(|l| format!(" (RLIMIT_RTPRIO is {l})"))
           .unwrap_or_default();
-        Err(format!("realtime scheduling is not permitted: sched_setscheduler(SCHED_FIFO, {FIFO_PRIORITY}) failed with {os}{rtprio}. {REALTIME_HOWTO}"))
+        Err(format!("realtime scheduling is not permitted: SCHED_FIFO needs CAP_SYS_NICE or a realtime priority (rtprio) limit, and sched_setscheduler(SCHED_FIFO, {FIFO_PRIORITY}) failed with {os}{rtprio}. {REALTIME_HOWTO}"))
       }
       Err(_) => Err("the realtime probe thread panicked".into()),
     },

@@ -18,14 +18,13 @@ import type {
 } from '../../shared/api'
 import { TIMING_MODES } from '../../shared/api'
 import { describeErrors } from '../../shared/parse'
-import { decodeRunFile, encodeRunFile, RUN_FILE_LIMITS, type SavedRun } from '../../shared/runfile'
+import { decodeRunFile, encodeRunFile, openableProblem, RUN_FILE_LIMITS, type SavedRun } from '../../shared/runfile'
 import { exportChromeTrace, toCsv } from '../../shared/trace'
 import { RunData } from './runData'
 import {
   isRunFile,
   LIST_FILE_MAX_BYTES,
   machineFacts,
-  openableProblem,
   readViewOptions,
   RUN_FILE_MAX_BYTES,
   runFileBase,

@@ -3,24 +3,27 @@
  * which opened runs the renderer can show, and the per-chunk CSV of a parallel sum. The controller
  * encodes and decodes; views only turn the bytes into downloads.
  */
-import type { Capabilities, RunRequest, RunResult, ThreadlabErrorInfo } from '../../shared/api'
+import type { Capabilities, RunRequest, RunResult } from '../../shared/api'
 import type { EventColumns } from '../../shared/columns'
-import { LIMITS } from '../../shared/limits'
-import { RUN_FILE_EXTENSION, RUN_FILE_MAGIC, type MachineFacts, type SavedRun } from '../../shared/runfile'
+import { MAX_LIST_FILE_BYTES } from '../../shared/limits'
+import {
+  RUN_FILE_EXTENSION,
+  RUN_FILE_LIMITS,
+  RUN_FILE_MAGIC,
+  type MachineFacts,
+  type SavedRun,
+} from '../../shared/runfile'
 import { csvField } from '../../shared/trace'
 import type { SumChunks } from './sumData'
 
 /** The app's version as written into run files (kept equal to package.json by a test). */
 export const APP_VERSION = '0.1.0'
 
-/** The largest file the renderer reads as a run (a run file at its event cap is ~170 MB). */
-export const RUN_FILE_MAX_BYTES = 256 * 1024 * 1024
+/** The largest file the renderer reads as a run (the same cap as every other reader). */
+export const RUN_FILE_MAX_BYTES = RUN_FILE_LIMITS.maxFileBytes
 
-/** The largest file read as a number list (UTF-8 takes at most 4 bytes a character). */
-export const LIST_FILE_MAX_BYTES = LIMITS.maxInputChars * 4
-
-/** More sleep-sort threads than this cannot come from any host (the engine's ceiling). */
-const MAX_OPENED_THREADS = LIMITS.maxValuesCeiling
+/** The largest file read as a number list. */
+export const LIST_FILE_MAX_BYTES = MAX_LIST_FILE_BYTES
 
 export function machineFacts(caps: Capabilities | null): MachineFacts {
   return caps
@@ -72,27 +75,6 @@ export function isRunFile(name: string, head?: Uint8Array): boolean {
   if (!head || head.length < RUN_FILE_MAGIC.length) return false
   for (let i = 0; i < RUN_FILE_MAGIC.length; i++) if (head[i] !== RUN_FILE_MAGIC.charCodeAt(i)) return false
   return true
-}
-
-/**
- * Refuses a decoded run the renderer cannot show faithfully (the decoder checked the format;
- * this checks what the views would allocate and index). Null when it can be shown.
- */
-export function openableProblem(run: SavedRun): ThreadlabErrorInfo | null {
-  const r = run.request
-  if (r.experiment === 'sleep-sort') {
-    if (r.values.length > MAX_OPENED_THREADS) {
-      return {
-        code: 'E_TOO_MANY',
-        message: `the run has ${r.values.length.toLocaleString('en-US')} threads, more than the ${MAX_OPENED_THREADS.toLocaleString('en-US')} Threadlab can show`,
-      }
-    }
-    if (!(r.unitMs > 0)) return { code: 'E_CORRUPT', message: `the run's unit ${r.unitMs} ms is not positive` }
-  }
-  if (run.result && run.result.experiment === 'sleep-sort' && !Array.isArray(run.result.output)) {
-    return { code: 'E_CORRUPT', message: 'the run’s result has no output' }
-  }
-  return null
 }
 
 /** Display settings saved with a run, read back only when they have the expected types. */

@@ -36,8 +36,10 @@ export function createOfflineApi(): ThreadlabApi {
     cpus: 2,
     os: 'offline replay',
     realtime: { allowed: true },
+    realtimeMaxThreads: LIMITS.maxValues,
     timerSlackNs: 1000,
     limits: LIMITS,
+    threadBudget: { budget: LIMITS.maxValuesCeiling, inUse: 0, runs: 0, basis: 'offline replay: no threads' },
   }
   return {
     capabilities: async () => ({ ok: true, value: caps }),

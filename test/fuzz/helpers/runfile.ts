@@ -3,6 +3,7 @@
  * with a correct checksum, and build deflate streams that expand ~1000:1 (a "bomb") without ever
  * holding the expanded bytes.
  */
+import type { SleepSortResult } from '../../../src/shared/api'
 import { crc32, RUN_FILE_MAGIC, RUN_FILE_VERSION } from '../../../src/shared/runfile'
 
 export const MAGIC = Uint8Array.from(RUN_FILE_MAGIC, (c) => c.charCodeAt(0))
@@ -120,4 +121,25 @@ export function deflateBomb(pairs: number): Uint8Array {
   code(3, 2) // end of block
   if (n) bytes[at++] = acc
   return bytes.slice(0, at)
+}
+
+/** The result of a finished classic sleep sort of [2, 1] that claims `threads` threads. */
+export function twoValueResult(threads: number): SleepSortResult {
+  return {
+    experiment: 'sleep-sort',
+    runId: 1,
+    output: [1, 2],
+    sorted: true,
+    misplaced: 0,
+    inversions: 0,
+    latenessNs: { p50: 0, p99: 0, max: 0 },
+    lockWaitNs: { p50: 0, p99: 0, max: 0 },
+    wallMs: 1,
+    threads,
+    mode: 'classic',
+    unitMs: 1,
+    shift: 0,
+    cancelled: false,
+    eventCount: 0,
+  }
 }

@@ -13,28 +13,12 @@
  * consumes decoded run files.
  */
 import { describe, expect, it } from 'vitest'
-import type { SleepSortResult } from '../../../src/shared/api'
 import { EventColumns } from '../../../src/shared/columns'
 import { runCsv } from '../../../src/cli/outputs'
+import { twoValueResult } from '../helpers/runfile'
 
 function csvFor(threads: number): string {
-  const result: SleepSortResult = {
-    experiment: 'sleep-sort',
-    runId: 1,
-    output: [1, 2],
-    sorted: true,
-    misplaced: 0,
-    inversions: 0,
-    latenessNs: { p50: 0, p99: 0, max: 0 },
-    lockWaitNs: { p50: 0, p99: 0, max: 0 },
-    wallMs: 1,
-    threads,
-    mode: 'classic',
-    unitMs: 1,
-    shift: 0,
-    cancelled: false,
-    eventCount: 0,
-  }
+  const result = twoValueResult(threads)
   return runCsv({
     request: { experiment: 'sleep-sort', values: [1, 2], mode: 'classic', unitMs: 1 },
     result,

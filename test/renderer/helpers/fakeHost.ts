@@ -10,10 +10,10 @@ import type {
 } from '../../../src/shared/api'
 import { EventColumns } from '../../../src/shared/columns'
 import { EventKind } from '../../../src/shared/events'
-import { LIMITS } from '../../../src/shared/limits'
 import { RunController } from '../../../src/renderer/model/controller'
 import { createAppStore } from '../../../src/renderer/model/store'
 import { synthesizeRun } from '../../../src/renderer/model/synth'
+import { testCapabilities } from './caps'
 
 export class FakeHost implements ThreadlabApi {
   batchL = new Set<(b: Float64Array) => void>()
@@ -24,16 +24,7 @@ export class FakeHost implements ThreadlabApi {
   cpus = 2
   full = new Map<number, Float64Array>()
   async capabilities() {
-    const value = {
-      cpus: this.cpus,
-      os: 'test os',
-      realtime: { allowed: true },
-      realtimeMaxThreads: 10_000,
-      timerSlackNs: 50_000,
-      limits: LIMITS,
-      threadBudget: { budget: 16_000, inUse: 0, runs: 0, basis: 'test host' },
-    }
-    return { ok: true as const, value }
+    return { ok: true as const, value: testCapabilities({ cpus: this.cpus, os: 'test os', timerSlackNs: 50_000 }) }
   }
   async startRun(r: RunRequest) {
     this.requests.push(r)
