@@ -61,7 +61,7 @@ describe('a header of the wrong shape names the field', () => {
     expect(opening(sum)).toBe('OK')
     expect(opening(edit(sum, 'result', null))).toBe('OK')
     expect(opening(edit(sleep, 'options', { speed: 2 }))).toBe('OK')
-    expect(opening(edit(sum, 'request', { experiment: 'parallel-sum', values: [1] }))).toBe('OK')
+    expect(opening(edit(sum, 'request', { experiment: 'parallel-sum', values: [1, 2] }))).toBe('OK')
   })
 
   it.each([
@@ -83,7 +83,29 @@ describe('a header of the wrong shape names the field', () => {
     [inside(sleep, 'request', 'values', { 0: 1 }), 'request.values is not a list of finite numbers'],
     [inside(sleep, 'request', 'unitMs', '1'), 'request.unitMs is not a number'],
     [inside(sleep, 'request', 'unitMs', { $nonFinite: 'Infinity' }), 'request.unitMs is not a number'],
-    [inside(sum, 'request', 'threads', 1.5), 'request.threads is not an integer'],
+    [inside(sum, 'request', 'threads', 1.5), 'request.threads is not a whole number from 1 to 64'],
+    [inside(sum, 'request', 'threads', 65), 'request.threads is not a whole number from 1 to 64'],
+    [
+      inside(sleep, 'request', 'values', new Array(50_001).fill(1)),
+      'request.values has 50001 values, more than the 50000 of a sleep-sort',
+    ],
+    // what the views allocate from a result is bounded by the request (a crafted file claimed 10^7 threads)
+    [inside(sleep, 'result', 'threads', 1e7), 'result.threads 10000000 disagrees with the 2 values (one thread each)'],
+    [inside(sleep, 'result', 'threads', 1), 'result.threads 1 of a finished run disagrees with its 2 values'],
+    [
+      edit(sleep, 'result', { ...sleepResult, cancelled: true, threads: 1 }),
+      'result.output has 2 values, more than its 1 threads pushed',
+    ],
+    [
+      inside(sum, 'result', 'threads', 3),
+      'result.threads 3 disagrees with the 2 values (1 to 64 threads, no more than values)',
+    ],
+    [
+      inside(sum, 'result', 'chunkSizes', []),
+      'result.chunkSizes and result.partials must have one entry per thread (2)',
+    ],
+    [inside(sum, 'result', 'partials', []), 'result.chunkSizes and result.partials must have one entry per thread (2)'],
+    [inside(sum, 'result', 'chunkSizes', [2, 1]), 'result.chunkSizes do not fit in the 2 values'],
     [inside(sum, 'request', 'unitMs', 'fast'), 'request.unitMs is not a number'],
     [inside(sum, 'request', 'experiment', 'bogo'), 'request.experiment "bogo" is unknown'],
     [edit(sleep, 'result', 5), 'result is neither an object nor null'],
@@ -123,7 +145,6 @@ describe('a header of the wrong shape names the field', () => {
     expect(opening(inside(sleep, 'result', 'latenessNs', { max: { $nonFinite: 'NaN' }, p50: 0, p99: 0 }))).toBe('OK')
     expect(opening(inside(sleep, 'result', 'wallMs', { $nonFinite: 'Infinity' }))).toBe('OK')
     expect(opening(edit(sum, 'request', { experiment: 'parallel-sum', values: [1, 2], threads: undefined }))).toBe('OK')
-    expect(opening(inside(sum, 'result', 'chunkSizes', []))).toBe('OK')
-    expect(opening(inside(sum, 'result', 'partials', []))).toBe('OK')
+    expect(opening(edit(sleep, 'result', { ...sleepResult, cancelled: true, threads: 2, output: [] }))).toBe('OK')
   })
 })
