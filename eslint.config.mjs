@@ -61,11 +61,27 @@ function layer(name, files, options) {
 }
 
 const RENDERER = { notLayers: ['main', 'preload', 'service', 'cli', 'web/server'], noNode: true }
-const rendererModel = restrictions('renderer', RENDERER)
-rendererModel.patterns.push({
-  regex: '^react',
-  message: 'layer rule: src/renderer/model is pure (tested under Node): no React.',
-})
+
+/** A renderer folder tested under Node (the model, the painters): no DOM, no React. */
+function pureRendererFolder(folder) {
+  const message = (name) => `layer rule: src/renderer/${folder} is pure (tested under Node): no ${name}.`
+  const imports = restrictions('renderer', RENDERER)
+  imports.patterns.push({ regex: '^react', message: message('React') })
+  return {
+    name: `layers/renderer-${folder}`,
+    files: [`src/renderer/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['window', 'document', 'requestAnimationFrame', 'HTMLElement', 'HTMLCanvasElement'].map((name) => ({
+          name,
+          message: message(name),
+        })),
+      ],
+      'no-restricted-imports': ['error', imports],
+    },
+  }
+}
 
 const SRC_LAYERS = ['shared', 'preload', 'main', 'service', 'renderer', 'web/client', 'web/server', 'cli']
 
@@ -172,21 +188,9 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // The model is tested under Node: no DOM, no React.
-    name: 'layers/renderer-model',
-    files: ['src/renderer/model/**/*.ts'],
-    rules: {
-      'no-restricted-globals': [
-        'error',
-        ...['window', 'document', 'requestAnimationFrame', 'HTMLElement', 'HTMLCanvasElement'].map((name) => ({
-          name,
-          message: `layer rule: src/renderer/model is pure (tested under Node): no ${name}.`,
-        })),
-      ],
-      'no-restricted-imports': ['error', rendererModel],
-    },
-  },
+  // The model and the painters are tested under Node: no DOM, no React.
+  pureRendererFolder('model'),
+  pureRendererFolder('paint'),
   {
     // A new folder must be placed in the layer table before it can hold code (as VS Code's
     // layering lint does): otherwise nothing would check what it imports.

@@ -58,7 +58,7 @@ describe('layer rules (ESLint, the project config)', () => {
     expect(await lint('src/shared/probe.ts', "import 'fflate'")).toEqual([])
   })
 
-  it('only bridge.ts touches window; model/ has no DOM and no React', async () => {
+  it('only bridge.ts touches window; model/ and paint/ have no DOM and no React', async () => {
     await failsWith(
       'src/renderer/components/probe.tsx',
       'export const w = window.innerWidth',
@@ -73,6 +73,12 @@ describe('layer rules (ESLint, the project config)', () => {
       /model is pure.*document/,
     )
     await failsWith('src/renderer/model/probe.ts', "import 'react'", 'no-restricted-imports', /model is pure.*no React/)
+    await failsWith(
+      'src/renderer/paint/probe.ts',
+      'export const c = document.createElement("canvas")',
+      'no-restricted-globals',
+      /paint is pure.*document/,
+    )
   })
 
   it('every file of src/main is Electron glue: it imports electron', () => {

@@ -1,4 +1,8 @@
-/** Time-axis helpers (pure): nice tick steps, zoom and pan of a [t0, t1] window in ns. */
+/** Time-axis helpers (pure): nice tick steps, labels, zoom and pan of a [t0, t1] window in ns. */
+import { formatNs } from './playback'
+
+/** The narrowest window any timeline zooms to, ns (the lanes, the lock view and the exports alike). */
+export const ZOOM_FLOOR_NS = 100
 
 export interface TimeWindow {
   t0: number
@@ -20,8 +24,27 @@ export function ticks(w: TimeWindow, target: number): number[] {
   return out
 }
 
+export interface AxisTick {
+  t: number
+  label: string
+}
+
+/**
+ * The ticks of an axis `plotW` px wide, about one per 110 px, labelled with enough significant digits
+ * that neighbours differ even when zoomed in far from 0 (a 1 µs step near 2 s needs 7 digits).
+ */
+export function axisTicks(w: TimeWindow, plotW: number): AxisTick[] {
+  const ts = ticks(w, Math.max(2, Math.floor(plotW / 110)))
+  const step = ts.length > 1 ? ts[1] - ts[0] : 1
+  const digits = Math.min(
+    15,
+    Math.max(4, Math.ceil(Math.log10(Math.max(Math.abs(w.t0), Math.abs(w.t1), 1) / step)) + 1),
+  )
+  return ts.map((t) => ({ t, label: t === 0 ? '0' : formatNs(t, digits) }))
+}
+
 /** Zooms by `factor` (< 1 zooms in) keeping the instant at `anchor` (0..1 across) in place. */
-export function zoom(w: TimeWindow, factor: number, anchor: number, minSpan = 1_000): TimeWindow {
+export function zoom(w: TimeWindow, factor: number, anchor: number, minSpan = ZOOM_FLOOR_NS): TimeWindow {
   const span = Math.max(minSpan, (w.t1 - w.t0) * factor)
   const at = w.t0 + (w.t1 - w.t0) * anchor
   return { t0: at - span * anchor, t1: at - span * anchor + span }
