@@ -7,6 +7,7 @@ import { deferredApi } from './model/deferredApi'
 import { createPlayhead } from './model/playback'
 import { createAppStore } from './model/store'
 import { SweepController } from './model/sweep'
+import { Timeline } from './model/timeline'
 import { createOfflineApi, installBenchHook } from './view/bench'
 import { ServicesContext, type AppServices } from './view/context'
 import { installPlaybackLoop } from './view/playbackActions'
@@ -24,7 +25,7 @@ const sweep = new SweepController(
   () => store.getState().caps,
   (cb) => raf.nextFrame(cb),
 )
-const services: AppServices = { store, controller, playhead, raf, sweep }
+const services: AppServices = { store, controller, playhead, raf, sweep, timeline: new Timeline() }
 if (bench === 'replay') installBenchHook({ store, raf, playhead, controller: () => controller })
 installPlaybackLoop(services)
 void controller.loadCapabilities()

@@ -3,24 +3,8 @@ import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { decodeRunFile, encodeRunFile, openableProblem, RUN_FILE_VERSION } from '../../src/shared/runfile'
 import { validateChromeTrace, CSV_COLUMNS } from '../../src/shared/trace'
-import { laneOrder } from '../../src/renderer/model/lanes'
 import { APP_VERSION, isRunFile, runFileName, sumCsv, SUM_CSV_COLUMNS } from '../../src/renderer/model/runFiles'
-import { renderRunSvg, type SvgPalette } from '../../src/renderer/model/svgExport'
 import { setup, tick } from './helpers/fakeHost'
-
-const PALETTE: SvgPalette = {
-  bg: '#111',
-  text: '#eee',
-  muted: '#999',
-  grid: '#222',
-  bad: '#f55',
-  state: Array(9).fill('#48c'),
-  chunk: Array(5).fill('#4af'),
-  chunkTrack: '#123',
-  combine: Array(4).fill('#3c7'),
-  tick: '#fff',
-  value: () => '#5a5',
-}
 
 /** JSON's view of a value (the synthetic run's shift is −0, which JSON writes as 0) */
 const plain = (x: unknown) => JSON.parse(JSON.stringify(x)) as unknown
@@ -305,54 +289,6 @@ describe('exports', () => {
     expect(lines[2].split(',')[5]).toBe('4294967328')
     expect(lines[2].split(',')[7]).toBe('4294967349')
     expect(sumCsv(sum.controller.data.sum, null).split('\r\n')[1].split(',')[5]).toBe('21')
-  })
-
-  it('SVG: well-formed, no NaN, rects for the lanes and the bars', async () => {
-    for (const env of [await finishedSort(), await finishedSum()]) {
-      const d = env.controller.data
-      const [t0, t1] = d.span()
-      const svg = renderRunSvg({
-        data: d,
-        window: { t0, t1 },
-        order: laneOrder(d.values, true),
-        playheadNs: t1,
-        cancelled: false,
-        title: 'a <b> & "c"',
-        palette: PALETTE,
-      })
-      expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true)
-      expect(svg.trim().endsWith('</svg>')).toBe(true)
-      expect(svg).not.toMatch(/NaN|undefined|Infinity/)
-      expect(svg).toContain('a &lt;b&gt; &amp; &quot;c&quot;')
-      expect((svg.match(/<rect /g) ?? []).length).toBeGreaterThan(20)
-    }
-  })
-
-  it('SVG of 10,000 lanes is aggregated per pixel row', async () => {
-    const { synthesizeRun } = await import('../../src/renderer/model/synth')
-    const values = Array.from({ length: 10_000 }, (_, i) => (i * 7919) % 10_000)
-    const env = setup()
-    const { cols, result } = synthesizeRun(values, 'scheduled', 0.01, 1)
-    env.controller.loadRecording(
-      { experiment: 'sleep-sort', values, mode: 'scheduled', unitMs: 0.01 },
-      cols.toBatch(1),
-      result,
-    )
-    const d = env.controller.data
-    const [t0, t1] = d.span()
-    const svg = renderRunSvg({
-      data: d,
-      window: { t0, t1 },
-      order: laneOrder(d.values, true),
-      playheadNs: t1,
-      cancelled: false,
-      title: 'big',
-      palette: PALETTE,
-      lanesHeight: 400,
-    })
-    expect(svg).not.toMatch(/NaN/)
-    expect(svg.length).toBeLessThan(20_000_000)
-    expect(svg).toContain('fill-opacity')
   })
 })
 

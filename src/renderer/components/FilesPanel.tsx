@@ -103,12 +103,13 @@ export function FilesPanel({ modKey }: { modKey: string }) {
 
   const exportImage = async (kind: 'png' | 'svg') => {
     const name = `${controller.fileBase()}.${kind}`
+    const title = describeRun(store.getState().request, name)
     if (kind === 'svg') {
-      downloadBytes(name, exportSvg(services, describeRun(store.getState().request, name)), 'image/svg+xml')
+      downloadBytes(name, exportSvg(services, title), 'image/svg+xml')
       report({ ok: true, value: name }, 'exported')
       return
     }
-    const blob = await exportPng(services)
+    const blob = await exportPng(services, title)
     if (!blob)
       return report({ ok: false, error: { code: 'E_NO_VIEW', message: 'no view is on screen to export' } }, 'export')
     downloadBlob(name, blob)

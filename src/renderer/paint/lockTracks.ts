@@ -33,6 +33,8 @@ export interface LockTracksInput {
   data: RunData
   phase: Phase
   playheadNs: number
+  /** the current moment's threads, outlined */
+  focus?: ReadonlySet<number> | null
   /** per-column buffers kept between frames on screen */
   columns?: { holders?: HolderColumns; depth?: DepthColumns }
 }
@@ -125,6 +127,9 @@ function paintGrants({ s, input, lm, X, L, g0, g1, colorOf }: LockFrame): void {
       x1 = X(lm.released[g])
     const wpx = Math.max(2, x1 - x0)
     s.rect(x0, LANE_TOP, wpx, LANE_H, colorOf(g))
+    // a thread of the current moment
+    if (input.focus?.has(lm.worker[g]))
+      s.strokeRect(x0 - 1, LANE_TOP - 1, wpx + 2, LANE_H + 2, { stroke: THEME.highlight, width: 2 })
     // the holder's value: inside a wide segment, else beside a thin one when there is room
     const label = String(d.values[lm.worker[g]])
     const lw = textWidth(label, LABEL.size, true)

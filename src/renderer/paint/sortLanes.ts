@@ -42,6 +42,8 @@ export interface SortLanesInput {
   phase: Phase
   /** lateness range to highlight, ns */
   highlight: { lo: number; hi: number } | null
+  /** the current moment's threads, highlighted instead of the lateness range */
+  focus?: ReadonlySet<number> | null
   /** the screen's cache (kept between frames); an export passes a fresh one */
   raster: LaneRaster
   /** ms, for the live recompute throttle */
@@ -86,12 +88,16 @@ export function paintSortLanes(
   const live = isActive(phase)
   const end = laneEnd(d, phase)
   const hl = input.highlight
-  const isLit = hl
-    ? (wk: number) => {
-        const late = t.woke[wk] - t.deadline[wk]
-        return late >= hl.lo && late < hl.hi
-      }
-    : null
+  const focus = input.focus
+  // a moment's threads, else a lateness range from the histogram
+  const isLit = focus
+    ? (wk: number) => focus.has(wk)
+    : hl
+      ? (wk: number) => {
+          const late = t.woke[wk] - t.deadline[wk]
+          return late >= hl.lo && late < hl.hi
+        }
+      : null
   let pending = false
   s.push(0, 0, [L.left, L.top, L.plotW, L.lanesH])
   if (!L.aggregated) paintRows(s, input, L, X, end, isLit)

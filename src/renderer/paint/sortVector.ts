@@ -19,6 +19,8 @@ export interface SortVectorInput {
   tNs: number
   /** drop-in animation on screen: when each slot appeared (ms) and the clock now */
   drop?: { appeared: Float64Array; now: number }
+  /** the current moment's threads, marked above their bars */
+  focus?: ReadonlySet<number> | null
   /** the screen keeps its pixel buffer between frames */
   raster?: Raster
 }
@@ -87,6 +89,7 @@ function paintSlots(
     const y = bottom - h - (1 - ease) * Math.min(60, plotH * 0.4)
     const alpha = 0.25 + 0.75 * ease
     s.rect(x, y, bw, h, valueCss(t), alpha)
+    if (input.focus?.has(d.slotWorker[k])) s.rect(x, y - 6, bw, 4, THEME.highlight, alpha)
     if (d.outOfOrder[k]) {
       s.rect(x, bottom + 3, bw, 4, THEME.bad, alpha)
       s.strokeRect(x + 0.75, y + 0.75, bw - 1.5, h - 1.5, { stroke: THEME.bad, width: 1.5, alpha })

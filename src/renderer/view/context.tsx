@@ -5,6 +5,7 @@ import type { RunController } from '../model/controller'
 import type { Playhead } from '../model/playback'
 import type { AppState, AppStore } from '../model/store'
 import type { SweepController } from '../model/sweep'
+import type { Timeline } from '../model/timeline'
 import type { RafScheduler } from './raf'
 
 export interface AppServices {
@@ -12,6 +13,8 @@ export interface AppServices {
   controller: RunController
   playhead: Playhead
   raf: RafScheduler
+  /** the run's time window, shared by the lanes, the lock view and the exports */
+  timeline: Timeline
   /** the Sweep view's driver and its own store */
   sweep: SweepController
 }

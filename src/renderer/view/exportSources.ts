@@ -1,25 +1,19 @@
 /**
- * What the image exports read from the views on screen: the top canvas (shared vector or chunk
- * progress), the lanes canvas and the lanes' current zoom window and layout. Each view registers
- * itself while mounted.
+ * What the image exports read from the views on screen: the sizes of the top canvas (shared vector
+ * or chunk progress) and of the lanes canvas, the lanes' order, layout and window (the shared
+ * timeline's). Each view registers itself while mounted.
  */
 import type { TimeWindow } from '../model/timeAxis'
-
-export interface LanesLayout {
-  left: number
-  top: number
-  plotW: number
-  lanesH: number
-  laneH: number
-  n: number
-}
+import type { LanesLayout } from '../paint/sortLanes'
 
 export interface LanesSource {
   canvas: HTMLCanvasElement
+  /** the shared timeline's window */
   window(): TimeWindow
+  /** where the lanes were last drawn */
+  layout(): LanesLayout
   /** lane order of a sleep sort (order[lane] = worker) */
   order(): Uint32Array
-  layout(): LanesLayout
 }
 
 const sources: { top: HTMLCanvasElement | null; lanes: LanesSource | null } = { top: null, lanes: null }
