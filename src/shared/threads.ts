@@ -22,9 +22,10 @@ export interface ThreadTable {
   cancelled: Float64Array
 }
 
-export function buildThreadTable(cols: EventColumns, threads: number): ThreadTable {
+/** A table of `threads` rows with no step yet (NaN everywhere, index −1). */
+export function emptyThreadTable(threads: number): ThreadTable {
   const nan = () => new Float64Array(threads).fill(NaN)
-  const table: ThreadTable = {
+  return {
     count: threads,
     spawned: nan(),
     sleepStart: nan(),
@@ -38,41 +39,49 @@ export function buildThreadTable(cols: EventColumns, threads: number): ThreadTab
     exited: nan(),
     cancelled: nan(),
   }
+}
+
+/**
+ * Folds one sleep-sort event into worker w's row (w < table.count; other kinds are ignored). The
+ * one place that knows which event sets which column: the renderer's live table and every
+ * after-the-fact reader (CSV, trace, CLI, machine figures) go through it. `Woke` carries the
+ * deadline too, which fills the deadline of a thread whose `SleepStart` was not recorded.
+ */
+export function foldThreadEvent(table: ThreadTable, kind: number, w: number, t: number, arg: number): void {
+  const column = INSTANT_COLUMN[kind]
+  if (!column) return
+  table[column][w] = t
+  if (kind === EventKind.SleepStart || (kind === EventKind.Woke && Number.isNaN(table.deadline[w])))
+    table.deadline[w] = arg
+  else if (kind === EventKind.Pushed) table.index[w] = arg
+}
+
+type InstantColumn = Exclude<keyof ThreadTable, 'count' | 'index' | 'deadline'>
+
+/** The column each sleep-sort event kind stamps with its instant (indexed by kind). */
+const INSTANT_COLUMN: (InstantColumn | undefined)[] = (() => {
+  const out: (InstantColumn | undefined)[] = []
+  const set: [number, InstantColumn][] = [
+    [EventKind.Spawned, 'spawned'],
+    [EventKind.SleepStart, 'sleepStart'],
+    [EventKind.Woke, 'woke'],
+    [EventKind.LockWait, 'lockWait'],
+    [EventKind.LockAcquired, 'lockAcquired'],
+    [EventKind.Pushed, 'pushed'],
+    [EventKind.LockReleased, 'lockReleased'],
+    [EventKind.Exited, 'exited'],
+    [EventKind.Cancelled, 'cancelled'],
+  ]
+  for (const [kind, column] of set) out[kind] = column
+  return out
+})()
+
+/** The table of a whole run (events of workers ≥ threads are ignored). */
+export function buildThreadTable(cols: EventColumns, threads: number): ThreadTable {
+  const table = emptyThreadTable(threads)
   for (let i = 0; i < cols.length; i++) {
     const w = cols.worker[i]
-    if (w >= threads) continue
-    const t = cols.tNs[i]
-    switch (cols.kind[i]) {
-      case EventKind.Spawned:
-        table.spawned[w] = t
-        break
-      case EventKind.SleepStart:
-        table.sleepStart[w] = t
-        table.deadline[w] = cols.arg[i]
-        break
-      case EventKind.Woke:
-        table.woke[w] = t
-        break
-      case EventKind.LockWait:
-        table.lockWait[w] = t
-        break
-      case EventKind.LockAcquired:
-        table.lockAcquired[w] = t
-        break
-      case EventKind.Pushed:
-        table.pushed[w] = t
-        table.index[w] = cols.arg[i]
-        break
-      case EventKind.LockReleased:
-        table.lockReleased[w] = t
-        break
-      case EventKind.Exited:
-        table.exited[w] = t
-        break
-      case EventKind.Cancelled:
-        table.cancelled[w] = t
-        break
-    }
+    if (w < threads) foldThreadEvent(table, cols.kind[i], w, cols.tNs[i], cols.arg[i])
   }
   return table
 }

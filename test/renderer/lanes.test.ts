@@ -8,7 +8,7 @@ import {
   LANE_STATE_COUNT,
   LaneState,
 } from '../../src/renderer/model/lanes'
-import { emptyTable } from '../../src/renderer/model/runData'
+import { emptyThreadTable as emptyTable } from '../../src/shared/threads'
 import type { ThreadTable } from '../../src/shared/threads'
 
 /** A thread that went through every step, at the given instants (ns). */

@@ -8,7 +8,7 @@ import {
   holderAt,
   holderColumns,
 } from '../../src/renderer/model/lock'
-import { emptyTable } from '../../src/renderer/model/runData'
+import { emptyThreadTable as emptyTable } from '../../src/shared/threads'
 import type { ThreadTable } from '../../src/shared/threads'
 
 /** A thread table from [arrival, acquired, released] per worker (NaN for a step that did not happen). */

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { EventColumns } from '../../src/shared/columns'
 import { EventKind } from '../../src/shared/events'
 import { countInversions } from '../../src/shared/stats'
-import { buildThreadTable } from '../../src/shared/threads'
+import { buildThreadTable, emptyThreadTable as emptyTable } from '../../src/shared/threads'
 import { logHistogram, binOf, membersOf } from '../../src/renderer/model/histogram'
 import { mutexAt } from '../../src/renderer/model/mutex'
-import { emptyTable, ranks, RunData } from '../../src/renderer/model/runData'
+import { ranks, RunData } from '../../src/renderer/model/runData'
 import { synthesizeRun } from '../../src/renderer/model/synth'
 
 /** Cuts a run's columns into packed batches of `size` events. */
@@ -65,6 +65,22 @@ describe('RunData', () => {
       ),
       { numRuns: 60 },
     )
+  })
+
+  it('takes a deadline from Woke when SleepStart was not recorded, in the live table and in shared/threads.ts alike', () => {
+    const { cols } = synthesizeRun([3, 1, 2], 'scheduled', 1, 4)
+    const partial = new EventColumns()
+    for (let i = 0; i < cols.length; i++)
+      if (cols.kind[i] !== EventKind.SleepStart)
+        partial.push(cols.kind[i] as EventKind, cols.worker[i], cols.tNs[i], cols.arg[i])
+    const d = new RunData()
+    d.reset(4, [3, 1, 2], 1)
+    expect(d.append(partial.toBatch(4))).toBe(true)
+    const reference = buildThreadTable(partial, 3)
+    const full = buildThreadTable(cols, 3)
+    expect(Array.from(d.table.deadline)).toEqual(Array.from(full.deadline))
+    expect(Array.from(reference.deadline)).toEqual(Array.from(full.deadline))
+    expect(Array.from(d.table.sleepStart).every(Number.isNaN)).toBe(true)
   })
 
   it('ignores other runs and bad batches', () => {

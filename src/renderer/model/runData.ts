@@ -8,7 +8,7 @@
 import type { Experiment } from '../../shared/api'
 import { EventColumns } from '../../shared/columns'
 import { EventKind } from '../../shared/events'
-import type { ThreadTable } from '../../shared/threads'
+import { emptyThreadTable, foldThreadEvent, type ThreadTable } from '../../shared/threads'
 import { SumChunks } from './sumData'
 
 export class RunData {
@@ -23,7 +23,7 @@ export class RunData {
   threads = 0
   unitMs = 1
   cols = new EventColumns(4096)
-  table: ThreadTable = emptyTable(0)
+  table: ThreadTable = emptyThreadTable(0)
   /** events folded into the table so far */
   processed = 0
   /** worker in each slot of the shared vector (-1 while unknown) */
@@ -73,7 +73,7 @@ export class RunData {
     this.threads = n
     this.unitMs = unitMs
     this.cols = new EventColumns(Math.max(1024, sum ? expectedChunks * 24 : n * 10))
-    this.table = emptyTable(n)
+    this.table = emptyThreadTable(n)
     this.processed = 0
     this.slotWorker = new Int32Array(n).fill(-1)
     this.slotTime = new Float64Array(n).fill(Infinity)
@@ -123,43 +123,13 @@ export class RunData {
         continue
       }
       if (w >= n) continue
-      switch (kind) {
-        case EventKind.Spawned:
-          table.spawned[w] = t
-          break
-        case EventKind.SleepStart:
-          table.sleepStart[w] = t
-          table.deadline[w] = cols.arg[i]
-          break
-        case EventKind.Woke:
-          table.woke[w] = t
-          if (Number.isNaN(table.deadline[w])) table.deadline[w] = cols.arg[i]
-          break
-        case EventKind.LockWait:
-          table.lockWait[w] = t
-          break
-        case EventKind.LockAcquired:
-          table.lockAcquired[w] = t
-          break
-        case EventKind.Pushed: {
-          table.pushed[w] = t
-          const slot = cols.arg[i]
-          table.index[w] = slot
-          if (slot >= 0 && slot < n) {
-            this.slotWorker[slot] = w
-            this.slotTime[slot] = t
-          }
-          break
+      foldThreadEvent(table, kind, w, t, cols.arg[i])
+      if (kind === EventKind.Pushed) {
+        const slot = cols.arg[i]
+        if (slot >= 0 && slot < n) {
+          this.slotWorker[slot] = w
+          this.slotTime[slot] = t
         }
-        case EventKind.LockReleased:
-          table.lockReleased[w] = t
-          break
-        case EventKind.Exited:
-          table.exited[w] = t
-          break
-        case EventKind.Cancelled:
-          table.cancelled[w] = t
-          break
       }
     }
     this.processed = cols.length
@@ -239,24 +209,6 @@ export class RunData {
 
   get eventCount(): number {
     return this.cols.length
-  }
-}
-
-export function emptyTable(n: number): ThreadTable {
-  const nan = () => new Float64Array(n).fill(NaN)
-  return {
-    count: n,
-    spawned: nan(),
-    sleepStart: nan(),
-    deadline: nan(),
-    woke: nan(),
-    lockWait: nan(),
-    lockAcquired: nan(),
-    pushed: nan(),
-    index: new Int32Array(n).fill(-1),
-    lockReleased: nan(),
-    exited: nan(),
-    cancelled: nan(),
   }
 }
 
