@@ -1,4 +1,5 @@
 import type { Outcome, RunStatus, ThreadlabErrorInfo } from './api'
+import { scanFrame } from './frames'
 import { METHOD_NAMES, isMethodName, type MethodName, type ThreadlabApi } from './methods'
 import { connectPort, standardPort, type StandardPort } from './port-transport'
 import { createApi } from './transport'
@@ -158,6 +159,9 @@ export interface HealthReport {
 export function parseClientRequest(
   text: string,
 ): { ok: true; request: ClientRequest } | { ok: false; id: number | null; error: ThreadlabErrorInfo } {
+  // depth and element count first: JSON.parse of a hostile frame costs far more than its bytes
+  const refused = scanFrame(text)
+  if (refused) return { ok: false, id: null, error: refused }
   let data: unknown
   try {
     data = JSON.parse(text)
