@@ -29,7 +29,7 @@ const { EventColumns } = require('../src/shared/columns.ts')
 const { buildThreadTable } = require('../src/shared/threads.ts')
 const { sleepSortMoments } = require('../src/shared/moments.ts')
 const { diffRuns } = require('../src/shared/rundiff.ts')
-const { randomValues } = require('../src/shared/sweep.ts')
+const { randomValues } = require('../src/shared/seededRandom.ts')
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 function time(fn) {

@@ -13,7 +13,7 @@ register()
 const require = createRequire(import.meta.url)
 const { loadEngine } = require('../src/service/addon.ts')
 const { formatUnitMs } = require('../src/shared/units.ts')
-const { randomValues } = require('../src/shared/sweep.ts')
+const { randomValues } = require('../src/shared/seededRandom.ts')
 
 const argv = process.argv.slice(2)
 const at = argv.indexOf('--runs')

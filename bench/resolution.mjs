@@ -17,7 +17,12 @@ const require = createRequire(import.meta.url)
 const { loadEngine } = require('../src/service/addon.ts')
 const { measureMachine } = require('../src/service/measure.ts')
 const { EventColumns } = require('../src/shared/columns.ts')
-const sw = require('../src/shared/sweep.ts')
+const sw = {
+  ...require('../src/shared/sweepPlan.ts'),
+  ...require('../src/shared/sweepPoints.ts'),
+  ...require('../src/shared/sweepText.ts'),
+  ...require('../src/shared/sweepDriver.ts'),
+}
 
 const argv = process.argv.slice(2)
 const flag = (name) => {

@@ -3,7 +3,7 @@
 // and a larger sweep cancelled mid-way leaves the host healthy for a normal run.
 import { readFile } from 'node:fs/promises'
 import type { Page } from '@playwright/test'
-import type { SweepRecord } from '../src/shared/sweep'
+import type { SweepRecord } from '../src/shared/sweepRecord'
 import { expect, expectIdle, test } from './fixtures'
 
 const MODES = ['classic', 'scheduled', 'realtime'] as const

@@ -1,7 +1,7 @@
 /**
  * "Honest measurement": what shapes the numbers on this machine, measured through the same Engine
  * the run service uses (src/service/addon.ts), in about a second. The figures' pure arithmetic lives
- * in src/shared/sweep.ts (medianGapNs, recordingCostNsPerEvent, latenessFigures), where it is
+ * in src/shared/machineFigures.ts (medianGapNs, recordingCostNsPerEvent, latenessFigures), where it is
  * unit-tested and where the renderer reads the MachineFigures type.
  *
  * - recording cost: the same classic run of `threads` zeros with recording on and off, alternated
@@ -16,7 +16,13 @@
  */
 import type { Engine, EngineSleepSortOptions, EngineSleepSortResult } from './addon'
 import { EventColumns } from '../shared/columns'
-import { latenessFigures, median, medianGapNs, recordingCostNsPerEvent, type MachineFigures } from '../shared/sweep'
+import {
+  latenessFigures,
+  median,
+  medianGapNs,
+  recordingCostNsPerEvent,
+  type MachineFigures,
+} from '../shared/machineFigures'
 import { buildThreadTable } from '../shared/threads'
 
 export interface MeasureOptions {

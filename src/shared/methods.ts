@@ -11,7 +11,7 @@
  */
 import type { Capabilities, OpenFileMessage, Outcome, RunRequest, RunStatus } from './api'
 import { parseOpenFileMessage } from './openfile'
-import type { MachineFigures } from './sweep'
+import type { MachineFigures } from './machineFigures'
 import { validateRunRequest } from './validate'
 
 /** How a value travels: plain structured data, or one packed batch (binary on the WebSocket). */

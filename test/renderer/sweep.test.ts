@@ -9,8 +9,8 @@ import type {
   ThreadlabErrorInfo,
 } from '../../src/shared/api'
 import { summarizeRequest } from '../../src/shared/api'
-import type { MachineFigures } from '../../src/shared/sweep'
-import { checkSweep, DEFAULT_SWEEP, SweepController } from '../../src/renderer/model/sweep'
+import type { MachineFigures } from '../../src/shared/machineFigures'
+import { checkSweep, DEFAULT_SWEEP, SweepController } from '../../src/renderer/model/sweepController'
 import { synthesizeRun } from '../../src/renderer/model/synth'
 import { testCapabilities } from './helpers/caps'
 

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { addonPath, loadEngine, type Engine } from '../../src/service/addon'
 import { RunService } from '../../src/service/run-service'
 import type { RunStatus } from '../../src/shared/api'
-import type { MachineFigures } from '../../src/shared/sweep'
+import type { MachineFigures } from '../../src/shared/machineFigures'
 
 /** Small enough to take well under a second on a busy 2-core VM. */
 const QUICK = { threads: 100, repeats: 2, sleeps: 12, bins: 6 }

@@ -1,7 +1,10 @@
 // The sweep driver with a fake runOne: order, live points, not-allowed modes, failures, cancel.
 import { describe, expect, it } from 'vitest'
 import type { TimingMode } from '../../src/shared/api'
-import { planSweep, runSweep, sweepRecord, type RunOne, type SweepPoint } from '../../src/shared/sweep'
+import { runSweep, type RunOne } from '../../src/shared/sweepDriver'
+import { planSweep } from '../../src/shared/sweepPlan'
+import { type SweepPoint } from '../../src/shared/sweepPoints'
+import { sweepRecord } from '../../src/shared/sweepRecord'
 
 const ALL: TimingMode[] = ['classic', 'scheduled', 'realtime']
 

@@ -7,7 +7,10 @@ import type { TimingMode } from '../../src/shared/api'
 import { attributeCauses, causeCounts, errorCount } from '../../src/shared/attribution'
 import { EventColumns } from '../../src/shared/columns'
 import { orderStats } from '../../src/shared/stats'
-import { onesApart, outcomeOf, planSweep, randomValues, runSweep, SEED_VALUES } from '../../src/shared/sweep'
+import { onesApart, randomValues } from '../../src/shared/seededRandom'
+import { runSweep } from '../../src/shared/sweepDriver'
+import { planSweep, SEED_VALUES } from '../../src/shared/sweepPlan'
+import { outcomeOf } from '../../src/shared/sweepPoints'
 import { buildThreadTable } from '../../src/shared/threads'
 
 const engine = loadEngine()

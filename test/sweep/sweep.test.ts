@@ -4,28 +4,19 @@ import { describe, expect, it } from 'vitest'
 import { TIMING_MODES, type TimingMode } from '../../src/shared/api'
 import { CAUSES } from '../../src/shared/attribution'
 import { LIMITS } from '../../src/shared/limits'
+import { latenessFigures, median, medianGapNs, recordingCostNsPerEvent } from '../../src/shared/machineFigures'
+import { onesApart, randomValues } from '../../src/shared/seededRandom'
+import { checkSweepInput, estimateSweepMs, planSweep, SEED_VALUES, sweepPreset } from '../../src/shared/sweepPlan'
 import {
   addTrial,
-  checkSweepInput,
-  describeResolution,
   emptyPoints,
-  estimateSweepMs,
-  formatUnitMs,
-  latenessFigures,
-  median,
-  medianGapNs,
   newPoint,
-  onesApart,
-  planSweep,
-  randomValues,
-  recordingCostNsPerEvent,
   resolution,
   resolutionDetail,
   resolutionRatio,
-  SEED_VALUES,
-  sweepPreset,
   type SweepPoint,
-} from '../../src/shared/sweep'
+} from '../../src/shared/sweepPoints'
+import { describeResolution, formatUnitMs } from '../../src/shared/sweepText'
 
 const unitArb = fc.double({ min: LIMITS.minUnitMs, max: LIMITS.maxUnitMs, noNaN: true })
 const modesArb = fc.subarray([...TIMING_MODES], { minLength: 1 })

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addonPath, loadEngine, type Engine } from '../../src/service/addon'
 import { parseClientRequest } from '../../src/shared/ipc'
 import { METHOD_NAMES } from '../../src/shared/methods'
-import type { MachineFigures } from '../../src/shared/sweep'
+import type { MachineFigures } from '../../src/shared/machineFigures'
 import { startWebHost, type WebHost } from '../../src/web/server/server'
 import { connect } from './ws-client'
 

@@ -1,7 +1,7 @@
 import { useStore } from 'zustand'
 import { formatDurationNs } from '../../shared/stats'
-import type { LatenessFigures, MachineFigures } from '../../shared/sweep'
-import { isSweeping } from '../model/sweep'
+import type { LatenessFigures, MachineFigures } from '../../shared/machineFigures'
+import { isSweeping } from '../model/sweepController'
 import { useServices } from '../view/context'
 
 const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x)

@@ -1,7 +1,7 @@
 import { useMemo } from 'react'
 import { useStore } from 'zustand'
 import { scaleStory } from '../../shared/scales'
-import { sweepPreset } from '../../shared/sweep'
+import { sweepPreset } from '../../shared/sweepPlan'
 import { useServices } from '../view/context'
 
 /**

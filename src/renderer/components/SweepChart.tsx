@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState, type RefObject } from 'react'
 import type { TimingMode } from '../../shared/api'
 import { CAUSES } from '../../shared/attribution'
-import { formatUnitMs, type Resolution, type SweepPlan, type SweepPoint } from '../../shared/sweep'
+import { type SweepPlan } from '../../shared/sweepPlan'
+import { type Resolution, type SweepPoint } from '../../shared/sweepPoints'
+import { formatUnitMs } from '../../shared/sweepText'
 import { CAUSE_COLORS, CAUSE_HINTS, CAUSE_LABELS, MODE_COLORS } from '../view/sweepColors'
 
 export interface SweepChartProps {

@@ -3,17 +3,12 @@ import { useStore } from 'zustand'
 import { useShallow } from 'zustand/react/shallow'
 import { TIMING_MODES, type TimingMode } from '../../shared/api'
 import { LIMITS } from '../../shared/limits'
-import {
-  describeResolution,
-  formatUnitMs,
-  modesNotAllowed,
-  resolutionDetail,
-  SWEEP_LIMITS,
-  SWEEP_PRESETS,
-  type SweepPresetId,
-} from '../../shared/sweep'
+import { modesNotAllowed } from '../../shared/sweepDriver'
+import { SWEEP_LIMITS, SWEEP_PRESETS, type SweepPresetId } from '../../shared/sweepPlan'
+import { resolutionDetail } from '../../shared/sweepPoints'
+import { describeResolution, formatUnitMs } from '../../shared/sweepText'
 import { formatMs, isActive } from '../model/store'
-import { checkSweep, isSweeping, type SweepState } from '../model/sweep'
+import { checkSweep, isSweeping, type SweepState } from '../model/sweepController'
 import { useApp, useServices } from '../view/context'
 import { saveText } from '../view/saveText'
 import { MODE_COLORS } from '../view/sweepColors'

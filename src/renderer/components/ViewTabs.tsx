@@ -1,6 +1,6 @@
 import { useRef, type KeyboardEvent } from 'react'
 import { useStore } from 'zustand'
-import { isSweeping } from '../model/sweep'
+import { isSweeping } from '../model/sweepController'
 import { useServices } from '../view/context'
 
 export type AppView = 'run' | 'sweep'

@@ -7,18 +7,8 @@
 import type { SleepSortResult, TimingMode } from '../../shared/api'
 import { EventColumns } from '../../shared/columns'
 import { EventKind } from '../../shared/events'
+import { seededRandom } from '../../shared/seededRandom'
 import { countInversions, countMisplaced, isSorted, percentiles } from '../../shared/stats'
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export interface SynthRun {
   cols: EventColumns
@@ -32,7 +22,7 @@ export function synthesizeRun(
   runId = 1,
   seed = 7,
 ): SynthRun {
-  const rnd = mulberry32(seed)
+  const rnd = seededRandom(seed)
   const n = values.length
   let lo = 0
   for (const v of values) if (v < lo) lo = v

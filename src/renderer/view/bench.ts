@@ -13,7 +13,8 @@ import { exposeBenchHook } from '../bridge'
 import type { RunController } from '../model/controller'
 import { setPlayheadTime, type Playhead } from '../model/playback'
 import type { AppStore } from '../model/store'
-import { mulberry32, synthesizeRun } from '../model/synth'
+import { synthesizeRun } from '../model/synth'
+import { seededRandom } from '../../shared/seededRandom'
 import type { RafScheduler } from './raf'
 import { readWebmInfo } from '../model/webm'
 import { exportVideo, VIDEO_FPS, VIDEO_HEIGHT, VIDEO_WIDTH } from './exportVideo'
@@ -174,7 +175,7 @@ export function installBenchHook(deps: BenchDeps): void {
     ready: true,
     /** synthesises a run of n random values in the page and shows it as finished */
     synth(n: number, mode: SleepSortRequest['mode'] = 'scheduled', unitMs = 0.01, maxValue = n): number {
-      const rnd = mulberry32(n)
+      const rnd = seededRandom(n)
       const values = Array.from({ length: n }, () => Math.floor(rnd() * (maxValue + 1)))
       const { cols, result } = synthesizeRun(values, mode, unitMs, 1)
       deps.controller().loadRecording({ experiment: 'sleep-sort', values, mode, unitMs }, cols.toBatch(1), result)

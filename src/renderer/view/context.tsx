@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow'
 import type { RunController } from '../model/controller'
 import type { Playhead } from '../model/playback'
 import type { AppState, AppStore } from '../model/store'
-import type { SweepController } from '../model/sweep'
+import type { SweepController } from '../model/sweepController'
 import type { Timeline } from '../model/timeline'
 import type { RafScheduler } from './raf'
 

@@ -1,6 +1,6 @@
 /**
  * The Sweep view's state and driver: settings, the live points of a sweep run through the host API
- * (runSweep from src/shared/sweep.ts with a runOne that starts one sleep-sort run and waits for its
+ * (runSweep from src/shared/sweepDriver.ts with a runOne that starts one sleep-sort run and waits for its
  * finished status), cancel through an AbortSignal, and the machine figures measured beside it.
  * Its own small vanilla store (the run store stays about the Run view); no DOM, tested with a fake
  * host like the RunController.
@@ -17,25 +17,18 @@ import type {
 import { TIMING_MODES } from '../../shared/api'
 import { EventColumns } from '../../shared/columns'
 import { LIMITS } from '../../shared/limits'
+import { type MachineFigures } from '../../shared/machineFigures'
+import { modesNotAllowed, runSweep, type RunOne, type SweepResult } from '../../shared/sweepDriver'
 import {
   checkSweepInput,
-  emptyPoints,
   estimateSweepMs,
-  modesNotAllowed,
-  outcomeOf,
   planSweep,
-  runSweep,
   sweepPreset,
-  sweepRecord,
-  type MachineFigures,
-  type RunOne,
   type SweepPlan,
-  type SweepPoint,
   type SweepPresetId,
-  type SweepRecord,
-  type SweepResult,
-  type TrialOutcome,
-} from '../../shared/sweep'
+} from '../../shared/sweepPlan'
+import { emptyPoints, outcomeOf, type SweepPoint, type TrialOutcome } from '../../shared/sweepPoints'
+import { sweepRecord, type SweepRecord } from '../../shared/sweepRecord'
 
 export type Schedule = (cb: () => void) => void
 
