@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// A live 10,000-thread sleep sort in Chromium through the web host (the real engine, real
+// threads): the longest main-thread task from the click on Run until 3 s after the result, read
+// with the Long Tasks API. Target: no task over 50 ms; printed as the ratio target / longest.
+//
+//   node bench/live-longtasks.mjs [--threads N] [--unit MS] [--runs K]
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from '@playwright/test'
+import { CHROMIUM_ARGS, ensureChromium } from '../scripts/chromium.cjs'
+
+const ROOT = resolve(fileURLToPath(import.meta.url), '../..')
+const args = process.argv.slice(2)
+const opt = (name, dflt) => {
+  const i = args.indexOf(name)
+  return i >= 0 ? Number(args[i + 1]) : dflt
+}
+const THREADS = opt('--threads', 10_000)
+const UNIT_MS = opt('--unit', 0.01)
+const RUNS = opt('--runs', 2)
+const TARGET_MS = 50
+const AFTER_MS = 3000
+
+// ── the web host (builds out/ when stale), on a free port with a known token ───────────────────
+const token = randomBytes(16).toString('hex')
+const host = spawn(process.execPath, [join(ROOT, 'scripts/web.mjs'), '--port', '0'], {
+  cwd: ROOT,
+  env: { ...process.env, THREADLAB_TOKEN: token },
+  stdio: ['ignore', 'pipe', 'pipe'],
+})
+const url = await new Promise((done, fail) => {
+  let out = ''
+  const onData = (chunk) => {
+    out += chunk
+    const m = /open (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out)
+    if (m) done(m[1])
+  }
+  host.stdout.on('data', onData)
+  host.stderr.on('data', onData)
+  host.on('exit', (code) => fail(new Error(`the web host exited (${code}):\n${out}`)))
+})
+
+const browser = await chromium.launch({ executablePath: ensureChromium().path, args: CHROMIUM_ARGS })
+let failed = false
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  const errors = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  // every long task from page load on, with its start time on the page's clock
+  await page.addInitScript(() => {
+    globalThis.__longTasks = []
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) globalThis.__longTasks.push({ start: e.startTime, ms: e.duration })
+    }).observe({ type: 'longtask', buffered: true })
+  })
+  await page.goto(url)
+  await page.getByRole('spinbutton', { name: 'N', exact: true }).fill(String(THREADS))
+  await page.getByRole('spinbutton', { name: 'Max value' }).fill(String(THREADS))
+  await page.getByRole('combobox', { name: 'Preset' }).selectOption({ label: 'random (N, range)' })
+  await page.getByRole('combobox', { name: 'Mode' }).selectOption('scheduled')
+  await page.getByRole('spinbutton', { name: 'Unit (ms)' }).fill(String(UNIT_MS))
+  console.log(
+    `live ${THREADS.toLocaleString()}-thread sleep sort (scheduled, ${UNIT_MS} ms per unit) in Chromium, 1440×900, ${RUNS} runs`,
+  )
+  const result = page.getByRole('region', { name: 'Result' })
+  let worst = 0
+  for (let run = 1; run <= RUNS; run++) {
+    const clickedAt = await page.evaluate(() => performance.now())
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    await page.getByRole('button', { name: 'Cancel' }).waitFor({ state: 'visible' })
+    await page.waitForFunction(() => document.querySelector('.header .phase')?.textContent === 'finished', null, {
+      timeout: 300_000,
+      polling: 50,
+    })
+    const resultAt = await page.evaluate(() => performance.now())
+    await result
+      .getByText(/sorted/)
+      .first()
+      .waitFor()
+    await page.waitForTimeout(AFTER_MS)
+    const tasks = await page.evaluate(
+      ([from, to]) => globalThis.__longTasks.filter((t) => t.start + t.ms >= from && t.start <= to),
+      [clickedAt, resultAt + AFTER_MS],
+    )
+    const longest = tasks.reduce((m, t) => Math.max(m, t.ms), 0)
+    worst = Math.max(worst, longest)
+    const over = tasks.filter((t) => t.ms > TARGET_MS).length
+    console.log(
+      `  run ${run}: result after ${((resultAt - clickedAt) / 1000).toFixed(1)} s · ${tasks.length} long tasks (> 50 ms: ${over}) · longest ${longest.toFixed(0)} ms`,
+    )
+  }
+  const ratio = worst > 0 ? TARGET_MS / worst : Infinity
+  console.log(
+    `  longest main-thread task ${worst.toFixed(0)} ms; ratio target / longest: ${ratio === Infinity ? '∞ (no long task)' : ratio.toFixed(2)} ${worst <= TARGET_MS ? '✓' : '✗'}`,
+  )
+  if (worst > TARGET_MS) failed = true
+  for (const e of errors) console.error(`pageerror: ${e}`)
+  if (errors.length) failed = true
+} finally {
+  await browser.close()
+  host.kill('SIGTERM')
+}
+process.exit(failed ? 1 : 0)
