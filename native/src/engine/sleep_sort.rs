@@ -450,12 +450,15 @@ pub fn run(
   });
   let mut handles = Vec::with_capacity(n);
   let mut spawn_error = None;
-  // Realtime: the spawner stays SCHED_OTHER (a FIFO spawner would hold a CPU for the whole spawn
-  // and hand its policy to every child) and off the sorting CPU, where each child, once started,
-  // moves itself and switches to SCHED_FIFO (with SCHED_RESET_ON_FORK).
-  if opts.mode == Mode::Realtime {
-    timing::pin_to(&cpus.others);
-  }
+  // Realtime: the spawner runs SCHED_FIFO (below the sorting threads) on the other CPU for the
+  // spawn only, so a busy machine cannot stall it past the epoch. Each child inherits that policy
+  // and CPU (a SCHED_OTHER spawner measurably lost the order: a child left behind the spawner on
+  // the other CPU missed its deadline in 24-46 of 60 small runs), so the spawner yields after every
+  // spawn: the child runs at once, moves itself to the sorting CPU, raises itself above the spawner
+  // (with SCHED_RESET_ON_FORK) and sleeps. The spawner goes back to normal before the epoch.
+  let fifo_spawner = opts.mode == Mode::Realtime
+    && timing::pin_to(&cpus.others)
+    && timing::set_fifo_inherited(timing::FIFO_PRIORITY - 1).is_ok();
   let spawn_start = timing::now_ns();
   let mut pushes = 0;
   let publish = PublishEpoch(&shared);
@@ -487,6 +490,10 @@ pub fn run(
         sh.ctl.cancel();
       }
     });
+    if fifo_spawner {
+      // SAFETY: plain syscall
+      unsafe { libc::sched_yield() };
+    }
     match r {
       Ok(h) => handles.push(h),
       Err(e) => {
@@ -527,6 +534,9 @@ pub fn run(
   }
   // publish (also in classic mode and on every early return: no thread may wait for it forever)
   publish.publish();
+  if fifo_spawner {
+    timing::set_normal();
+  }
   let epoch = shared.epoch.load(Ordering::Acquire);
   if std::env::var_os("THREADLAB_DEBUG").is_some() {
     eprintln!(

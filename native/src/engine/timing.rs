@@ -185,6 +185,22 @@ pub fn set_fifo(priority: i32) -> Result<(), i32> {
   }
 }
 
+/// Switches the calling thread to SCHED_FIFO at `priority` so the threads it creates inherit it
+/// (the realtime spawner's children must run the moment they are created). The caller returns to
+/// SCHED_OTHER with [`set_normal`] when done; the children reset on fork themselves.
+pub fn set_fifo_inherited(priority: i32) -> Result<(), i32> {
+  let p = libc::sched_param {
+    sched_priority: priority,
+  };
+  // SAFETY: sched_setscheduler(0) applies to the calling thread on Linux.
+  let r = unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO, &p) };
+  if r == 0 {
+    Ok(())
+  } else {
+    Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(0))
+  }
+}
+
 /// The calling thread's scheduling policy (SCHED_OTHER, SCHED_FIFO, ...; without the
 /// SCHED_RESET_ON_FORK flag), for tests.
 pub fn current_policy() -> i32 {
