@@ -10,6 +10,8 @@ use threadlab_native::engine::registry::{self, RunCtl};
 use threadlab_native::engine::sleep_sort::{Mode, SortOptions, SortOutcome};
 use threadlab_native::engine::{self, budget, realtime, timing};
 
+// Every test here holds this lock: one that ends (or starts a thread) meanwhile would change the
+// process's thread count that another test asserts on.
 fn serial() -> MutexGuard<'static, ()> {
   static M: Mutex<()> = Mutex::new(());
   M.lock().unwrap_or_else(|e| e.into_inner())
@@ -34,6 +36,7 @@ fn long_run(n: usize, mode: Mode) -> (std::sync::Arc<RunCtl>, mpsc::Receiver<Res
 
 #[test]
 fn budget_is_derived_from_the_machine_and_shown() {
+  let _g = serial();
   let caps = engine::capabilities();
   let b = caps.thread_budget;
   let machine = budget::MachineLimits::read();
@@ -165,6 +168,7 @@ fn realtime_runs_one_at_a_time_with_the_starter_off_the_fifo_cpu() {
 #[test]
 #[ignore = "needs SCHED_FIFO (CAP_SYS_NICE or an rtprio limit); npm test includes it where allowed"]
 fn fifo_threads_do_not_hand_their_policy_to_threads_they_start() {
+  let _g = serial();
   timing::probe_realtime().expect("realtime scheduling is not allowed here: run without --include-ignored");
   let policies = std::thread::spawn(|| {
     timing::set_fifo(timing::FIFO_PRIORITY).unwrap();
@@ -180,6 +184,7 @@ fn fifo_threads_do_not_hand_their_policy_to_threads_they_start() {
 
 #[test]
 fn the_realtime_advice_is_an_rtprio_limit_only() {
+  let _g = serial();
   assert!(timing::REALTIME_HOWTO.contains("rtprio"));
   assert!(timing::REALTIME_HOWTO.contains("ulimit -r"));
   assert!(!timing::REALTIME_HOWTO.contains("setcap"));
