@@ -181,8 +181,9 @@ fn start(
 /// Sums `values` on worker threads over contiguous chunks. Integers are summed exactly (i128);
 /// a BigInt64Array gives integers past 2^53. Rejects with an Error whose `code` is one of
 /// E_NOT_A_NUMBER, E_NOT_FINITE, E_TOO_MANY, E_BAD_THREADS, E_BAD_UNIT, E_BAD_OPTION,
-/// E_BAD_INPUT, E_DURATION_CAP, E_OVERFLOW, E_RESOURCE, E_INTERNAL (`position` when one value is
-/// at fault: the lowest such position). An empty list sums to 0.
+/// E_BAD_INPUT, E_DURATION_CAP, E_OVERFLOW, E_THREAD_BUDGET (the process-wide thread budget would
+/// be crossed; nothing starts), E_RESOURCE, E_INTERNAL (`position` when one value is at fault: the
+/// lowest such position). An empty list sums to 0.
 ///
 /// A Float64Array or BigInt64Array is read in place, without a copy, by the workers while the
 /// run lasts: **do not write to it, transfer or detach its buffer until the promise settles**.
