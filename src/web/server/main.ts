@@ -2,11 +2,12 @@
  * `node out/main/webhost.js [--port N] [--renderer DIR]` (or `npm run web -- --port N`):
  * serves Threadlab to a browser on this machine. The port defaults to 5217 and falls back to a
  * free one when taken; the printed URL carries the per-launch token (THREADLAB_TOKEN fixes it,
- * for tests). Ctrl-C cancels every run and joins its threads before exiting.
+ * for tests; it must carry at least 128 bits, or the host refuses to start with exit code 2). Ctrl-C cancels every run and joins its threads before exiting.
  */
 import { resolve } from 'node:path'
 import { loadEngine } from '../../service/addon'
 import { DEFAULT_PORT, startWebHost } from './server'
+import { tokenProblem } from './token'
 
 interface Args {
   port: number
@@ -53,6 +54,11 @@ function usage(problem?: string): never {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
   const token = process.env.THREADLAB_TOKEN || undefined
+  const weak = token === undefined ? null : tokenProblem(token, 'THREADLAB_TOKEN')
+  if (weak) {
+    console.error(weak)
+    process.exit(2)
+  }
   const engine = loadEngine()
   const host = await startWebHost({ port: args.port, rendererDir: args.rendererDir, token, engine })
   if (args.port !== 0 && host.port !== args.port) console.log(`Port ${args.port} is taken; using ${host.port} instead.`)

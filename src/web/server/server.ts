@@ -12,7 +12,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createReadStream, existsSync } from 'node:fs'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { resolve } from 'node:path'
@@ -34,6 +34,7 @@ import {
 } from '../../shared/ipc'
 import { METHODS } from '../../shared/methods'
 import { serveCall } from '../../shared/transport'
+import { tokenProblem } from './token'
 
 export interface WebHostOptions {
   /** port to listen on (default 5217); 0 picks a free one */
@@ -84,6 +85,8 @@ const COMMON_HEADERS: Record<string, string> = {
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const engine = options.engine ?? loadEngine()
   const token = options.token ?? randomBytes(24).toString('base64url')
+  const weak = tokenProblem(token, 'the token')
+  if (weak) throw new Error(weak)
   const tokenBytes = Buffer.from(token)
   const maxQueued = options.maxQueuedBytes ?? LIMITS.maxQueuedBytesPerClient
   const log = options.log ?? ((line: string) => console.error(line))
@@ -105,7 +108,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const server: Server = createServer((req, res) => {
     handleHttp(req, res).catch((e) => {
-      log(`web host: ${req.method} ${req.url}: ${(e as Error).message}`)
+      log(`web host: ${req.method} ${withoutQuery(req.url)}: ${(e as Error).message}`)
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n')
       else res.destroy()
     })
@@ -118,7 +121,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.setHeader('Allow', 'GET, HEAD')
       return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n')
     }
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
+    const url = requestUrl(req)
+    if (!url) return send(res, 400, 'text/plain; charset=utf-8', 'bad request target\n')
     if (url.pathname === HEALTH_PATH) {
       if (!tokenMatches(url.searchParams.get('token'))) {
         return send(
@@ -166,13 +170,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refuse = (status: number, reason: string) => {
-      const text = status === 404 ? 'Not Found' : status === 503 ? 'Service Unavailable' : 'Forbidden'
+      const text = STATUS_CODES[status] ?? 'Error'
       socket.end(
         `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
       )
       socket.destroy()
     }
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const url = requestUrl(req)
+    if (!url) return refuse(400, 'bad request target\n')
     if (url.pathname !== WS_PATH) return refuse(404, 'not found\n')
     if (!allowedHosts().includes(req.headers.host ?? '')) return refuse(403, 'wrong host\n')
     if (!allowedOrigins().includes(req.headers.origin ?? '')) return refuse(403, 'wrong origin\n')
@@ -345,6 +350,21 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       wss.close()
     },
   }
+}
+
+/** The request's target as a URL, or null when it does not parse (an absolute-form target can fail). */
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://127.0.0.1')
+  } catch {
+    return null
+  }
+}
+
+/** A request target fit for a log: the query (it carries the token) replaced by `?…`. */
+export function withoutQuery(target: string | undefined): string {
+  const at = (target ?? '').indexOf('?')
+  return at < 0 ? (target ?? '') : `${target!.slice(0, at)}?…`
 }
 
 function send(
