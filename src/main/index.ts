@@ -27,6 +27,7 @@ import { fileArgument, readFileArgument } from '../service/file-argument'
 import { PageClients } from '../service/page-clients'
 import { ReloadPolicy, goneNotice } from '../service/page-recovery'
 import { RunService } from '../service/run-service'
+import { RunRate } from '../service/run-rate'
 import { APP_HOST, APP_INDEX_URL, APP_SCHEME, registerAppScheme, serveAppScheme } from './protocol'
 
 /** `npm run dev` (electron-vite dev): the renderer comes from the dev server, with its own policy. */
@@ -250,7 +251,9 @@ if (!app.requestSingleInstanceLock()) {
       app.exit(1)
       return
     }
-    pages = new PageClients(() => new RunService(engine), log)
+    // every page shares one start rate, so a page cannot reset it by reconnecting
+    const rate = new RunRate()
+    pages = new PageClients(() => new RunService(engine, { rate }), log)
     harden()
     if (!devOrigin) serveAppScheme(join(__dirname, '../renderer'), CSP)
     ipcMain.on(IPC.connect, onConnect)

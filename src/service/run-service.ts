@@ -24,6 +24,7 @@ import type { ServiceApi } from '../shared/methods'
 import type { MachineFigures } from '../shared/machineFigures'
 import type { Engine, EngineRun } from './addon'
 import { measureMachine, type MeasureOptions } from './measure'
+import { RunRate } from './run-rate'
 import { parallelSumResult, sleepSortResult } from './results'
 
 export type BatchListener = (batch: Float64Array) => void
@@ -32,9 +33,12 @@ export type StatusListener = (status: RunStatus) => void
 export interface RunServiceOptions {
   /** minimum spacing of progress statuses (default 100 ms: at most 10 per second) */
   progressIntervalMs?: number
-  /** runs this client may start in any 60 s window (default LIMITS.maxRunsPerMinute) */
-  maxRunsPerMinute?: number
-  /** clock for the rate limit, replaceable in tests */
+  /**
+   * the host's start rate, shared by all its clients (default: one of this service's own, of
+   * LIMITS.maxRunsPerMinute: right for a host with a single client)
+   */
+  rate?: RunRate
+  /** clock for progress spacing, replaceable in tests */
   now?: () => number
   /** how measureMachine measures (default: measure.ts's defaults, about a second) */
   measure?: Omit<MeasureOptions, 'signal'>
@@ -64,9 +68,8 @@ export class RunService implements ServiceApi {
   private last: RunRecord | null = null
   private queue: Promise<unknown> = Promise.resolve()
   private disposed = false
-  private startTimes: number[] = []
   private readonly progressIntervalMs: number
-  private readonly maxRunsPerMinute: number
+  private readonly rate: RunRate
   private readonly now: () => number
   private cpus: number | undefined
   private readonly measureOptions: Omit<MeasureOptions, 'signal'>
@@ -78,8 +81,8 @@ export class RunService implements ServiceApi {
     options: RunServiceOptions = {},
   ) {
     this.progressIntervalMs = options.progressIntervalMs ?? 100
-    this.maxRunsPerMinute = options.maxRunsPerMinute ?? LIMITS.maxRunsPerMinute
     this.now = options.now ?? Date.now
+    this.rate = options.rate ?? new RunRate({ now: this.now })
     this.measureOptions = options.measure ?? {}
   }
 
@@ -132,18 +135,12 @@ export class RunService implements ServiceApi {
       const checked = validateRunRequest(input, { cpus: this.cpuCount() })
       if (!checked.ok) return checked
       const request = checked.value
-      const now = this.now()
-      this.startTimes = this.startTimes.filter((t) => now - t < 60_000)
-      if (this.startTimes.length >= this.maxRunsPerMinute) {
-        return err('E_RATE_LIMIT', `more than ${this.maxRunsPerMinute} runs in a minute: wait a moment`)
+      if (this.active && !request.replace) {
+        return err('E_BUSY', `run ${this.active.runId} is still going: cancel it first, or start with replace: true`)
       }
-      if (this.active) {
-        if (!request.replace) {
-          return err('E_BUSY', `run ${this.active.runId} is still going: cancel it first, or start with replace: true`)
-        }
-        await this.stopActive()
-      }
-      this.startTimes.push(now)
+      const limited = this.rate.take()
+      if (limited) return { ok: false, error: limited }
+      await this.stopActive()
       return this.launch(request)
     })
   }
@@ -174,13 +171,16 @@ export class RunService implements ServiceApi {
   /**
    * Measures what shapes the numbers on this machine (src/service/measure.ts). Queued like a start, so
    * no run of this client starts while it measures; refused with E_BUSY while a run is active (its
-   * threads would disturb the figures).
+   * threads would disturb the figures). It counts as one start against the host's rate: its ~70 runs
+   * spawn fewer threads than one run of 10,000 values, and the thread budget counts each of them.
    */
   measureMachine(): Promise<Outcome<MachineFigures>> {
     return this.serially(async () => {
       if (this.disposed) return err('E_DISPOSED', 'this client has disconnected')
       if (this.active)
         return err('E_BUSY', `run ${this.active.runId} is still going: measure the machine when it has finished`)
+      const limited = this.rate.take()
+      if (limited) return { ok: false, error: limited }
       const abort = new AbortController()
       this.measuring = abort
       try {

@@ -24,7 +24,7 @@ export const LIMITS = {
   maxMessageBytes: 16 * 1024 * 1024,
   /** characters of a typed or loaded number list */
   maxInputChars: 20 * 1024 * 1024,
-  /** runs one client may start per minute */
+  /** runs a host may start per minute, all its clients (sockets, windows) together */
   maxRunsPerMinute: 120,
   /** bytes queued for one slow client before live batches are dropped (the run keeps them) */
   maxQueuedBytesPerClient: 8 * 1024 * 1024,

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { addonPath, loadEngine, type BatchSink, type Engine } from '../../src/service/addon'
 import { RunService, toErrorInfo } from '../../src/service/run-service'
+import { RunRate } from '../../src/service/run-rate'
 import type { RunStatus, SleepSortResult, ParallelSumResult } from '../../src/shared/api'
 import { EventColumns } from '../../src/shared/columns'
 import { LIMITS } from '../../src/shared/limits'
@@ -169,17 +170,37 @@ describe('RunService (scripted engine)', () => {
     expect(() => JSON.stringify(result)).not.toThrow()
   })
 
-  it('rate-limits starts per client', async () => {
+  it('rate-limits starts over a sliding minute', async () => {
     let now = 0
     const engine = new FakeEngine()
     engine.script = { batches: 0, eventsPerBatch: 0, intervalMs: 1 }
-    const service = new RunService(engine, { maxRunsPerMinute: 3, now: () => now })
+    const service = new RunService(engine, { rate: new RunRate({ perMinute: 3, now: () => now }), now: () => now })
     const seen = observe(service)
     for (let i = 0; i < 3; i++) await seen.finished(runIdOf(await service.startRun(sortRequest())))
     expect(await service.startRun(sortRequest())).toMatchObject({ ok: false, error: { code: 'E_RATE_LIMIT' } })
     now += 60_001
     expect((await service.startRun(sortRequest())).ok).toBe(true)
     await service.dispose()
+  })
+
+  it('services sharing a rate share its allowance; a refused E_BUSY start does not spend it', async () => {
+    const engine = new FakeEngine()
+    engine.script = { batches: 1000, eventsPerBatch: 1, intervalMs: 5 }
+    const rate = new RunRate({ perMinute: 2 })
+    const first = new RunService(engine, { rate })
+    const second = new RunService(engine, { rate })
+    runIdOf(await first.startRun(sortRequest()))
+    expect(await first.startRun(sortRequest())).toMatchObject({ ok: false, error: { code: 'E_BUSY' } })
+    runIdOf(await second.startRun(sortRequest()))
+    expect(await first.startRun(sortRequest([1], 1, { replace: true }))).toMatchObject({
+      ok: false,
+      error: { code: 'E_RATE_LIMIT' },
+    })
+    expect(await new RunService(engine, { rate }).measureMachine()).toMatchObject({
+      ok: false,
+      error: { code: 'E_RATE_LIMIT' },
+    })
+    await Promise.all([first.dispose(), second.dispose()])
   })
 
   it('dispose cancels, waits for the run and refuses new work', async () => {
@@ -337,7 +358,7 @@ describe('RunService (real addon)', () => {
 
   it('50 starts and cancels in a row leave no thread behind', async () => {
     const before = engine.threadCount()
-    const service = new RunService(engine, { maxRunsPerMinute: 1000 })
+    const service = new RunService(engine, { rate: new RunRate({ perMinute: 1000 }) })
     for (let i = 0; i < 50; i++) {
       runIdOf(await service.startRun(sortRequest([300, 200, 100, 1], 10, { replace: true })))
       if (i % 2) await service.cancelRun()

@@ -43,7 +43,7 @@ export function describeLimits(limits: Limits, budget?: ThreadBudget): LimitLine
     { label: 'Parallel-sum threads', value: `1–${count(limits.maxThreads)}` },
     { label: 'Request size', value: formatBytes(limits.maxMessageBytes), hint: 'one request to the host' },
     { label: 'Number list', value: `${count(limits.maxInputChars)} characters`, hint: 'typed or loaded' },
-    { label: 'Runs per minute', value: count(limits.maxRunsPerMinute), hint: 'per window or tab' },
+    { label: 'Runs per minute', value: count(limits.maxRunsPerMinute), hint: 'all windows and tabs together' },
     {
       label: 'Live data queued per client',
       value: formatBytes(limits.maxQueuedBytesPerClient),

@@ -22,6 +22,7 @@ import { LIMITS } from '../../shared/limits'
 import { loadEngine, type Engine } from '../../service/addon'
 import { contentSecurityPolicy } from '../../shared/csp'
 import { RunService } from '../../service/run-service'
+import { RunRate } from '../../service/run-rate'
 import { mimeType, resolveStatic, staticRoot } from '../../service/static-files'
 import {
   HEALTH_PATH,
@@ -49,6 +50,8 @@ export interface WebHostOptions {
   engine?: Engine
   /** bytes queued for one client before live batches are dropped (default LIMITS.maxQueuedBytesPerClient) */
   maxQueuedBytes?: number
+  /** runs all clients together may start per minute (default LIMITS.maxRunsPerMinute) */
+  maxRunsPerMinute?: number
   /** where problems are reported (default console.error) */
   log?: (line: string) => void
 }
@@ -91,6 +94,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const maxQueued = options.maxQueuedBytes ?? LIMITS.maxQueuedBytesPerClient
   const log = options.log ?? ((line: string) => console.error(line))
   const root = await staticRoot(options.rendererDir)
+  // one allowance for the token, not one per socket: reconnecting must not reset it
+  const rate = new RunRate({ perMinute: options.maxRunsPerMinute })
 
   let port = 0
   const allowedHosts = () => [`127.0.0.1:${port}`, `localhost:${port}`]
@@ -192,7 +197,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const done = new Promise<void>((r) => (gone = r))
     finished.add(done)
     void done.then(() => finished.delete(done))
-    const service = new RunService(engine)
+    const service = new RunService(engine, { rate })
     const dropped = new Map<number, number>()
     let inFlight = 0
 
