@@ -125,6 +125,11 @@ export function refusingApi(error: ThreadlabErrorInfo): ThreadlabApi {
 
 export const WS_PATH = '/ws'
 export const HEALTH_PATH = '/health'
+/**
+ * The close code of a socket the host closed because it sat unused (no run, no request) while
+ * every client slot was taken: another page was waiting to get in.
+ */
+export const IDLE_CLOSE_CODE = 4001
 
 export interface ClientRequest {
   id: number

@@ -10,7 +10,7 @@
  * No reconnection: a lost connection makes every call answer with a clear error (reload the page).
  */
 import type { Outcome, ThreadlabErrorInfo } from '../../shared/api'
-import { HEALTH_PATH, WS_PATH, type ClientRequest, type ServerMessage } from '../../shared/ipc'
+import { HEALTH_PATH, IDLE_CLOSE_CODE, WS_PATH, type ClientRequest, type ServerMessage } from '../../shared/ipc'
 import { METHODS, type MethodName, type ThreadlabApi } from '../../shared/methods'
 import { EventHub, createApi } from '../../shared/transport'
 
@@ -73,7 +73,7 @@ export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
       }
       broken = {
         code: 'E_CONNECTION_CLOSED',
-        message: `The connection to the Threadlab web host closed${event.code === 1009 ? ' (a message was too large)' : event.code ? ` (code ${event.code})` : ''}. Reload the page; if that fails, the host has stopped: start it again with \`npm run web\`.`,
+        message: `The connection to the Threadlab web host closed${closeReason(event.code)}. Reload the page; if that fails, the host has stopped: start it again with \`npm run web\`.`,
       }
       for (const resolve of pending.values()) resolve({ ok: false, error: broken })
       pending.clear()
@@ -154,6 +154,13 @@ export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
 
   // a browser page has no command line: the host never sends openFile (files come from drops)
   return createApi(call, (event, listener) => hub.subscribe(event, listener))
+}
+
+/** What a close code says, as a clause of the closed-connection message. */
+function closeReason(code: number): string {
+  if (code === 1009) return ' (a message was too large)'
+  if (code === IDLE_CLOSE_CODE) return ' (this page sat unused while other pages waited for a free slot)'
+  return code ? ` (code ${code})` : ''
 }
 
 /** Why the socket never opened: the token, the host being down, or something else. */

@@ -26,6 +26,7 @@ import { RunRate } from '../../service/run-rate'
 import { mimeType, resolveStatic, staticRoot } from '../../service/static-files'
 import {
   HEALTH_PATH,
+  IDLE_CLOSE_CODE,
   WS_PATH,
   parseClientRequest,
   type BinaryFollows,
@@ -52,6 +53,8 @@ export interface WebHostOptions {
   maxQueuedBytes?: number
   /** runs all clients together may start per minute (default LIMITS.maxRunsPerMinute) */
   maxRunsPerMinute?: number
+  /** connection limits (default CONNECTION_LIMITS); tests shorten the times */
+  connections?: Partial<ConnectionLimits>
   /** where problems are reported (default console.error) */
   log?: (line: string) => void
 }
@@ -72,8 +75,35 @@ export interface WebHost {
 export const DEFAULT_PORT = 5217
 /** requests one client may have unanswered at once */
 const MAX_IN_FLIGHT = 32
+/**
+ * What keeps a user able to get in within a bounded time. These are the web host's alone (Electron
+ * has one window and no sockets), so they live here rather than in LIMITS, which the page shows.
+ */
+export const CONNECTION_LIMITS = {
+  /**
+   * WebSocket clients at once (each may run one experiment); a closed client keeps its slot until
+   * its run is cancelled and its threads joined, so closing sockets cannot outrun the cap
+   */
+  maxClients: 16,
+  /** TCP connections at once, HTTP and WebSocket (Node drops the rest at accept): bounds open files */
+  maxConnections: 128,
+  /** a request's headers must arrive within this (slowloris); an idle connection is cut then too */
+  headersTimeoutMs: 10_000,
+  /** the whole request (GET: headers only) must arrive within this */
+  requestTimeoutMs: 20_000,
+  /** how often Node checks the two timeouts above */
+  connectionsCheckMs: 1_000,
+  /** every client is pinged this often; one that has not answered the previous ping is cut off */
+  heartbeatMs: 30_000,
+  /**
+   * while every client slot is taken, a client without a run that sent nothing for this long is
+   * closed (IDLE_CLOSE_CODE) so a waiting page gets in; checked at each heartbeat
+   */
+  idleCloseMs: 5 * 60_000,
+}
+export type ConnectionLimits = typeof CONNECTION_LIMITS
 /** sockets open at once (each may run one experiment) */
-export const MAX_CLIENTS = 16
+export const MAX_CLIENTS = CONNECTION_LIMITS.maxClients
 /** how long a replay waits for a slow client's queue to make room before E_SLOW_CLIENT */
 const REPLAY_WAIT_MS = 30_000
 
@@ -94,6 +124,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const maxQueued = options.maxQueuedBytes ?? LIMITS.maxQueuedBytesPerClient
   const log = options.log ?? ((line: string) => console.error(line))
   const root = await staticRoot(options.rendererDir)
+  const limits: ConnectionLimits = { ...CONNECTION_LIMITS, ...options.connections }
   // one allowance for the token, not one per socket: reconnecting must not reset it
   const rate = new RunRate({ perMinute: options.maxRunsPerMinute })
 
@@ -106,18 +137,23 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     return bytes.length === tokenBytes.length && timingSafeEqual(bytes, tokenBytes)
   }
 
-  const sockets = new Set<WebSocket>()
+  /** open clients, with what the heartbeat needs to know of each */
+  const sockets = new Map<WebSocket, Liveness>()
   const stats = { peakQueuedBytes: 0, droppedBatches: 0, disconnectedClients: 0 }
   /** per client: settles once its socket closed and its run was cancelled and joined */
   const finished = new Set<Promise<void>>()
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer({ connectionsCheckingInterval: limits.connectionsCheckMs }, (req, res) => {
     handleHttp(req, res).catch((e) => {
       log(`web host: ${req.method} ${withoutQuery(req.url)}: ${(e as Error).message}`)
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n')
       else res.destroy()
     })
   })
+
+  server.maxConnections = limits.maxConnections
+  server.headersTimeout = limits.headersTimeoutMs
+  server.requestTimeout = limits.requestTimeoutMs
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!allowedHosts().includes(req.headers.host ?? ''))
@@ -187,12 +223,36 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!allowedHosts().includes(req.headers.host ?? '')) return refuse(403, 'wrong host\n')
     if (!allowedOrigins().includes(req.headers.origin ?? '')) return refuse(403, 'wrong origin\n')
     if (!tokenMatches(url.searchParams.get('token'))) return refuse(403, 'missing or wrong token\n')
-    if (sockets.size >= MAX_CLIENTS) return refuse(503, `more than ${MAX_CLIENTS} open clients\n`)
+    // `finished` holds every client until its run is joined, open or not
+    if (finished.size >= limits.maxClients)
+      return refuse(503, `more than ${limits.maxClients} clients (open, or closed with a run still stopping)\n`)
     wss.handleUpgrade(req, socket, head, (ws) => serveClient(ws))
   })
 
+  // Every heartbeat: cut off a client that did not answer the last ping (gone without a close, or
+  // not reading at all), ping the rest, and while the slots are all taken close the clients that
+  // sat unused for idleCloseMs, so a page waiting to get in does within a bounded time.
+  const heartbeat = setInterval(() => {
+    const now = Date.now()
+    const full = finished.size >= limits.maxClients
+    for (const [ws, liveness] of sockets) {
+      if (!liveness.answeredPing) {
+        log('web host: a client did not answer a ping; disconnecting it')
+        ws.terminate()
+        continue
+      }
+      if (liveness.busy()) liveness.lastUsed = now
+      else if (full && now - liveness.lastUsed >= limits.idleCloseMs) {
+        ws.close(IDLE_CLOSE_CODE, 'unused while every client slot was taken')
+        continue
+      }
+      liveness.answeredPing = false
+      ws.ping()
+    }
+  }, limits.heartbeatMs)
+  heartbeat.unref()
+
   function serveClient(ws: WebSocket): void {
-    sockets.add(ws)
     let gone: () => void = () => {}
     const done = new Promise<void>((r) => (gone = r))
     finished.add(done)
@@ -200,6 +260,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const service = new RunService(engine, { rate })
     const dropped = new Map<number, number>()
     let inFlight = 0
+    const liveness: Liveness = {
+      answeredPing: true,
+      lastUsed: Date.now(),
+      busy: () => service.activeRunId !== null || inFlight > 0,
+    }
+    sockets.set(ws, liveness)
+    ws.on('pong', () => (liveness.answeredPing = true))
 
     // Everything this client is sent passes one gate, so what the host queues for it stays bounded:
     //  - live batches and progress statuses use at most 7/8 of the cap and are dropped beyond it
@@ -285,6 +352,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
 
     ws.on('message', (data, isBinary) => {
+      liveness.lastUsed = Date.now()
       if (isBinary)
         return sendJson({
           type: 'error',
@@ -347,14 +415,23 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     },
     stats: () => ({ ...stats }),
     async close() {
+      clearInterval(heartbeat)
       const closed = new Promise<void>((done) => server.close(() => done()))
-      for (const ws of sockets) ws.terminate()
+      for (const ws of sockets.keys()) ws.terminate()
       server.closeAllConnections()
       await Promise.all([...finished])
       await closed
       wss.close()
     },
   }
+}
+
+interface Liveness {
+  /** cleared at each ping, set by the pong */
+  answeredPing: boolean
+  /** when the client last sent a frame, or was last seen with a run or a request in progress */
+  lastUsed: number
+  busy(): boolean
 }
 
 /** The request's target as a URL, or null when it does not parse (an absolute-form target can fail). */
