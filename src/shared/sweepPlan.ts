@@ -26,7 +26,7 @@
 import { TIMING_MODES, type TimingMode } from './api'
 import { LIMITS } from './limits'
 import { DEFAULT_PRESET_SEED, onesApart, randomValues } from './seededRandom'
-import { formatUnitMs } from './sweepText'
+import { formatUnitMs } from './units'
 
 export interface SweepPlanInput {
   /** one end of the unit range, ms (either end may be the larger) */

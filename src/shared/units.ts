@@ -44,13 +44,23 @@ export function parseDuration(text: string): DurationParse {
 
 /** "10 ms", "50 µs", "1 s": the unit as people typed it, for headers. */
 export function formatUnitMs(ms: number): string {
+  return formatUnit(ms, 6)
+}
+
+/**
+ * "316 µs", "3.16 ms": three significant digits, for the sweep's log-spaced units (its half-decade
+ * steps are irrational: 316.228 µs says more than anyone reads off a chart).
+ */
+export function formatUnitShort(ms: number): string {
+  return formatUnit(ms, 3)
+}
+
+function formatUnit(ms: number, digits: number): string {
+  if (!Number.isFinite(ms)) return String(ms)
   if (ms === 0) return '0'
+  const trim = (x: number) => String(Number(x.toPrecision(digits)))
   if (ms >= 1000) return `${trim(ms / 1000)} s`
   if (ms >= 1) return `${trim(ms)} ms`
   if (ms >= 1e-3) return `${trim(ms * 1e3)} µs`
   return `${trim(ms * 1e6)} ns`
-}
-
-function trim(x: number): string {
-  return String(Number(x.toPrecision(6)))
 }

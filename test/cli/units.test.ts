@@ -4,7 +4,7 @@ import { parseCli, UsageError } from '../../src/cli/args'
 import { badInputMessage, parseSortInput, parseSumInput } from '../../src/cli/input'
 import { integerHistogram, summarizeRepeat } from '../../src/cli/repeat'
 import { terminalProgress } from '../../src/cli/runner'
-import { formatUnitMs, parseDuration } from '../../src/shared/units'
+import { formatUnitMs, formatUnitShort, parseDuration } from '../../src/shared/units'
 
 describe('parseDuration', () => {
   it.each([
@@ -33,6 +33,12 @@ describe('parseDuration', () => {
     expect(formatUnitMs(10)).toBe('10 ms')
     expect(formatUnitMs(0.05)).toBe('50 µs')
     expect(formatUnitMs(1000)).toBe('1 s')
+    expect(formatUnitMs(1e-6)).toBe('1 ns')
+    expect(formatUnitMs(Infinity)).toBe('Infinity')
+    // a half-decade sweep unit: six digits in headers, three on the sweep's chart
+    expect(formatUnitMs(Math.sqrt(0.1))).toBe('316.228 µs')
+    expect(formatUnitShort(Math.sqrt(0.1))).toBe('316 µs')
+    expect(formatUnitShort(Math.sqrt(10))).toBe('3.16 ms')
   })
 })
 

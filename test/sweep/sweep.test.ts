@@ -16,7 +16,8 @@ import {
   resolutionRatio,
   type SweepPoint,
 } from '../../src/shared/sweepPoints'
-import { describeResolution, formatUnitMs } from '../../src/shared/sweepText'
+import { describeResolution } from '../../src/shared/sweepText'
+import { formatUnitShort } from '../../src/shared/units'
 
 const unitArb = fc.double({ min: LIMITS.minUnitMs, max: LIMITS.maxUnitMs, noNaN: true })
 const modesArb = fc.subarray([...TIMING_MODES], { minLength: 1 })
@@ -32,7 +33,7 @@ describe('planSweep', () => {
     })
     expect(plan.units[0]).toBe(10)
     expect(plan.units[8]).toBe(0.001)
-    expect(plan.units.map(formatUnitMs)).toEqual([
+    expect(plan.units.map(formatUnitShort)).toEqual([
       '10 ms',
       '3.16 ms',
       '1 ms',

@@ -3,7 +3,7 @@ import type { TimingMode } from '../../shared/api'
 import { CAUSES } from '../../shared/attribution'
 import { type SweepPlan } from '../../shared/sweepPlan'
 import { type Resolution, type SweepPoint } from '../../shared/sweepPoints'
-import { formatUnitMs } from '../../shared/sweepText'
+import { formatUnitShort } from '../../shared/units'
 import { CAUSE_COLORS, CAUSE_HINTS, CAUSE_LABELS, MODE_COLORS } from '../view/sweepColors'
 
 export interface SweepChartProps {
@@ -157,7 +157,7 @@ export function SweepChart(props: SweepChartProps) {
                     stroke={MODE_COLORS[m]}
                     strokeWidth={1.5}
                   >
-                    <title>{`${m} at ${formatUnitMs(p.unitMs)}: ${p.sortedTrials} of ${p.trials} trials sorted (${pct(p.pSorted)})${p.status !== 'done' ? ` · ${p.status}` : ''}`}</title>
+                    <title>{`${m} at ${formatUnitShort(p.unitMs)}: ${p.sortedTrials} of ${p.trials} trials sorted (${pct(p.pSorted)})${p.status !== 'done' ? ` · ${p.status}` : ''}`}</title>
                   </circle>
                 ))}
                 {byMode(m)
@@ -169,7 +169,7 @@ export function SweepChart(props: SweepChartProps) {
                       transform={`translate(${X(p.unitMs) + dx},${PY(0)})`}
                     >
                       <path d="M-4,-4L4,4M-4,4L4,-4" />
-                      <title>{`${m} at ${formatUnitMs(p.unitMs)} failed: ${p.reason ?? 'unknown error'}`}</title>
+                      <title>{`${m} at ${formatUnitShort(p.unitMs)} failed: ${p.reason ?? 'unknown error'}`}</title>
                     </g>
                   ))}
               </g>
@@ -182,7 +182,7 @@ export function SweepChart(props: SweepChartProps) {
                 d={`M${X(r.unitMs) + modeOffset(r.mode) - 5},${topY - 9}L${X(r.unitMs) + modeOffset(r.mode) + 5},${topY - 9}L${X(r.unitMs) + modeOffset(r.mode)},${topY - 2}Z`}
                 fill={MODE_COLORS[r.mode]}
               >
-                <title>{`${r.mode}: reliable down to ${formatUnitMs(r.unitMs)}`}</title>
+                <title>{`${r.mode}: reliable down to ${formatUnitShort(r.unitMs)}`}</title>
               </path>
             ) : null,
           )}
@@ -237,7 +237,7 @@ export function SweepChart(props: SweepChartProps) {
           {units.map((u, i) =>
             i === units.length - 1 || (i % labelEvery === 0 && units.length - 1 - i >= labelEvery) ? (
               <text key={u} x={X(u)} y={botY + BOTTOM_H + 18} className="tick" textAnchor="middle">
-                {formatUnitMs(u)}
+                {formatUnitShort(u)}
               </text>
             ) : null,
           )}
@@ -271,7 +271,7 @@ export function SweepChart(props: SweepChartProps) {
               {measured.map((p) => (
                 <tr key={`${p.mode}${p.unitMs}`}>
                   <td>{p.mode}</td>
-                  <td>{formatUnitMs(p.unitMs)}</td>
+                  <td>{formatUnitShort(p.unitMs)}</td>
                   <td>
                     {p.trials}/{p.planned}
                   </td>
@@ -314,7 +314,7 @@ function barTitle(p: SweepPoint): string {
   const parts = CAUSES.filter((c) => p.meanCauses[c] > 0).map(
     (c) => `${CAUSE_LABELS[c]} ${formatCount(p.meanCauses[c])}`,
   )
-  return `${p.mode} at ${formatUnitMs(p.unitMs)}: mean misplaced ${formatCount(p.meanMisplaced ?? 0)}${parts.length ? ` (${parts.join(', ')})` : ''} over ${p.trials} ${p.trials === 1 ? 'trial' : 'trials'}`
+  return `${p.mode} at ${formatUnitShort(p.unitMs)}: mean misplaced ${formatCount(p.meanMisplaced ?? 0)}${parts.length ? ` (${parts.join(', ')})` : ''} over ${p.trials} ${p.trials === 1 ? 'trial' : 'trials'}`
 }
 
 export function pct(p: number | null): string {

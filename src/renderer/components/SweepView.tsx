@@ -6,7 +6,8 @@ import { LIMITS } from '../../shared/limits'
 import { modesNotAllowed } from '../../shared/sweepDriver'
 import { SWEEP_LIMITS, SWEEP_PRESETS, type SweepPresetId } from '../../shared/sweepPlan'
 import { resolutionDetail } from '../../shared/sweepPoints'
-import { describeResolution, formatUnitMs } from '../../shared/sweepText'
+import { describeResolution } from '../../shared/sweepText'
+import { formatUnitShort } from '../../shared/units'
 import { formatMs, isActive } from '../model/store'
 import { checkSweep, isSweeping, type SweepState } from '../model/sweepController'
 import { useApp, useServices } from '../view/context'
@@ -237,7 +238,7 @@ function SweepStatus({ s }: { s: ReturnType<typeof pick> }) {
       text = 'No sweep yet.'
       break
     case 'running':
-      text = `${s.runsDone} of ${s.runsPlanned} runs${s.current ? ` · ${s.current.mode} at ${formatUnitMs(s.current.unitMs)}, trial ${s.current.trial + 1}` : ''}`
+      text = `${s.runsDone} of ${s.runsPlanned} runs${s.current ? ` · ${s.current.mode} at ${formatUnitShort(s.current.unitMs)}, trial ${s.current.trial + 1}` : ''}`
       break
     case 'cancelling':
       text = `Cancelling after ${s.runsDone} of ${s.runsPlanned} runs…`
