@@ -9,7 +9,7 @@ import type {
   SleepSortResult,
   TimingMode,
 } from '../shared/api'
-import { attributeCauses, causeCounts, explainRun, type Cause } from '../shared/attribution'
+import { attributeColumns, causeCounts, explainRun, type Cause } from '../shared/attribution'
 import type { EventColumns } from '../shared/columns'
 import { buildThreadTable } from '../shared/threads'
 
@@ -53,7 +53,7 @@ export function sortReport(request: SleepSortRequest, result: SleepSortResult, e
       output: result.output,
       table,
     }
-    const attributions = attributeCauses(input)
+    const attributions = attributeColumns(input)
     explanation = explainRun(input, attributions)
     causes = causeCounts(attributions)
   }

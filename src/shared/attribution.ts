@@ -71,7 +71,36 @@ export interface CauseAttribution {
   workers: number[]
 }
 
-export function attributeCauses(input: AttributionInput): CauseAttribution[] {
+/**
+ * Every misplaced position's attribution as typed columns, in output order: one pass over the
+ * output, no object per value (a 10,000-thread classic run has ~10,000 of them). Moments, the run
+ * diff and the summaries read these; attributeCauses() gives the same rows as objects.
+ */
+export interface AttributionColumns {
+  /** attributions (misplaced positions); every column holds at least this many rows */
+  length: number
+  outputIndex: Int32Array
+  /** what sorted order puts there */
+  expected: Float64Array
+  /** worker that pushed it (-1 when the table does not say) */
+  worker: Int32Array
+  /** index into CAUSES */
+  cause: Uint8Array
+  /** 1: a larger value was pushed before it ('late'); 0: it was pushed before a smaller one ('early') */
+  late: Uint8Array
+  /** worker it is inverted against (-1 if none) */
+  partner: Int32Array
+  /** output position of the partner (-1 when none or never pushed) */
+  partnerIndex: Int32Array
+  /** worker whose timeline Δ measures (-1 if none) */
+  culprit: Int32Array
+  /** ns; see the cause definitions above (NaN for cancelled and unknown) */
+  deltaNs: Float64Array
+}
+
+const CAUSE_INDEX = Object.fromEntries(CAUSES.map((c, i) => [c, i])) as Record<Cause, number>
+
+export function attributeColumns(input: AttributionInput): AttributionColumns {
   const { values, output, table, mode } = input
   const shift = input.shift ?? 0
   const unitNs = input.unitMs * 1e6
@@ -88,13 +117,11 @@ export function attributeCauses(input: AttributionInput): CauseAttribution[] {
   }
   // smallest value never pushed
   let unpushedMin = -1
-  {
+  if (m < values.length) {
     const pushed = new Uint8Array(values.length)
     for (let i = 0; i < m; i++) if (pushedBy[i] >= 0) pushed[pushedBy[i]] = 1
-    if (m < values.length) {
-      for (let w = 0; w < values.length; w++) {
-        if (!pushed[w] && (unpushedMin < 0 || values[w] < values[unpushedMin])) unpushedMin = w
-      }
+    for (let w = 0; w < values.length; w++) {
+      if (!pushed[w] && (unpushedMin < 0 || values[w] < values[unpushedMin])) unpushedMin = w
     }
   }
   // position of the largest value strictly before i, and of the smallest strictly after i
@@ -118,29 +145,64 @@ export function attributeCauses(input: AttributionInput): CauseAttribution[] {
     return mode === 'classic' ? table.sleepStart[w] + nominal(v) : nominal(v)
   }
 
-  const classify = (a: number, b: number, va: number, vb: number): { cause: Cause; deltaNs: number } => {
-    const wa = table.woke[a],
-      wb = table.woke[b]
-    if (Number.isNaN(wa) || Number.isNaN(wb)) return { cause: 'unknown', deltaNs: NaN }
+  const out: AttributionColumns = {
+    length: 0,
+    outputIndex: new Int32Array(m),
+    expected: new Float64Array(m),
+    worker: new Int32Array(m),
+    cause: new Uint8Array(m),
+    late: new Uint8Array(m),
+    partner: new Int32Array(m),
+    partnerIndex: new Int32Array(m),
+    culprit: new Int32Array(m),
+    deltaNs: new Float64Array(m),
+  }
+  const UNKNOWN = CAUSE_INDEX.unknown
+  // the columns as locals: the loops below run once per misplaced value
+  const {
+    outputIndex: outIndex,
+    expected: outExpected,
+    worker: outWorker,
+    late: outLate,
+    partner: outPartner,
+    partnerIndex: outPartnerIndex,
+    culprit: outCulprit,
+    cause: outCause,
+    deltaNs: outDelta,
+  } = out
+  const { woke, sleepStart, lockAcquired, pushed } = table
+
+  // the pair (a = smaller, b = larger pushed first) of row o: cause and Δ
+  const classify = (o: number, a: number, b: number, va: number, vb: number): void => {
+    const wa = woke[a],
+      wb = woke[b]
+    outCause[o] = UNKNOWN
+    outDelta[o] = NaN
+    if (Number.isNaN(wa) || Number.isNaN(wb)) return
     if (wb < wa) {
       const da = deadlineOf(a, va),
         db = deadlineOf(b, vb)
-      if (Number.isNaN(da) || Number.isNaN(db)) return { cause: 'unknown', deltaNs: NaN }
+      if (Number.isNaN(da) || Number.isNaN(db)) return
       if (db < da) {
-        const start = Number.isFinite(table.sleepStart[a]) ? table.sleepStart[a] : da - nominal(va)
-        return { cause: 'spawn-offset', deltaNs: start - (Number.isFinite(firstSleep) ? firstSleep : start) }
+        const start = Number.isFinite(sleepStart[a]) ? sleepStart[a] : da - nominal(va)
+        outCause[o] = CAUSE_INDEX['spawn-offset']
+        outDelta[o] = start - (Number.isFinite(firstSleep) ? firstSleep : start)
+      } else {
+        outCause[o] = CAUSE_INDEX['timer-lateness']
+        outDelta[o] = wa - da
       }
-      return { cause: 'timer-lateness', deltaNs: wa - da }
+      return
     }
-    const got = Number.isFinite(table.lockAcquired[a]) ? table.lockAcquired[a] : table.pushed[a]
-    if (Number.isNaN(got)) return { cause: 'unknown', deltaNs: NaN }
-    return { cause: 'lock-handoff', deltaNs: got - wa }
+    const got = Number.isFinite(lockAcquired[a]) ? lockAcquired[a] : pushed[a]
+    if (Number.isNaN(got)) return
+    outCause[o] = CAUSE_INDEX['lock-handoff']
+    outDelta[o] = got - wa
   }
 
-  const out: CauseAttribution[] = []
   for (let i = 0; i < m; i++) {
     const v = output[i]
     if (i < sorted.length && v === sorted[i]) continue
+    const o = out.length++
     const w = pushedBy[i]
     const nv = nominal(v)
     const j = prefMax[i]
@@ -149,54 +211,91 @@ export function attributeCauses(input: AttributionInput): CauseAttribution[] {
     const gapAfter = k >= 0 && output[k] < v ? nv - nominal(output[k]) : -1
     const gapUnpushed = unpushedMin >= 0 && values[unpushedMin] < v ? nv - nominal(values[unpushedMin]) : -1
 
-    let direction: 'late' | 'early' = 'late'
-    let partner = -1
-    let culprit = -1
-    let cause: Cause = 'unknown'
-    let deltaNs = NaN
+    outIndex[o] = i
+    outExpected[o] = i < sorted.length ? sorted[i] : NaN
+    outWorker[o] = w
+    outLate[o] = 1
+    outPartner[o] = -1
+    outPartnerIndex[o] = -1
+    outCulprit[o] = -1
+    outCause[o] = UNKNOWN
+    outDelta[o] = NaN
     if (gapBefore > 0 || gapAfter > 0) {
       const before = gapBefore >= gapAfter
-      direction = before ? 'late' : 'early'
-      partner = before ? pushedBy[j] : pushedBy[k]
-      const [a, b, va, vb] = before ? [w, partner, v, output[j]] : [partner, w, output[k], v]
+      const at = before ? j : k
+      const partner = pushedBy[at]
+      outLate[o] = before ? 1 : 0
+      outPartner[o] = partner
+      outPartnerIndex[o] = at
+      const a = before ? w : partner
+      const b = before ? partner : w
       if (a >= 0 && b >= 0) {
-        culprit = a
-        ;({ cause, deltaNs } = classify(a, b, va, vb))
+        outCulprit[o] = a
+        if (before) classify(o, a, b, v, output[j])
+        else classify(o, a, b, output[k], v)
       }
     } else if (gapUnpushed > 0) {
-      direction = 'early'
-      partner = culprit = unpushedMin
-      cause = 'cancelled'
+      outLate[o] = 0
+      outPartner[o] = outCulprit[o] = unpushedMin
+      outCause[o] = CAUSE_INDEX.cancelled
     } else if (gapBefore === 0 || gapAfter === 0 || gapUnpushed === 0) {
       const before = gapBefore === 0
-      direction = before ? 'late' : 'early'
-      partner = before ? pushedBy[j] : gapAfter === 0 ? pushedBy[k] : unpushedMin
-      culprit = before ? w : partner
-      cause = 'tie'
-      deltaNs = 0
+      const at = before ? j : gapAfter === 0 ? k : -1
+      const partner = at >= 0 ? pushedBy[at] : unpushedMin
+      outLate[o] = before ? 1 : 0
+      outPartner[o] = partner
+      outPartnerIndex[o] = at
+      outCulprit[o] = before ? w : partner
+      outCause[o] = CAUSE_INDEX.tie
+      outDelta[o] = 0
     }
-    const workers = [w, partner].filter((x, n, all) => x >= 0 && all.indexOf(x) === n)
+  }
+  return out
+}
+
+export function attributeCauses(input: AttributionInput): CauseAttribution[] {
+  const cols = attributeColumns(input)
+  const out: CauseAttribution[] = []
+  for (let o = 0; o < cols.length; o++) {
+    const w = cols.worker[o],
+      partner = cols.partner[o]
     out.push({
-      outputIndex: i,
-      value: v,
-      expected: i < sorted.length ? sorted[i] : NaN,
+      outputIndex: cols.outputIndex[o],
+      value: input.output[cols.outputIndex[o]],
+      expected: cols.expected[o],
       worker: w,
-      cause,
-      direction,
+      cause: CAUSES[cols.cause[o]],
+      direction: cols.late[o] ? 'late' : 'early',
       partner,
-      culprit,
-      deltaNs,
-      workers,
+      culprit: cols.culprit[o],
+      deltaNs: cols.deltaNs[o],
+      workers: [w, partner].filter((x, n, all) => x >= 0 && all.indexOf(x) === n),
     })
   }
   return out
 }
 
+/** Attributions as columns (attributeColumns) or as objects (attributeCauses): the summaries take either. */
+export type Attributions = AttributionColumns | readonly CauseAttribution[]
+
+/** The columns the summaries read, from either form. */
+function summaryColumns(a: Attributions): Pick<AttributionColumns, 'length' | 'cause' | 'culprit' | 'deltaNs'> {
+  if (!Array.isArray(a)) return a as AttributionColumns
+  const list = a as readonly CauseAttribution[]
+  return {
+    length: list.length,
+    cause: Uint8Array.from(list, (x) => CAUSE_INDEX[x.cause]),
+    culprit: Int32Array.from(list, (x) => x.culprit),
+    deltaNs: Float64Array.from(list, (x) => x.deltaNs),
+  }
+}
+
 /** Misplaced values per cause (every cause present, zero when absent). */
-export function causeCounts(attributions: readonly CauseAttribution[]): Record<Cause, number> {
-  const counts = Object.fromEntries(CAUSES.map((c) => [c, 0])) as Record<Cause, number>
-  for (const a of attributions) counts[a.cause]++
-  return counts
+export function causeCounts(attributions: Attributions): Record<Cause, number> {
+  const { length, cause } = summaryColumns(attributions)
+  const byIndex = new Array<number>(CAUSES.length).fill(0)
+  for (let o = 0; o < length; o++) byIndex[cause[o]]++
+  return Object.fromEntries(CAUSES.map((c, i) => [c, byIndex[i]])) as Record<Cause, number>
 }
 
 export interface CauseSummary {
@@ -210,30 +309,31 @@ export interface CauseSummary {
 }
 
 /** One summary per cause that occurred, most frequent first (CAUSES order breaks draws). */
-export function summarizeCauses(attributions: readonly CauseAttribution[]): CauseSummary[] {
-  const byCause = new Map<Cause, { count: number; culprits: Set<number>; maxDeltaNs: number }>()
-  for (const a of attributions) {
-    let s = byCause.get(a.cause)
-    if (!s) byCause.set(a.cause, (s = { count: 0, culprits: new Set(), maxDeltaNs: NaN }))
+export function summarizeCauses(attributions: Attributions): CauseSummary[] {
+  const { length, cause, culprit, deltaNs } = summaryColumns(attributions)
+  const byCause = CAUSES.map(() => ({ count: 0, culprits: new Set<number>(), maxDeltaNs: NaN }))
+  for (let o = 0; o < length; o++) {
+    const s = byCause[cause[o]]
     s.count++
-    if (a.culprit >= 0) s.culprits.add(a.culprit)
-    if (!Number.isNaN(a.deltaNs) && !(a.deltaNs <= s.maxDeltaNs)) s.maxDeltaNs = a.deltaNs
+    if (culprit[o] >= 0) s.culprits.add(culprit[o])
+    if (!Number.isNaN(deltaNs[o]) && !(deltaNs[o] <= s.maxDeltaNs)) s.maxDeltaNs = deltaNs[o]
   }
   return (
-    CAUSES.filter((c) => byCause.has(c))
-      .map((c) => {
-        const s = byCause.get(c)!
-        return { cause: c, count: s.count, culprits: s.culprits.size || s.count, maxDeltaNs: s.maxDeltaNs }
-      })
+    CAUSES.map((c, i) => {
+      const s = byCause[i]
+      return { cause: c, count: s.count, culprits: s.culprits.size || s.count, maxDeltaNs: s.maxDeltaNs }
+    })
+      .filter((s) => s.count > 0)
       // a stable sort of a list in CAUSES order: draws keep that order
       .sort((x, y) => y.count - x.count)
   )
 }
 
 /** Misplaced values that are real errors (ties excluded). */
-export function errorCount(attributions: readonly CauseAttribution[]): number {
+export function errorCount(attributions: Attributions): number {
+  const { length, cause } = summaryColumns(attributions)
   let n = 0
-  for (const a of attributions) if (a.cause !== 'tie') n++
+  for (let o = 0; o < length; o++) if (cause[o] !== CAUSE_INDEX.tie) n++
   return n
 }
 
@@ -241,10 +341,7 @@ export function errorCount(attributions: readonly CauseAttribution[]): number {
  * One plain sentence for the stats panel, e.g. "5 of 12 values out of place: 3 threads woke up to
  * 12 ms (1.2 units) late; classic mode started 2 threads up to 24 ms after the first."
  */
-export function explainRun(
-  input: AttributionInput,
-  attributions: readonly CauseAttribution[] = attributeCauses(input),
-): string {
+export function explainRun(input: AttributionInput, attributions: Attributions = attributeColumns(input)): string {
   const n = input.values.length
   const m = input.output.length
   const unitNs = input.unitMs * 1e6

@@ -16,57 +16,77 @@
  * Moments without a recorded instant are left out: the replay cannot go there.
  */
 import type { TimingMode } from './api'
-import { attributeCauses, CAUSES, type AttributionInput, type Cause, type CauseAttribution } from './attribution'
+import { attributeColumns, type AttributionColumns, type AttributionInput } from './attribution'
 import type { EventColumns } from './columns'
 import { EventKind } from './events'
+import {
+  allocateMoments,
+  formatValue as fmt,
+  goesBefore,
+  INVERSION,
+  momentListOf,
+  setLandmark,
+  sortMoments,
+  type Moment,
+  type MomentKind,
+  type MomentList,
+} from './momentList'
 import { formatDurationNs } from './stats'
 
-export type MomentKind =
-  'epoch' | 'first-push' | 'inversion' | 'latest-wake' | 'longest-queue' | 'last-push' | 'slowest-chunk' | 'fold'
-
-export interface MomentValue {
-  worker: number
-  value: number
-}
-
-export interface Moment {
-  kind: MomentKind
-  /** ns since the run's epoch: where the playhead goes */
-  tNs: number
-  /** threads (sleep sort) or chunks (parallel sum) to highlight */
-  workers: number[]
-  /** inversions: the cause the attribution gives; null for every other kind */
-  cause: Cause | null
-  /** inversions: the larger value, pushed first */
-  overtaker: MomentValue | null
-  /** inversions: the smaller value it got ahead of */
-  overtaken: MomentValue | null
-  /** one line for people, e.g. "8 overtook 2: 2 woke 1.2 ms late" */
-  label: string
-}
-
-/** Order of kinds sharing one instant: the epoch first, the last push last. */
-const KIND_ORDER: Record<MomentKind, number> = {
-  epoch: 0,
-  'first-push': 1,
-  inversion: 2,
-  'latest-wake': 3,
-  'longest-queue': 4,
-  'slowest-chunk': 5,
-  fold: 6,
-  'last-push': 7,
-}
+export {
+  groupMoments,
+  momentArray,
+  momentAt,
+  momentLabel,
+  stepMoment,
+  type Moment,
+  type MomentGroup,
+  type MomentKind,
+  type MomentList,
+  type MomentValue,
+} from './momentList'
 
 export interface SortMomentsInput extends AttributionInput {
   /** reuse attributions already computed for the same input */
-  attributions?: readonly CauseAttribution[]
+  attributions?: AttributionColumns
 }
 
-export function sleepSortMoments(input: SortMomentsInput): Moment[] {
-  const { table, values, mode } = input
+export function sleepSortMoments(input: SortMomentsInput): MomentList {
+  const landmarks = sortMoments(sortLandmarks(input))
+  const cols = input.attributions ?? attributeColumns(input)
+  const { order, tNs } = inversionOrder(input, cols)
+  const { values, output } = input
+  const { worker, partner: partners, outputIndex, late, cause, deltaNs } = cols
+  const list = allocateMoments(landmarks.length + order.length)
+  const kindCode = INVERSION
+  let l = 0,
+    at = 0
+  for (let k = 0; k < order.length; k++) {
+    while (l < landmarks.length && goesBefore(landmarks[l].tNs, landmarks[l].kind, tNs[k], 'inversion'))
+      setLandmark(list, at++, landmarks[l++])
+    const o = order[k]
+    const self = worker[o],
+      partner = partners[o],
+      value = output[outputIndex[o]]
+    const isLate = late[o] === 1
+    list.tNs[at] = tNs[k]
+    list.kind[at] = kindCode
+    list.cause[at] = cause[o]
+    list.overtaker[at] = isLate ? partner : self
+    list.overtakerValue[at] = isLate ? values[partner] : value
+    list.overtaken[at] = isLate ? self : partner
+    list.overtakenValue[at] = isLate ? value : values[partner]
+    list.deltaNs[at] = deltaNs[o]
+    list.landmark[at++] = -1
+  }
+  while (l < landmarks.length) setLandmark(list, at++, landmarks[l++])
+  return list
+}
+
+/** The epoch, first and last push, latest wake-up and longest lock queue of a sleep-sort run. */
+function sortLandmarks({ table, values, mode }: AttributionInput): Moment[] {
   const n = Math.min(table.count, values.length)
   const out: Moment[] = [plain('epoch', 0, [], epochLabel(mode))]
-
   let first = -1,
     last = -1,
     latest = -1,
@@ -107,62 +127,53 @@ export function sleepSortMoments(input: SortMomentsInput): Moment[] {
       ),
     )
   }
+  return out
+}
 
-  const attributions = input.attributions ?? attributeCauses(input)
-  const seen = new Set<number>()
-  for (const a of attributions) {
-    const pair = inversionPair(a, values)
-    if (!pair) continue
-    const key = pair.overtaker.worker * (values.length + 1) + pair.overtaken.worker
-    if (seen.has(key)) continue
-    seen.add(key)
-    const t = table.pushed[pair.overtaker.worker]
-    if (!Number.isFinite(t)) continue
-    out.push({
-      kind: 'inversion',
-      tNs: t,
-      workers: [pair.overtaker.worker, pair.overtaken.worker],
-      cause: a.cause,
-      overtaker: pair.overtaker,
-      overtaken: pair.overtaken,
-      label: inversionLabel(pair.overtaker.value, pair.overtaken.value, a),
-    })
+/**
+ * The attribution rows that give an inversion moment, in time order, with their instants: one per
+ * pair the attributions name (the larger value b pushed before the smaller a), at b's push. A pair
+ * can be named twice — 'late' at a's position and 'early' at b's — and gives one moment. Ordered by
+ * b's output position (a counting sort: pushes happen in output order), with a general sort only
+ * if the recorded push instants disagree with that order.
+ */
+function inversionOrder(input: AttributionInput, cols: AttributionColumns): { order: Int32Array; tNs: Float64Array } {
+  const { pushed } = input.table
+  const { worker, partner: partners, partnerIndex, outputIndex, late } = cols
+  const m = input.output.length
+  // per attribution row: the overtaker's output position, or -1 when the row gives no moment
+  const at = new Int32Array(cols.length)
+  // output position p → 1 + the output position 'early' at p named as overtaken (0 for none)
+  const earlyPartner = new Int32Array(m)
+  const perPosition = new Int32Array(m + 1)
+  for (let o = 0; o < cols.length; o++) {
+    at[o] = -1
+    const w = worker[o],
+      partner = partners[o]
+    if (w < 0 || partner < 0) continue
+    const i = outputIndex[o]
+    const isLate = late[o] === 1
+    const pos = isLate ? partnerIndex[o] : i
+    if (pos < 0 || !Number.isFinite(pushed[isLate ? partner : w])) continue
+    if (isLate && earlyPartner[pos] === i + 1) continue // the same pair, already named at pos
+    if (!isLate) earlyPartner[i] = partnerIndex[o] + 1
+    at[o] = pos
+    perPosition[pos + 1]++
   }
-  return sortMoments(out)
-}
+  for (let p = 0; p < m; p++) perPosition[p + 1] += perPosition[p]
+  const order = new Int32Array(perPosition[m])
+  for (let o = 0; o < cols.length; o++) if (at[o] >= 0) order[perPosition[at[o]]++] = o
 
-/** Which value overtook which in one attribution: the larger pushed first, the smaller after it. */
-function inversionPair(
-  a: CauseAttribution,
-  values: readonly number[],
-): { overtaker: MomentValue; overtaken: MomentValue } | null {
-  if (a.worker < 0 || a.partner < 0) return null
-  const self = { worker: a.worker, value: a.value }
-  const other = { worker: a.partner, value: values[a.partner] }
-  // 'late': a larger value was pushed before this one; 'early': this one went before a smaller one
-  return a.direction === 'late' ? { overtaker: other, overtaken: self } : { overtaker: self, overtaken: other }
-}
-
-function inversionLabel(big: number, small: number, a: CauseAttribution): string {
-  return `${fmt(big)} overtook ${fmt(small)}: ${inversionWhy(fmt(small), a)}`
-}
-
-// A switch, not a table of every cause's text: 10,000 inversions would build six strings each.
-function inversionWhy(small: string, a: CauseAttribution): string {
-  switch (a.cause) {
-    case 'timer-lateness':
-      return `${small} woke ${formatDurationNs(a.deltaNs)} late`
-    case 'spawn-offset':
-      return `${small} started sleeping ${formatDurationNs(a.deltaNs)} after the first thread`
-    case 'lock-handoff':
-      return `${small} woke first but waited ${formatDurationNs(a.deltaNs)} for the mutex`
-    case 'tie':
-      return 'equal deadlines, any order is right'
-    case 'cancelled':
-      return `the run stopped before ${small} was pushed`
-    case 'unknown':
-      return 'the recorded events do not say why'
+  const tNs = new Float64Array(order.length)
+  let ordered = true
+  for (let k = 0; k < order.length; k++) {
+    const o = order[k]
+    tNs[k] = pushed[late[o] === 1 ? partners[o] : worker[o]]
+    if (k > 0 && tNs[k] < tNs[k - 1]) ordered = false
   }
+  if (ordered) return { order, tNs }
+  const byTime = Array.from(order.keys()).sort((x, y) => tNs[x] - tNs[y] || x - y)
+  return { order: Int32Array.from(byTime, (k) => order[k]), tNs: Float64Array.from(byTime, (k) => tNs[k]) }
 }
 
 function epochLabel(mode: TimingMode): string {
@@ -214,7 +225,7 @@ export function longestLockQueue(
   return workers.length ? { tNs: at, workers } : null
 }
 
-export function parallelSumMoments(events: EventColumns): Moment[] {
+export function parallelSumMoments(events: EventColumns): MomentList {
   const start = new Map<number, number>()
   const done = new Map<number, number>()
   let foldAt = Infinity
@@ -249,82 +260,9 @@ export function parallelSumMoments(events: EventColumns): Moment[] {
     const chunks = [...start.keys()].sort((x, y) => x - y)
     out.push(plain('fold', foldAt, chunks, `fold: ${chunks.length} partial sums combined into the total`))
   }
-  return sortMoments(out)
+  return momentListOf(out)
 }
 
 function plain(kind: MomentKind, tNs: number, workers: number[], label: string): Moment {
-  return { kind, tNs, workers, cause: null, overtaker: null, overtaken: null, label }
-}
-
-function sortMoments(moments: Moment[]): Moment[] {
-  return moments.sort((x, y) => x.tNs - y.tNs || KIND_ORDER[x.kind] - KIND_ORDER[y.kind])
-}
-
-function fmt(v: number): string {
-  return Object.is(v, -0) ? '0' : String(v)
-}
-
-// ---- groups and navigation ----------------------------------------------------------------------
-
-export type MomentGroupKey = 'run' | Cause
-
-export interface MomentGroup {
-  key: MomentGroupKey
-  title: string
-  /** indices into the moments array, in time order */
-  indices: number[]
-}
-
-const CAUSE_TITLES: Record<Cause, string> = {
-  'timer-lateness': 'Inversions: woke late',
-  'spawn-offset': 'Inversions: started late (spawn order)',
-  'lock-handoff': 'Inversions: lost the mutex',
-  tie: 'Equal deadlines (not errors)',
-  cancelled: 'Inversions: run cancelled',
-  unknown: 'Inversions: cause unknown',
-}
-
-/** The run's landmarks first, then the inversions grouped by cause (most frequent cause first). */
-export function groupMoments(moments: readonly Moment[]): MomentGroup[] {
-  const run: number[] = []
-  const byCause = new Map<Cause, number[]>()
-  moments.forEach((m, i) => {
-    if (!m.cause) run.push(i)
-    else {
-      let list = byCause.get(m.cause)
-      if (!list) byCause.set(m.cause, (list = []))
-      list.push(i)
-    }
-  })
-  const causes = CAUSES.filter((c) => byCause.has(c)).sort(
-    (x, y) => byCause.get(y)!.length - byCause.get(x)!.length || CAUSES.indexOf(x) - CAUSES.indexOf(y),
-  )
-  return [
-    { key: 'run' as const, title: 'Run', indices: run },
-    ...causes.map((c) => ({ key: c, title: CAUSE_TITLES[c], indices: byCause.get(c)! })),
-  ].filter((g) => g.indices.length > 0)
-}
-
-/**
- * The moment `n` (dir 1) or `p` (dir −1) goes to. While the playhead still sits on the current
- * moment, the step is by position in the list (so moments sharing an instant are each visited);
- * after the playhead moved elsewhere, it is the first moment after (or last before) the playhead.
- * Returns -1 when there is none in that direction.
- */
-export function stepMoment(moments: readonly Moment[], current: number, playheadNs: number, dir: 1 | -1): number {
-  if (moments.length === 0) return -1
-  if (current >= 0 && current < moments.length && moments[current].tNs === playheadNs) {
-    const next = current + dir
-    return next >= 0 && next < moments.length ? next : -1
-  }
-  // first index with tNs > playhead (dir 1), or last with tNs < playhead (dir −1)
-  let lo = 0,
-    hi = moments.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (dir === 1 ? moments[mid].tNs <= playheadNs : moments[mid].tNs < playheadNs) lo = mid + 1
-    else hi = mid
-  }
-  const at = dir === 1 ? lo : lo - 1
-  return at >= 0 && at < moments.length ? at : -1
+  return { kind, tNs, workers, cause: null, overtaker: null, overtaken: null, deltaNs: NaN, label }
 }

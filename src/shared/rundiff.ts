@@ -14,7 +14,7 @@
  *   where sorted order puts it. A cause *changed* when it differs between the runs.
  */
 import type { RunRequest, RunResult, TimingMode } from './api'
-import { attributeCauses, causeCounts, CAUSES, type Cause } from './attribution'
+import { attributeColumns, causeCounts, CAUSES, type Cause } from './attribution'
 import type { EventColumns } from './columns'
 import { buildThreadTable, type ThreadTable } from './threads'
 
@@ -179,7 +179,7 @@ function analyse(run: DiffRunInput, values: readonly number[]) {
   const lateness = new Array<number>(n)
   for (let w = 0; w < n; w++) lateness[w] = table.woke[w] - table.deadline[w]
   const cause = new Array<Cause | null>(n).fill(null)
-  const attributions = attributeCauses({
+  const attributions = attributeColumns({
     values,
     shift: result.shift,
     unitMs: result.unitMs,
@@ -189,9 +189,9 @@ function analyse(run: DiffRunInput, values: readonly number[]) {
   })
   const byPosition = new Int32Array(result.output.length).fill(-1)
   pos.forEach((p, w) => p >= 0 && (byPosition[p] = w))
-  for (const at of attributions) {
-    const w = at.worker >= 0 ? at.worker : byPosition[at.outputIndex]
-    if (w >= 0) cause[w] = at.cause
+  for (let o = 0; o < attributions.length; o++) {
+    const w = attributions.worker[o] >= 0 ? attributions.worker[o] : byPosition[attributions.outputIndex[o]]
+    if (w >= 0) cause[w] = CAUSES[attributions.cause[o]]
   }
   const side: RunDiffSide = {
     label: run.label,

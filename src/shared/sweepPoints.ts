@@ -3,7 +3,7 @@
  * causes), and the resolution each mode reaches (definitions in sweepPlan.ts).
  */
 import { type TimingMode } from './api'
-import { CAUSES, type Cause, attributeCauses, causeCounts } from './attribution'
+import { CAUSES, type Cause, attributeColumns, causeCounts } from './attribution'
 import { type EventColumns } from './columns'
 import { orderStats } from './stats'
 import { SweepPlan } from './sweepPlan'
@@ -29,7 +29,7 @@ export interface TrialOutcome {
   sorted: boolean
   /** positions where the output differs from the sorted input */
   misplaced: number
-  /** misplaced values per cause (attributeCauses → causeCounts); absent when not recorded */
+  /** misplaced values per cause (attributeColumns → causeCounts); absent when not recorded */
   causes?: Partial<Record<Cause, number>>
   /** the run was cancelled (the sweep's signal): the trial is not counted */
   cancelled?: boolean
@@ -152,7 +152,7 @@ export function outcomeOf(values: readonly number[], run: FinishedSort, events?:
   if (events && stats.misplaced > 0) {
     const table = buildThreadTable(events, values.length)
     const causes = causeCounts(
-      attributeCauses({ values, shift: run.shift, unitMs: run.unitMs, mode: run.mode, output: run.output, table }),
+      attributeColumns({ values, shift: run.shift, unitMs: run.unitMs, mode: run.mode, output: run.output, table }),
     )
     outcome.causes = causes
   }

@@ -48,33 +48,40 @@ export function emptyThreadTable(threads: number): ThreadTable {
  * deadline too, which fills the deadline of a thread whose `SleepStart` was not recorded.
  */
 export function foldThreadEvent(table: ThreadTable, kind: number, w: number, t: number, arg: number): void {
-  const column = INSTANT_COLUMN[kind]
-  if (!column) return
-  table[column][w] = t
-  if (kind === EventKind.SleepStart || (kind === EventKind.Woke && Number.isNaN(table.deadline[w])))
-    table.deadline[w] = arg
-  else if (kind === EventKind.Pushed) table.index[w] = arg
+  // a switch rather than a kind → column table: 80,000 events fold in a fraction of the time
+  switch (kind) {
+    case EventKind.Spawned:
+      table.spawned[w] = t
+      break
+    case EventKind.SleepStart:
+      table.sleepStart[w] = t
+      table.deadline[w] = arg
+      break
+    case EventKind.Woke:
+      table.woke[w] = t
+      if (Number.isNaN(table.deadline[w])) table.deadline[w] = arg
+      break
+    case EventKind.LockWait:
+      table.lockWait[w] = t
+      break
+    case EventKind.LockAcquired:
+      table.lockAcquired[w] = t
+      break
+    case EventKind.Pushed:
+      table.pushed[w] = t
+      table.index[w] = arg
+      break
+    case EventKind.LockReleased:
+      table.lockReleased[w] = t
+      break
+    case EventKind.Exited:
+      table.exited[w] = t
+      break
+    case EventKind.Cancelled:
+      table.cancelled[w] = t
+      break
+  }
 }
-
-type InstantColumn = Exclude<keyof ThreadTable, 'count' | 'index' | 'deadline'>
-
-/** The column each sleep-sort event kind stamps with its instant (indexed by kind). */
-const INSTANT_COLUMN: (InstantColumn | undefined)[] = (() => {
-  const out: (InstantColumn | undefined)[] = []
-  const set: [number, InstantColumn][] = [
-    [EventKind.Spawned, 'spawned'],
-    [EventKind.SleepStart, 'sleepStart'],
-    [EventKind.Woke, 'woke'],
-    [EventKind.LockWait, 'lockWait'],
-    [EventKind.LockAcquired, 'lockAcquired'],
-    [EventKind.Pushed, 'pushed'],
-    [EventKind.LockReleased, 'lockReleased'],
-    [EventKind.Exited, 'exited'],
-    [EventKind.Cancelled, 'cancelled'],
-  ]
-  for (const [kind, column] of set) out[kind] = column
-  return out
-})()
 
 /** The table of a whole run (events of workers ≥ threads are ignored). */
 export function buildThreadTable(cols: EventColumns, threads: number): ThreadTable {

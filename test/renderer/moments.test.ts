@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { encodeRunFile } from '../../src/shared/runfile'
 import { diffWithFile } from '../../src/renderer/model/diffSlice'
 import { createAppStore } from '../../src/renderer/model/store'
-import { sleepSortMoments } from '../../src/shared/moments'
+import { momentArray, sleepSortMoments } from '../../src/shared/moments'
 import { sleepRun } from '../shared/helpers/savedRun'
 import { simulateSleepSort } from '../shared/helpers/sim'
 
@@ -14,11 +14,11 @@ describe('moments in the store', () => {
     const run = simulateSleepSort({ values: [3, 2, 1], unitMs: 1, mode: 'classic', spawnGapNs: 2e6 })
     const moments = sleepSortMoments({ ...run, table: run.table })
     store.getState().setMoments(moments)
-    const inv = moments.findIndex((m) => m.kind === 'inversion')
+    const inv = momentArray(moments).findIndex((m) => m.kind === 'inversion')
     expect(store.getState().momentGroups.map((g) => g.key)).toEqual(['run', 'spawn-offset'])
     store.getState().goToMoment(inv)
     expect(store.getState().momentCursor).toBe(inv)
-    expect([...store.getState().focusWorkers!]).toEqual(moments[inv].workers)
+    expect([...store.getState().focusWorkers!]).toEqual(momentArray(moments)[inv].workers)
     store.getState().goToMoment(999) // no such moment: nothing changes
     expect(store.getState().momentCursor).toBe(inv)
     store.getState().runStarting({ experiment: 'sleep-sort', values: [1], mode: 'classic', unitMs: 1 })

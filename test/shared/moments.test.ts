@@ -1,20 +1,24 @@
 import { describe, expect, it } from 'vitest'
-import { attributeCauses } from '../../src/shared/attribution'
+import { attributeColumns } from '../../src/shared/attribution'
 import {
   groupMoments,
   longestLockQueue,
+  momentArray,
+  momentAt,
+  momentLabel,
   parallelSumMoments,
   sleepSortMoments,
   stepMoment,
   type Moment,
 } from '../../src/shared/moments'
+import { momentListOf } from '../../src/shared/momentList'
 import { simulateParallelSum, simulateSleepSort, type SimOptions } from './helpers/sim'
 
 const MS = 1e6
 const momentsOf = (o: SimOptions) => {
   const run = simulateSleepSort(o)
   const input = { ...run, output: run.output, table: run.table }
-  return { run, moments: sleepSortMoments(input) }
+  return { run, moments: momentArray(sleepSortMoments(input)) }
 }
 const kinds = (ms: Moment[]) => ms.map((m) => m.kind)
 
@@ -24,10 +28,12 @@ describe('sleepSortMoments', () => {
     expect(run.output).toEqual([1, 2, 3])
     expect(kinds(moments)).toEqual(['epoch', 'first-push', 'latest-wake', 'last-push'])
     expect(moments[0].tNs).toBe(0)
-    expect(moments[1]).toMatchObject({ workers: [1], label: 'first push: 1', tNs: run.table.pushed[1] })
+    expect(moments[1]).toMatchObject({ workers: [1], tNs: run.table.pushed[1] })
+    expect(momentLabel(moments[1])).toBe('first push: 1')
     expect(moments[2]).toMatchObject({ workers: [0], tNs: run.table.woke[0] })
-    expect(moments[2].label).toBe('latest wake-up: 3 woke 50 µs after its deadline')
-    expect(moments[3]).toMatchObject({ workers: [0], label: 'last push: 3' })
+    expect(momentLabel(moments[2])).toBe('latest wake-up: 3 woke 50 µs after its deadline')
+    expect(moments[3]).toMatchObject({ workers: [0] })
+    expect(momentLabel(moments[3])).toBe('last push: 3')
   })
 
   it('names which value overtook which, the cause, and sits at the overtaker’s push', () => {
@@ -45,7 +51,7 @@ describe('sleepSortMoments', () => {
       expect(m.tNs).toBe(run.table.pushed[m.overtaker!.worker])
       expect(m.workers).toEqual([m.overtaker!.worker, 1])
     }
-    expect(inv[0].label).toBe('3 overtook 2: 2 woke 2.5 ms late')
+    expect(momentLabel(inv[0])).toBe('3 overtook 2: 2 woke 2.5 ms late')
     // time order throughout
     for (let i = 1; i < moments.length; i++) expect(moments[i].tNs).toBeGreaterThanOrEqual(moments[i - 1].tNs)
   })
@@ -56,14 +62,37 @@ describe('sleepSortMoments', () => {
     expect(inv.length).toBeGreaterThan(0)
     expect(new Set(inv.map((m) => m.cause))).toEqual(new Set(['spawn-offset']))
     expect(inv.map((m) => `${m.overtaker!.value}>${m.overtaken!.value}`)).toContain('3>1')
-    expect(moments[0].label).toMatch(/each thread sleeps from its own start/)
+    expect(momentLabel(moments[0])).toMatch(/each thread sleeps from its own start/)
   })
 
   it('reuses given attributions and agrees with computing them', () => {
     const run = simulateSleepSort({ values: [4, 1, 3, 2], unitMs: 1, mode: 'classic', spawnGapNs: 3 * MS })
     const input = { ...run, table: run.table }
-    const attributions = attributeCauses(input)
+    const attributions = attributeColumns(input)
     expect(sleepSortMoments({ ...input, attributions })).toEqual(sleepSortMoments(input))
+  })
+
+  it('keeps inversions as columns: no label until one is worded, objects only on request', () => {
+    const run = simulateSleepSort({ values: [1, 2, 3, 4, 5], unitMs: 1, lateNs: (w) => (w === 1 ? 2.5 * MS : 0) })
+    const list = sleepSortMoments({ ...run, table: run.table })
+    const i = momentArray(list).findIndex((m) => m.kind === 'inversion')
+    const m = momentAt(list, i)!
+    expect(m.label).toBeNull()
+    expect(momentLabel(m)).toBe('3 overtook 2: 2 woke 2.5 ms late')
+    expect(list.landmark[i]).toBe(-1)
+    expect(momentAt(list, list.length)).toBeNull()
+    expect(momentAt(list, -1)).toBeNull()
+  })
+
+  it('stays in time order when the recorded push instants disagree with the push order', () => {
+    const run = simulateSleepSort({ values: [6, 5, 4, 3, 2, 1], unitMs: 1, mode: 'classic', spawnGapNs: 2 * MS })
+    const table = { ...run.table, pushed: Float64Array.from(run.table.pushed) }
+    // the first value pushed gets the latest instant: position order is no longer time order
+    const first = table.index.indexOf(0)
+    table.pushed[first] = Math.max(...table.pushed) + 1
+    const moments = momentArray(sleepSortMoments({ ...run, table }))
+    expect(moments.filter((m) => m.kind === 'inversion').length).toBeGreaterThan(1)
+    for (let i = 1; i < moments.length; i++) expect(moments[i].tNs).toBeGreaterThanOrEqual(moments[i - 1].tNs)
   })
 
   it('finds the longest lock queue and the threads in it', () => {
@@ -71,7 +100,7 @@ describe('sleepSortMoments', () => {
     const { run, moments } = momentsOf({ values: [1, 1, 1, 1, 1], unitMs: 1, holdNs: 100_000 })
     const q = moments.find((m) => m.kind === 'longest-queue')!
     expect(q.workers.length).toBe(4)
-    expect(q.label).toBe('longest lock queue: 4 threads waiting for the mutex')
+    expect(momentLabel(q)).toBe('longest lock queue: 4 threads waiting for the mutex')
     for (const w of q.workers) {
       expect(run.table.lockWait[w]).toBeLessThanOrEqual(q.tNs)
       expect(run.table.lockAcquired[w]).toBeGreaterThan(q.tNs)
@@ -81,7 +110,7 @@ describe('sleepSortMoments', () => {
   it('leaves out what was never recorded', () => {
     const run = simulateSleepSort({ values: [2, 1], unitMs: 1 })
     const empty = { ...run.table, count: 0 }
-    const moments = sleepSortMoments({ ...run, table: empty })
+    const moments = momentArray(sleepSortMoments({ ...run, table: empty }))
     expect(kinds(moments)).toEqual(['epoch'])
   })
 
@@ -114,10 +143,11 @@ describe('longestLockQueue', () => {
 describe('parallelSumMoments', () => {
   it('finds the slowest chunk and the fold', () => {
     const sim = simulateParallelSum([1, 2, 3, 4, 5, 6, 7], 3)
-    const moments = parallelSumMoments(sim.cols)
+    const moments = momentArray(parallelSumMoments(sim.cols))
     expect(kinds(moments)).toEqual(['epoch', 'slowest-chunk', 'fold'])
     // chunk 0 has 3 elements, started first: done at 3001 after 3000 ns, the others at 2 elements
-    expect(moments[1]).toMatchObject({ workers: [0], tNs: 3001, label: 'slowest chunk: chunk 1 took 3 µs' })
+    expect(moments[1]).toMatchObject({ workers: [0], tNs: 3001 })
+    expect(momentLabel(moments[1])).toBe('slowest chunk: chunk 1 took 3 µs')
     expect(moments[2].workers).toEqual([0, 1, 2])
     expect(moments[2].tNs).toBe(Math.max(3001, 500 + 2001, 1000 + 2001) + 100)
   })
@@ -132,6 +162,7 @@ describe('groupMoments', () => {
       cause,
       overtaker: null,
       overtaken: null,
+      deltaNs: NaN,
       label: '',
     })
     const list = [
@@ -141,7 +172,7 @@ describe('groupMoments', () => {
       m('inversion', 'timer-lateness'),
       m('last-push', null),
     ]
-    expect(groupMoments(list).map((g) => [g.key, g.indices])).toEqual([
+    expect(groupMoments(momentListOf(list)).map((g) => [g.key, g.indices])).toEqual([
       ['run', [0, 4]],
       ['timer-lateness', [2, 3]],
       ['tie', [1]],
@@ -150,7 +181,17 @@ describe('groupMoments', () => {
 })
 
 describe('stepMoment', () => {
-  const at = (...ts: number[]) => ts.map((tNs) => ({ tNs }) as Moment)
+  const at = (...ts: number[]) => momentListOf(ts.map((tNs) => ({ ...landmark, tNs })))
+  const landmark: Moment = {
+    kind: 'epoch',
+    tNs: 0,
+    workers: [],
+    cause: null,
+    overtaker: null,
+    overtaken: null,
+    deltaNs: NaN,
+    label: '',
+  }
   it('steps by position while the playhead is on the current moment, so equal instants are each visited', () => {
     const ms = at(0, 5, 5, 9)
     expect(stepMoment(ms, 1, 5, 1)).toBe(2)
@@ -166,6 +207,6 @@ describe('stepMoment', () => {
     expect(stepMoment(ms, -1, 5, 1)).toBe(3)
     expect(stepMoment(ms, -1, 5, -1)).toBe(0)
     expect(stepMoment(ms, -1, 100, 1)).toBe(-1)
-    expect(stepMoment([], -1, 0, 1)).toBe(-1)
+    expect(stepMoment(at(), -1, 0, 1)).toBe(-1)
   })
 })

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { formatNs } from '../model/playback'
+import { momentAt, momentLabel } from '../../shared/moments'
 import { buildMoments } from '../model/momentsSlice'
 import { useApp, useServices } from '../view/context'
 import { goToMoment } from '../view/momentActions'
@@ -104,7 +105,8 @@ export function MomentsPanel() {
                   </button>
                 )
               }
-              const m = moments[r.index]
+              const m = momentAt(moments, r.index)!
+              const label = momentLabel(m)
               return (
                 <button
                   key={r.index}
@@ -112,10 +114,10 @@ export function MomentsPanel() {
                   className={`moment moment-${m.kind}`}
                   style={{ top }}
                   aria-current={s.cursor === r.index ? 'true' : undefined}
-                  title={m.label}
+                  title={label}
                   onClick={() => goToMoment(services, r.index)}
                 >
-                  <span className="moment-time">{formatNs(m.tNs)}</span> {m.label}
+                  <span className="moment-time">{formatNs(m.tNs)}</span> {label}
                 </button>
               )
             })}

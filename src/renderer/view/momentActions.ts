@@ -1,10 +1,11 @@
 /** Going to a moment: the playhead moves there and its threads light up (buttons and n / p). */
-import { stepMoment } from '../../shared/moments'
+import { momentAt, stepMoment } from '../../shared/moments'
 import type { AppServices } from './context'
 import { seek } from './playbackActions'
 
 export function goToMoment(services: AppServices, index: number): void {
-  const m = services.store.getState().moments?.[index]
+  const list = services.store.getState().moments
+  const m = list && momentAt(list, index)
   if (!m) return
   services.store.getState().goToMoment(index)
   seek(services, m.tNs)
