@@ -278,6 +278,11 @@ export declare namespace sort {
     batches: number
   }
   /**
+   * The thread budget and what is in use now, without describing the rest of the machine (cheap:
+   * hosts answer `capabilities` from a copy made once and read only this live part again).
+   */
+  export function threadBudget(): sort.ThreadBudget
+  /**
    * The process-wide thread budget: the sorting and summing threads (plus each run's coordinator
    * and collector) of every run in this process never exceed `budget`; a run that would is refused
    * with E_THREAD_BUDGET before any thread starts.

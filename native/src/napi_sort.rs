@@ -295,14 +295,27 @@ pub fn capabilities(env: &Env) -> napi::Result<Capabilities> {
       },
       realtime_max_threads: c.realtime_max_threads as u32,
       timer_slack_ns: c.timer_slack_ns as f64,
-      thread_budget: ThreadBudget {
-        budget: c.thread_budget.limit as f64,
-        in_use: c.thread_budget.in_use as f64,
-        runs: c.thread_budget.runs as f64,
-        basis: c.thread_budget.basis,
-      },
+      thread_budget: c.thread_budget.into(),
     })
   })
+}
+
+/// The thread budget and what is in use now, without describing the rest of the machine (cheap:
+/// hosts answer `capabilities` from a copy made once and read only this live part again).
+#[napi(namespace = "sort")]
+pub fn thread_budget() -> ThreadBudget {
+  engine::budget::budget().snapshot().into()
+}
+
+impl From<engine::budget::Snapshot> for ThreadBudget {
+  fn from(s: engine::budget::Snapshot) -> ThreadBudget {
+    ThreadBudget {
+      budget: s.limit as f64,
+      in_use: s.in_use as f64,
+      runs: s.runs as f64,
+      basis: s.basis,
+    }
+  }
 }
 
 /// Output and wall time of the bare baseline.

@@ -37,6 +37,8 @@ export type EngineSumResult = Addon.parallel.ParallelSumResult
 
 export type EngineCapabilities = Addon.sort.Capabilities
 
+export type EngineThreadBudget = Addon.sort.ThreadBudget
+
 export interface Engine {
   startSleepSort(
     values: number[],
@@ -44,7 +46,10 @@ export interface Engine {
     onBatch: BatchSink,
   ): EngineRun<EngineSleepSortResult>
   startSum(values: number[], options: EngineSumOptions, onBatch: BatchSink): EngineRun<EngineSumResult>
+  /** describes the machine (about 65 µs: it reads the cgroup's CPU limits); see threadBudget */
   capabilities(): EngineCapabilities
+  /** the thread budget and what is in use now, alone (cheap) */
+  threadBudget(): EngineThreadBudget
   /** runs whose threads are not all joined yet */
   activeRuns(): number
   /** OS threads of this process right now (for leak checks: compare before and after) */
@@ -88,6 +93,7 @@ export function loadEngine(): Engine {
     startSleepSort: (values, options, onBatch) => addon.sort.startSleepSort(values, options, onBatch),
     startSum: (values, options, onBatch) => addon.parallel.startSum(values, options, onBatch),
     capabilities: () => addon.sort.capabilities(),
+    threadBudget: () => addon.sort.threadBudget(),
     activeRuns: () => addon.activeRuns(),
     threadCount: () => addon.threadCount(),
     shutdown: () => addon.shutdown(),

@@ -43,7 +43,11 @@ export class PageClients {
     const service = this.newService()
     const client: Client = {
       service,
-      server: servePort(host, service, { log: this.log, onClose: () => void this.drop(id, client) }),
+      server: servePort(host, service, {
+        log: this.log,
+        client: `window ${id}'s page`,
+        onClose: () => void this.drop(id, client),
+      }),
     }
     this.clients.set(id, client)
     return { grant: { nonce }, page }

@@ -71,7 +71,6 @@ export class RunService implements ServiceApi {
   private readonly progressIntervalMs: number
   private readonly rate: RunRate
   private readonly now: () => number
-  private cpus: number | undefined
   private readonly measureOptions: Omit<MeasureOptions, 'signal'>
   /** aborts a measurement in progress when the client goes away */
   private measuring: AbortController | null = null
@@ -101,30 +100,16 @@ export class RunService implements ServiceApi {
     return this.active?.runId ?? null
   }
 
+  /**
+   * The machine, described once per engine (every client of a host shares it), and the thread
+   * budget as it is now. Instant: the transports answer it without taking an in-flight slot.
+   */
   capabilities(): Outcome<Capabilities> {
     try {
-      return ok(this.readCapabilities())
+      const { budget, inUse, runs, basis } = this.engine.threadBudget()
+      return ok({ ...machineOf(this.engine), threadBudget: { budget, inUse, runs, basis } })
     } catch (e) {
       return { ok: false, error: toErrorInfo(e) }
-    }
-  }
-
-  private readCapabilities(): Capabilities {
-    const c = this.engine.capabilities()
-    this.cpus = c.cpus
-    const realtime =
-      c.realtime.reason === undefined
-        ? { allowed: c.realtime.allowed }
-        : { allowed: c.realtime.allowed, reason: c.realtime.reason }
-    const { budget, inUse, runs, basis } = c.threadBudget
-    return {
-      cpus: c.cpus,
-      os: c.os,
-      realtime,
-      realtimeMaxThreads: c.realtimeMaxThreads,
-      timerSlackNs: c.timerSlackNs,
-      limits: LIMITS,
-      threadBudget: { budget, inUse, runs, basis },
     }
   }
 
@@ -206,14 +191,12 @@ export class RunService implements ServiceApi {
   }
 
   private cpuCount(): number | undefined {
-    if (this.cpus === undefined) {
-      try {
-        this.cpus = this.engine.capabilities().cpus
-      } catch {
-        // validation then assumes one thread, the conservative choice
-      }
+    try {
+      return machineOf(this.engine).cpus
+    } catch {
+      // validation then assumes one thread, the conservative choice
+      return undefined
     }
-    return this.cpus
   }
 
   private serially<T>(task: () => Promise<T>): Promise<T> {
@@ -328,6 +311,32 @@ export class RunService implements ServiceApi {
       }
     }
   }
+}
+
+type Machine = Omit<Capabilities, 'threadBudget'>
+
+/** Each engine's description of the machine, read once (it costs ~65 µs; a page may ask often). */
+const machines = new WeakMap<Engine, Machine>()
+
+function machineOf(engine: Engine): Machine {
+  let machine = machines.get(engine)
+  if (!machine) {
+    const c = engine.capabilities()
+    const realtime =
+      c.realtime.reason === undefined
+        ? { allowed: c.realtime.allowed }
+        : { allowed: c.realtime.allowed, reason: c.realtime.reason }
+    machine = {
+      cpus: c.cpus,
+      os: c.os,
+      realtime,
+      realtimeMaxThreads: c.realtimeMaxThreads,
+      timerSlackNs: c.timerSlackNs,
+      limits: LIMITS,
+    }
+    machines.set(engine, machine)
+  }
+  return machine
 }
 
 /** Maps anything the addon throws or rejects with to the API's error shape. */

@@ -3,8 +3,8 @@
  * arrays, or of millions of tiny elements, costs far more to parse and hold than its bytes
  * suggest (a 14 MB frame of nested arrays took 2 s of the host's only JS thread and ~430 MB),
  * so the web host scans the text in one pass and refuses what the contract never needs before
- * `JSON.parse`; Electron, which hands main an already cloned value, walks it with the same limits
- * before the service sees it. Pure: no Node, no DOM.
+ * `JSON.parse`; Electron's port, which hands main an already cloned value, walks it with the same
+ * limits (and a size estimate) before the service sees it. Pure: no Node, no DOM.
  */
 import type { ThreadlabErrorInfo } from './api'
 import { LIMITS } from './limits'
@@ -59,23 +59,62 @@ export function scanFrame(text: string): ThreadlabErrorInfo | null {
   return null
 }
 
+const tooBig = (): ThreadlabErrorInfo => ({
+  code: 'E_TOO_LARGE',
+  message: `the request holds more than ${LIMITS.maxMessageBytes / 2 ** 20} MiB; no request needs that much`,
+})
+
+/** Bytes counted for a value that is neither an object nor a string (a number's 8, and so on). */
+const SCALAR_BYTES = 8
+
 /**
- * The same limits over a value already deserialized (Electron IPC): at most `maxDepth` levels of
- * arrays and objects and MAX_FRAME_ITEMS elements and members in all. Stops at the first excess,
- * so its cost is bounded by the limits, not by the value. Null when within them.
+ * The same limits over a message already deserialized (Electron's MessagePort hands main a
+ * structured clone, not JSON text): at most `maxDepth` levels of arrays and objects, at most
+ * MAX_FRAME_ITEMS elements and members in all, and about LIMITS.maxMessageBytes (strings count two
+ * bytes a character, keys included, other scalars eight, typed arrays their length). Stops at the first
+ * excess, so its cost is bounded by the limits, not by the value. Answers the size it counted,
+ * which the host charges against the client's in-flight bytes while the request is answered.
  */
-export function checkPayloadShape(value: unknown, maxDepth = MAX_FRAME_DEPTH - 1): ThreadlabErrorInfo | null {
+export function checkMessage(
+  value: unknown,
+  maxDepth = MAX_FRAME_DEPTH,
+): { ok: true; bytes: number } | { ok: false; error: ThreadlabErrorInfo } {
+  if (!isContainer(value)) return { ok: true, bytes: sizeOf(value) }
   let items = 0
-  const stack: Array<{ v: unknown; depth: number }> = [{ v: value, depth: 0 }]
+  let bytes = 0
+  // only arrays and objects are stacked; scalars are counted where they are found
+  const stack: Array<{ v: object; depth: number }> = [{ v: value, depth: 1 }]
   while (stack.length > 0) {
     const { v, depth } = stack.pop()!
-    if (typeof v !== 'object' || v === null || ArrayBuffer.isView(v)) continue
-    if (depth + 1 > maxDepth) return tooDeep(maxDepth)
-    const children = Array.isArray(v) ? v : Object.values(v)
-    items += children.length
-    if (items > MAX_FRAME_ITEMS) return tooMany()
-    for (const child of children)
-      if (typeof child === 'object' && child !== null) stack.push({ v: child, depth: depth + 1 })
+    if (depth > maxDepth) return { ok: false, error: tooDeep(maxDepth) }
+    // a Map or Set clones too: its size counts, its contents are never read (no request has one)
+    if (v instanceof Map || v instanceof Set) {
+      items += v.size
+      if (items > MAX_FRAME_ITEMS) return { ok: false, error: tooMany() }
+      continue
+    }
+    const keys = Array.isArray(v) ? null : Object.keys(v)
+    const n = keys ? keys.length : (v as unknown[]).length
+    items += n
+    if (items > MAX_FRAME_ITEMS) return { ok: false, error: tooMany() }
+    for (let i = 0; i < n; i++) {
+      const child = keys ? (v as Record<string, unknown>)[keys[i]] : (v as unknown[])[i]
+      if (keys) bytes += 2 * keys[i].length
+      if (isContainer(child)) stack.push({ v: child, depth: depth + 1 })
+      else bytes += sizeOf(child)
+      if (bytes > LIMITS.maxMessageBytes) return { ok: false, error: tooBig() }
+    }
   }
-  return null
+  return { ok: true, bytes }
+}
+
+/** An array or object the walk descends into (typed arrays and buffers are counted whole). */
+function isContainer(v: unknown): v is object {
+  return typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer)
+}
+
+function sizeOf(v: unknown): number {
+  if (typeof v === 'string') return 2 * v.length
+  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return v.byteLength
+  return SCALAR_BYTES
 }

@@ -28,6 +28,15 @@ export const LIMITS = {
   maxRunsPerMinute: 120,
   /** bytes queued for one slow client before live batches are dropped (the run keeps them) */
   maxQueuedBytesPerClient: 8 * 1024 * 1024,
+  /** calls one client may have being answered at once (instant ones such as capabilities not counted) */
+  maxCallsInFlight: 32,
+  /**
+   * bytes of the requests one client may have being answered at once: one request of the largest
+   * size plus 1 MiB for every small call beside it (no other call needs more than a few hundred bytes)
+   */
+  maxInFlightBytesPerClient: 17 * 1024 * 1024,
+  /** refused calls one client gets logged line by line per minute; the rest are counted in one line */
+  maxRefusalLinesPerMinute: 20,
 } as const
 
 export type Limits = typeof LIMITS

@@ -23,6 +23,13 @@ export interface MethodSpec<P, R> {
   /** reads the caller's argument; never throws */
   readonly params: (input: unknown) => Outcome<P>
   readonly result: Payload
+  /**
+   * true: the service answers at once from memory, so a transport serves it without taking one of
+   * the client's in-flight slots (./call-gate)
+   */
+  readonly instant?: boolean
+  /** true: at most one call of this method per client is being answered at a time (E_BUSY beyond) */
+  readonly oneAtATime?: boolean
   /** type only: what the method answers with */
   readonly resultType?: (value: R) => void
 }
@@ -42,17 +49,24 @@ export interface EventSpec<T> {
 
 const refuse = (message: string): Outcome<never> => ({ ok: false, error: { code: 'E_BAD_REQUEST', message } })
 
-function noParams<R>(): MethodSpec<void, R> {
+type Serving = Pick<MethodSpec<unknown, unknown>, 'instant' | 'oneAtATime'>
+
+function noParams<R>(serving: Serving = {}): MethodSpec<void, R> {
   return {
     takesParams: false,
     params: (input) =>
       input === undefined || input === null ? { ok: true, value: undefined } : refuse('takes no argument'),
     result: 'data',
+    ...serving,
   }
 }
 
-function takes<P, R>(params: (input: unknown) => Outcome<P>, result: Payload = 'data'): MethodSpec<P, R> {
-  return { takesParams: true, params, result }
+function takes<P, R>(
+  params: (input: unknown) => Outcome<P>,
+  result: Payload = 'data',
+  serving: Serving = {},
+): MethodSpec<P, R> {
+  return { takesParams: true, params, result, ...serving }
 }
 
 /** An event the run service emits (its `on…` member is part of ServiceApi). */
@@ -80,10 +94,10 @@ function runId(input: unknown): Outcome<number> {
 }
 
 export const METHODS = {
-  /** the machine and the caps every request is checked against */
-  capabilities: noParams<Capabilities>(),
+  /** the machine and the caps every request is checked against (described once, budget read live) */
+  capabilities: noParams<Capabilities>({ instant: true }),
   /** validates and starts a run; its batches and statuses follow as events */
-  startRun: takes<RunRequest, { runId: number }>(runRequest),
+  startRun: takes<RunRequest, { runId: number }>(runRequest, 'data', { oneAtATime: true }),
   /** cancels the run in progress; answers once its threads are joined */
   cancelRun: noParams<null>(),
   /** every batch of the current or last finished run, as one batch (replay after missed frames) */

@@ -6,16 +6,11 @@
  * Float64Arrays inside the message: one structured-clone copy, from the host to the page.
  */
 import type { Outcome, ThreadlabErrorInfo } from './api'
+import { CallGate, type CallLimits } from './call-gate'
+import { checkMessage } from './frames'
 import { SERVICE_EVENTS, isEventName, type EventName, type EventOf, type ServiceApi } from './methods'
-import {
-  EventHub,
-  closedError,
-  createApi,
-  errorOutcome,
-  serveCall,
-  subscribeService,
-  type RefusalLog,
-} from './transport'
+import { limitRefusalLog } from './refusal-log'
+import { EventHub, closedError, createApi, errorOutcome, subscribeService, type RefusalLog } from './transport'
 import type { ThreadlabApi } from './methods'
 
 /** One end of a channel, as both ports below adapt to it. */
@@ -56,16 +51,25 @@ export interface PortServer {
   close(): void
 }
 
+export interface ServePortOptions {
+  /** where refusals are written (at most LIMITS.maxRefusalLinesPerMinute lines a minute, then a count) */
+  log?: RefusalLog
+  /** how the log names this client (default 'a page') */
+  client?: string
+  /** the in-flight caps (default the web host's: LIMITS.maxCallsInFlight, maxInFlightBytesPerClient) */
+  limits?: Partial<CallLimits>
+  onClose?: () => void
+}
+
 /**
- * Serves `service` on `port`: every request answered through serveCall, every service event
- * forwarded. `onClose` runs once when the other end goes away (or close() is called).
+ * Serves `service` on `port`: every message checked for shape and size (checkMessage) before it is
+ * read, every request answered through a CallGate (the same in-flight caps as the web host), every
+ * service event forwarded. `onClose` runs once when the other end goes away (or close() is called).
  */
-export function servePort(
-  port: PortLike,
-  service: ServiceApi,
-  options: { log?: RefusalLog; onClose?: () => void } = {},
-): PortServer {
+export function servePort(port: PortLike, service: ServiceApi, options: ServePortOptions = {}): PortServer {
   let open = true
+  const log = options.log && limitRefusalLog(options.log, options.client ?? 'a page')
+  const gate = new CallGate(service, log, options.limits)
   const post = (reply: PortReply) => {
     if (!open) return
     try {
@@ -88,17 +92,25 @@ export function servePort(
     if (!open) return
     open = false
     for (const off of offs) off()
+    log?.flush()
     options.onClose?.()
   }
   port.listen((data) => {
-    const request = readRequest(data)
-    if (!request) {
-      options.log?.('threadlab: ignored a message on the port that is not a request { id, method, params? }')
+    // a structured clone, not JSON: its shape and size are walked (bounded) before anything reads it
+    const size = checkMessage(data)
+    if (!size.ok) {
+      const id = readId(data)
+      log?.(`threadlab: a message on the port refused: ${size.error.code}: ${size.error.message}`)
+      if (id !== null) post({ type: 'response', id, outcome: { ok: false, error: size.error } })
       return
     }
-    void serveCall(service, request.method, request.params, options.log).then((outcome) =>
-      post({ type: 'response', id: request.id, outcome }),
-    )
+    const request = readRequest(data)
+    if (!request) {
+      log?.('threadlab: ignored a message on the port that is not a request { id, method, params? }')
+      return
+    }
+    const id = request.id
+    void gate.serve(request.method, request.params, size.bytes, (outcome) => post({ type: 'response', id, outcome }))
   }, shutDown)
   return {
     emit: (event, value) => post({ type: 'event', event, value }),
@@ -110,11 +122,18 @@ export function servePort(
 }
 
 function readRequest(data: unknown): PortRequest | null {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null
+  const id = readId(data)
+  if (id === null) return null
   const o = data as Record<string, unknown>
-  if (typeof o.id !== 'number' || !Number.isSafeInteger(o.id) || o.id < 0) return null
   if (Object.keys(o).some((k) => k !== 'id' && k !== 'method' && k !== 'params')) return null
-  return { id: o.id, method: o.method, params: o.params }
+  return { id, method: o.method, params: o.params }
+}
+
+/** The id of a message that is an object with a well-formed id, else null (reads nothing else). */
+function readId(data: unknown): number | null {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null
+  const id = (data as { id?: unknown }).id
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null
 }
 
 /**

@@ -29,36 +29,67 @@ export type SubscribeFn = (event: EventName, listener: Listener) => () => void
 
 export const errorOutcome = (code: string, message: string): Outcome<never> => ({ ok: false, error: { code, message } })
 
+/** A call the map accepted: its method and the argument its validator rebuilt (never the sender's value). */
+export interface CheckedCall {
+  readonly method: MethodName
+  readonly params: unknown
+}
+
 /**
- * Answers one call exactly as it arrived (a name and an argument, both untrusted). Never throws or
+ * Checks a call's name and argument against the map, synchronously: once it returns, nothing refers
+ * to what the client sent (a suspended async function would keep its arguments alive while it waits).
+ */
+export function checkCall(method: unknown, params: unknown): Outcome<CheckedCall> {
+  if (!isMethodName(method)) return errorOutcome('E_BAD_REQUEST', `method must be one of ${METHOD_NAMES.join(', ')}`)
+  const checked: Outcome<unknown> = METHODS[method].params(params)
+  if (!checked.ok) return { ok: false, error: { ...checked.error, message: `${method}: ${checked.error.message}` } }
+  return { ok: true, value: { method, params: checked.value } }
+}
+
+/** Calls the service with a checked call. Never rejects: anything thrown becomes E_INTERNAL. */
+export async function invoke(service: ServiceApi, call: CheckedCall): Promise<Outcome<unknown>> {
+  try {
+    // the map checked the argument's type for this method; the service's signature is the map's
+    const handler = service[call.method] as (params: unknown) => Outcome<unknown> | Promise<Outcome<unknown>>
+    return await handler.call(service, call.params)
+  } catch (e) {
+    return errorOutcome('E_INTERNAL', `${call.method} failed: ${e instanceof Error ? e.message : String(e)}`)
+  }
+}
+
+/** The name a refusal line gives a method the client sent (which may be anything). */
+export function methodLabel(method: unknown): string {
+  return typeof method === 'string' ? method.slice(0, 40) : typeof method
+}
+
+/** Writes one line to `log` once `answer` settles as a refusal. */
+export function logRefusal(
+  answer: Promise<Outcome<unknown>>,
+  label: string,
+  log?: RefusalLog,
+): Promise<Outcome<unknown>> {
+  if (!log) return answer
+  return answer.then((outcome) => {
+    if (!outcome.ok) log(`threadlab: ${label} refused: ${outcome.error.code}: ${outcome.error.message}`)
+    return outcome
+  })
+}
+
+/**
+ * Answers one call exactly as it arrived (a name and an argument, both untrusted), with no limit on
+ * calls in flight (in-process callers; a transport serves through a CallGate). Never throws or
  * rejects. A refused call (bad name or argument, or an Outcome with ok: false) is written to `log`
  * once, with its code.
  */
-export async function serveCall(
+export function serveCall(
   service: ServiceApi,
   method: unknown,
   params: unknown,
   log?: RefusalLog,
 ): Promise<Outcome<unknown>> {
-  const outcome = await answer(service, method, params)
-  if (!outcome.ok && log) {
-    const name = typeof method === 'string' ? method.slice(0, 40) : typeof method
-    log(`threadlab: ${name} refused: ${outcome.error.code}: ${outcome.error.message}`)
-  }
-  return outcome
-}
-
-async function answer(service: ServiceApi, method: unknown, params: unknown): Promise<Outcome<unknown>> {
-  if (!isMethodName(method)) return errorOutcome('E_BAD_REQUEST', `method must be one of ${METHOD_NAMES.join(', ')}`)
-  const checked: Outcome<unknown> = METHODS[method].params(params)
-  if (!checked.ok) return { ok: false, error: { ...checked.error, message: `${method}: ${checked.error.message}` } }
-  try {
-    // the map checked the argument's type for this method; the service's signature is the map's
-    const handler = service[method] as (params: unknown) => Outcome<unknown> | Promise<Outcome<unknown>>
-    return await handler.call(service, checked.value)
-  } catch (e) {
-    return errorOutcome('E_INTERNAL', `${method} failed: ${e instanceof Error ? e.message : String(e)}`)
-  }
+  const checked = checkCall(method, params)
+  const answer = checked.ok ? invoke(service, checked.value) : Promise.resolve(checked)
+  return logRefusal(answer, methodLabel(method), log)
 }
 
 /**

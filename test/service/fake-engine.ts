@@ -4,6 +4,7 @@ import type {
   BatchSink,
   Engine,
   EngineCapabilities,
+  EngineThreadBudget,
   EngineRun,
   EngineSleepSortOptions,
   EngineSleepSortResult,
@@ -119,8 +120,11 @@ export class FakeEngine implements Engine {
       realtime: { allowed: false, reason: 'fake engine' },
       realtimeMaxThreads: 10_000,
       timerSlackNs: 50_000,
-      threadBudget: { budget: 16_000, inUse: this.live.size * 3, runs: this.live.size, basis: 'fake engine' },
+      threadBudget: this.threadBudget(),
     }
+  }
+  threadBudget(): EngineThreadBudget {
+    return { budget: 16_000, inUse: this.live.size * 3, runs: this.live.size, basis: 'fake engine' }
   }
   activeRuns(): number {
     return this.live.size

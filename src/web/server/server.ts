@@ -24,18 +24,18 @@ import { contentSecurityPolicy } from '../../shared/csp'
 import { RunService } from '../../service/run-service'
 import { RunRate } from '../../service/run-rate'
 import { mimeType, resolveStatic, staticRoot } from '../../service/static-files'
+import { CallGate } from '../../shared/call-gate'
 import {
   HEALTH_PATH,
   IDLE_CLOSE_CODE,
   WS_PATH,
   parseClientRequest,
   type BinaryFollows,
-  type ClientRequest,
   type HealthReport,
   type ServerMessage,
 } from '../../shared/ipc'
 import { METHODS } from '../../shared/methods'
-import { serveCall } from '../../shared/transport'
+import { limitRefusalLog } from '../../shared/refusal-log'
 import { tokenProblem } from './token'
 
 export interface WebHostOptions {
@@ -73,8 +73,6 @@ export interface WebHost {
 }
 
 export const DEFAULT_PORT = 5217
-/** requests one client may have unanswered at once */
-const MAX_IN_FLIGHT = 32
 /**
  * What keeps a user able to get in within a bounded time. These are the web host's alone (Electron
  * has one window and no sockets), so they live here rather than in LIMITS, which the page shows.
@@ -139,6 +137,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   /** open clients, with what the heartbeat needs to know of each */
   const sockets = new Map<WebSocket, Liveness>()
+  let clientsServed = 0
   const stats = { peakQueuedBytes: 0, droppedBatches: 0, disconnectedClients: 0 }
   /** per client: settles once its socket closed and its run was cancelled and joined */
   const finished = new Set<Promise<void>>()
@@ -258,12 +257,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     finished.add(done)
     void done.then(() => finished.delete(done))
     const service = new RunService(engine, { rate })
+    const refusals = limitRefusalLog(log, `client ${++clientsServed}`)
+    // the same in-flight caps as Electron's port: instant calls free, one startRun, bytes bounded
+    const gate = new CallGate(service, refusals)
     const dropped = new Map<number, number>()
-    let inFlight = 0
     const liveness: Liveness = {
       answeredPing: true,
       lastUsed: Date.now(),
-      busy: () => service.activeRunId !== null || inFlight > 0,
+      busy: () => service.activeRunId !== null || gate.inFlight().calls > 0,
     }
     sockets.set(ws, liveness)
     ws.on('pong', () => (liveness.answeredPing = true))
@@ -358,43 +359,28 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           type: 'error',
           error: { code: 'E_BAD_REQUEST', message: 'binary frames are not accepted from clients' },
         })
-      const parsed = parseClientRequest(
-        Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'),
-      )
+      const text = Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : Buffer.from(data as ArrayBuffer).toString('utf8')
+      const parsed = parseClientRequest(text)
       if (!parsed.ok) {
         if (parsed.id === null) return sendJson({ type: 'error', error: parsed.error })
         return respond(parsed.id, { ok: false, error: parsed.error })
       }
-      const { id } = parsed.request
-      if (inFlight >= MAX_IN_FLIGHT)
-        return respond(id, {
-          ok: false,
-          error: { code: 'E_BUSY', message: `more than ${MAX_IN_FLIGHT} requests in flight` },
-        })
-      inFlight++
-      void dispatch(parsed.request)
-        .catch((e): Outcome<unknown> => ({ ok: false, error: { code: 'E_INTERNAL', message: (e as Error).message } }))
-        .then((outcome) => {
-          inFlight--
-          if (outcome !== null) respond(id, outcome)
-        })
+      // only the id and method are kept for the answer: the gate checks the params now, and while the
+      // call waits it holds the rebuilt argument, never the parsed frame
+      const { id, method } = parsed.request
+      void gate.serve(method, parsed.request.params, Buffer.byteLength(text), (outcome) =>
+        outcome.ok && METHODS[method].result === 'batch' && outcome.value instanceof Float64Array
+          ? sendReplay(id, outcome.value).then((refused) => refused && respond(id, refused))
+          : respond(id, outcome),
+      )
     })
-
-    /**
-     * Answers one request through the map (checked, called, refusals logged once); null when it
-     * sent its own answer (a batch result goes out as response header + binary frame).
-     */
-    async function dispatch(request: ClientRequest): Promise<Outcome<unknown> | null> {
-      const outcome = await serveCall(service, request.method, request.params, log)
-      if (outcome.ok && METHODS[request.method].result === 'batch' && outcome.value instanceof Float64Array) {
-        return sendReplay(request.id, outcome.value)
-      }
-      return outcome
-    }
 
     ws.on('error', (e) => log(`web host: a client's socket failed: ${e.message}`))
     ws.on('close', () => {
       sockets.delete(ws)
+      refusals.flush()
       service
         .dispose()
         .catch((e) => log(`web host: stopping a client's run failed: ${(e as Error).message}`))

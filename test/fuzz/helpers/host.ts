@@ -78,6 +78,7 @@ export class TapEngine implements Engine {
   startSum: Engine['startSum'] = (values, options, onBatch) =>
     this.tap('parallel-sum', values.length, (sink) => this.inner.startSum(values, options, sink), onBatch)
   capabilities = () => this.inner.capabilities()
+  threadBudget = () => this.inner.threadBudget()
   activeRuns = () => this.inner.activeRuns()
   threadCount = () => this.inner.threadCount()
   shutdown = () => this.inner.shutdown()
