@@ -34,6 +34,8 @@ function countingEngine(): Engine & { described: number } {
 /** One client of a host, sending raw requests (what a hostile page can send) without waiting. */
 interface RawClient {
   call(method: string, params?: unknown): Promise<Outcome<unknown>>
+  /** sends what `send` sends as one burst (one TCP write on the web host), the way a hostile page pipelines */
+  burst<T>(send: () => T): T
   close(): Promise<void>
 }
 
@@ -43,7 +45,7 @@ interface Host {
   open(): Promise<RawClient>
   /** Electron's port hands main a cloned object; the web host a JSON text */
   kind: 'port' | 'web'
-  /** what the host received for each request, once read (to watch what it keeps) */
+  /** the params of each request as the host received them (to watch what it keeps) */
   received: WeakRef<object>[]
   /** the web host only: a client that sends frames as written */
   openRaw?: () => Promise<TestClient>
@@ -70,7 +72,8 @@ async function portHost(hostEngine: Engine = engine): Promise<Host> {
         ...inner,
         listen: (onMessage, onClose) =>
           inner.listen((data) => {
-            if (typeof data === 'object' && data !== null) received.push(new WeakRef(data))
+            const params = (data as { params?: unknown } | null)?.params
+            if (typeof params === 'object' && params !== null) received.push(new WeakRef(params))
             onMessage(data)
           }, onClose),
       }
@@ -88,6 +91,7 @@ async function portHost(hostEngine: Engine = engine): Promise<Host> {
             port2.postMessage(params === undefined ? { id, method } : { id, method, params })
           })
         },
+        burst: (send) => send(),
         async close() {
           port2.close()
           await service.dispose()
@@ -116,7 +120,8 @@ async function webHost(hostEngine: Engine = engine): Promise<Host> {
   const parse = JSON.parse
   JSON.parse = (text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
     const value: unknown = parse(text, reviver)
-    if (text.length > 100_000 && typeof value === 'object' && value !== null) received.push(new WeakRef(value))
+    const params = (value as { params?: unknown } | null)?.params
+    if (text.length > 100_000 && typeof params === 'object' && params !== null) received.push(new WeakRef(params))
     return value
   }
   return {
@@ -133,6 +138,15 @@ async function webHost(hostEngine: Engine = engine): Promise<Host> {
           const answer = c.waitFor((m) => m.type === 'response' && m.id === id, 30_000)
           c.sendRaw(JSON.stringify(params === undefined ? { id, method } : { id, method, params }))
           return answer.then((m) => (m as Extract<typeof m, { type: 'response' }>).outcome)
+        },
+        burst(send) {
+          const socket = (c.ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket
+          socket.cork()
+          try {
+            return send()
+          } finally {
+            socket.uncork()
+          }
         },
         close: () => c.close(),
       }
@@ -170,7 +184,7 @@ describe.each([
   it('answers 40 pipelined capabilities, all of them: an instant call takes no in-flight slot', async () => {
     const c = await host.open()
     try {
-      const answers = await Promise.all(Array.from({ length: 40 }, () => c.call('capabilities')))
+      const answers = await Promise.all(c.burst(() => Array.from({ length: 40 }, () => c.call('capabilities'))))
       expect(codes(answers)).toEqual({ ok: 40 })
     } finally {
       await c.close()
