@@ -93,6 +93,10 @@ pub struct SortOutcome {
   pub shift: f64,
   pub cancelled: bool,
   pub event_count: u64,
+  /// Scheduled modes: timers the sorting threads armed on a provisional epoch (engine only, for
+  /// tests and the debug line). Each costs its thread a wake-up at a stale deadline; realtime arms
+  /// none (see `Shared::provisional_timers`).
+  pub provisional_timers: usize,
 }
 
 /// Checks option values (before anything else).
@@ -234,6 +238,20 @@ struct Shared {
   /// Scheduled modes: threads whose provisional deadline passed before the epoch was final (they
   /// all wake when it is published, so the epoch leaves them time to go back to sleep).
   gated: AtomicU32,
+  /// Whether a sleeper may arm its timer on the provisional epoch (scheduled) or waits for the
+  /// final one before arming any (realtime). A timer armed on a provisional epoch that is later
+  /// pushed fires at a stale deadline and puts its thread in the run queue early; on realtime's one
+  /// FIFO queue such a thread then stays ahead of every thread woken after it, and when the queue
+  /// is backed up past its real deadline it pushes out of order. Measured before this rule, in
+  /// realtime runs of 60 values at 10-20 µs units: 25 of 900 misordered, every one with a pushed
+  /// epoch (none of the 333 runs without a push), and a kernel trace of one showed its output as two
+  /// sorted streams, the threads armed before the push and those armed after.
+  provisional_timers: bool,
+  /// Timers armed on a provisional epoch (see `SortOutcome::provisional_timers`).
+  provisional_arms: AtomicUsize,
+  /// Realtime: threads that armed their timer on the final epoch, and when the last one did.
+  armed: AtomicU32,
+  all_armed_at: AtomicI64,
   worker_cpus: Vec<usize>,
   realtime_failed: AtomicBool,
   panicked: AtomicBool,
@@ -241,10 +259,12 @@ struct Shared {
 
 /// Scheduled modes: sleeps until `epoch + sleep_ns` on the run's state word (so `cancel()` ends
 /// it at once), re-reading the epoch whenever the timer fires, and never returns true before the
-/// epoch is final — a provisional deadline that passes first parks the thread on `epoch_final`
-/// until the spawner publishes. Returns false when the run stopped first.
+/// epoch is final — a provisional deadline that passes first (or, in realtime, any provisional
+/// epoch) parks the thread on `epoch_final` until the spawner publishes. Returns false when the
+/// run stopped first.
 fn sleep_to_deadline(sh: &Shared, sleep_ns: i64) -> bool {
   let mut gated = false;
+  let mut armed = false;
   loop {
     let w = sh.ctl.state.load(Ordering::Acquire);
     if w & STATUS_MASK != RUNNING {
@@ -253,7 +273,15 @@ fn sleep_to_deadline(sh: &Shared, sleep_ns: i64) -> bool {
     // read the flag before the epoch: once it is 1, the epoch read after it is the final one
     let fin = sh.epoch_final.load(Ordering::Acquire) != 0;
     let d = sh.epoch.load(Ordering::Acquire) + sleep_ns;
-    if timing::now_ns() < d {
+    if (fin || sh.provisional_timers) && timing::now_ns() < d {
+      if !fin {
+        sh.provisional_arms.fetch_add(1, Ordering::Relaxed);
+      } else if !armed && !sh.provisional_timers {
+        armed = true;
+        if sh.armed.fetch_add(1, Ordering::AcqRel) + 1 == sh.n as u32 {
+          sh.all_armed_at.store(timing::now_ns(), Ordering::Release);
+        }
+      }
       timing::futex_wait_until(&sh.ctl.state, w, Some(d));
     } else if fin {
       return true;
@@ -326,6 +354,13 @@ fn worker(sh: &Shared, w: &LogWriter, value: f64, sleep_ns: i64) {
 
 /// Least time between the moment every thread is asleep and the epoch.
 const MIN_MARGIN_NS: i64 = 5_000_000;
+
+/// Time allowed for each thread the publication wakes to arm its timer, as a share of what it costs
+/// to spawn one (the measured per-thread figure): 1/2. Measured in 10,000-thread realtime runs here:
+/// the last timer was armed 55-80 ms after the publication (5.5-8 µs per thread) against 50-86 µs
+/// to spawn a thread, so half leaves three to five times the room, and the epoch lands about where
+/// the spawn budget put it before (wall time of such a run: 1.4-1.8 s, as before).
+const ARM_SHARE_OF_SPAWN: i64 = 2;
 
 /// While waiting for the threads to report asleep, the spawner re-checks for cancellation this often.
 const ASLEEP_POLL_NS: i64 = 2_000_000;
@@ -444,21 +479,25 @@ pub fn run(
     epoch_final: AtomicU32::new(if scheduled { 0 } else { 1 }),
     asleep: AtomicU32::new(0),
     gated: AtomicU32::new(0),
+    provisional_timers: opts.mode != Mode::Realtime,
+    provisional_arms: AtomicUsize::new(0),
+    armed: AtomicU32::new(0),
+    all_armed_at: AtomicI64::new(0),
     worker_cpus: cpus.workers.clone(),
     realtime_failed: Default::default(),
     panicked: Default::default(),
   });
   let mut handles = Vec::with_capacity(n);
   let mut spawn_error = None;
-  // Realtime: the spawner runs SCHED_FIFO (below the sorting threads) on the other CPU for the
-  // spawn only, so a busy machine cannot stall it past the epoch. Each child inherits that policy
-  // and CPU (a SCHED_OTHER spawner measurably lost the order: a child left behind the spawner on
-  // the other CPU missed its deadline in 24-46 of 60 small runs), so the spawner yields after every
-  // spawn: the child runs at once, moves itself to the sorting CPU, raises itself above the spawner
-  // (with SCHED_RESET_ON_FORK) and sleeps. The spawner goes back to normal before the epoch.
-  let fifo_spawner = opts.mode == Mode::Realtime
-    && timing::pin_to(&cpus.others)
-    && timing::set_fifo_inherited(timing::FIFO_PRIORITY - 1).is_ok();
+  // Realtime: the spawner stays SCHED_OTHER (a FIFO spawner would hold a CPU for the whole spawn
+  // and hand its policy to every child) and off the sorting CPU, where each child, once started,
+  // moves itself and switches to SCHED_FIFO (with SCHED_RESET_ON_FORK). How fast it spawns does
+  // not touch the order, since no realtime thread arms a timer before the epoch is final: 60-value
+  // runs at 10-20 µs, 0 of 600 misordered; before that rule, 17 of 300 with this spawner and 8 of
+  // 600 with a FIFO one (a slower spawner pushes the epoch more often).
+  if opts.mode == Mode::Realtime {
+    timing::pin_to(&cpus.others);
+  }
   let spawn_start = timing::now_ns();
   let mut pushes = 0;
   let publish = PublishEpoch(&shared);
@@ -490,10 +529,6 @@ pub fn run(
         sh.ctl.cancel();
       }
     });
-    if fifo_spawner {
-      // SAFETY: plain syscall
-      unsafe { libc::sched_yield() };
-    }
     match r {
       Ok(h) => handles.push(h),
       Err(e) => {
@@ -521,12 +556,18 @@ pub fn run(
       timing::futex_wait_until(&shared.asleep, a, Some(timing::now_ns() + ASLEEP_POLL_NS));
     }
     // Only now fix the epoch: the planned one, unless that is too close (or past), then now + a
-    // margin that also covers re-arming the threads whose provisional deadline already passed
-    // (they are all woken by the publication). Threads asleep on their timers are not woken:
-    // when the epoch stays, nobody wakes early; when it moves, each wakes once at its old deadline.
+    // margin that also covers arming the timers of the threads the publication wakes: those
+    // whose provisional deadline already passed, or in realtime every thread. Threads asleep on
+    // their timers are not woken: when the epoch stays, nobody wakes early; when it moves, each
+    // wakes once at its old deadline.
     let now = timing::now_ns();
     let planned = shared.epoch.load(Ordering::Acquire);
-    let earliest = now + MIN_MARGIN_NS + shared.gated.load(Ordering::Acquire) as i64 * per_thread;
+    let to_arm = if shared.provisional_timers {
+      shared.gated.load(Ordering::Acquire)
+    } else {
+      spawned
+    };
+    let earliest = now + MIN_MARGIN_NS + to_arm as i64 * per_thread / ARM_SHARE_OF_SPAWN;
     if earliest > planned {
       shared.epoch.store(earliest, Ordering::Release);
       pushes += 1;
@@ -534,9 +575,6 @@ pub fn run(
   }
   // publish (also in classic mode and on every early return: no thread may wait for it forever)
   publish.publish();
-  if fifo_spawner {
-    timing::set_normal();
-  }
   let epoch = shared.epoch.load(Ordering::Acquire);
   if std::env::var_os("THREADLAB_DEBUG").is_some() {
     eprintln!(
@@ -561,6 +599,22 @@ pub fn run(
   }
   // wait until every value is pushed or the run is cancelled
   ctl.wait_while_running(None);
+  if !shared.provisional_timers && std::env::var_os("THREADLAB_DEBUG").is_some() {
+    let first = epoch + plan.sleeps_ns.iter().copied().min().unwrap_or(0);
+    let at = shared.all_armed_at.load(Ordering::Acquire);
+    eprintln!(
+      "threadlab: run {run_id}: {} of {n} timers armed on the final epoch{}",
+      shared.armed.load(Ordering::Acquire),
+      if at > 0 {
+        format!(
+          ", the last {:.1} µs before the first deadline",
+          (first - at) as f64 / 1e3
+        )
+      } else {
+        String::new()
+      }
+    );
+  }
   // FINISHED or CANCELLED: both wake every parked/sleeping thread. Join them all, then wait until
   // the kernel has released each (a joined thread can still be counted for a moment).
   let threads = handles.len();
@@ -612,6 +666,7 @@ pub fn run(
     shift: plan.shift,
     cancelled,
     event_count: if opts.record_events { event_count } else { 0 },
+    provisional_timers: shared.provisional_arms.load(Ordering::Acquire),
     output,
   })
 }

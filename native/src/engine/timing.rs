@@ -173,22 +173,11 @@ impl CpuPlan {
 /// Switches the calling thread to SCHED_FIFO at `priority`, with SCHED_RESET_ON_FORK so no
 /// thread or process it creates inherits the realtime policy. Err(errno) when not permitted.
 pub fn set_fifo(priority: i32) -> Result<(), i32> {
-  set_policy(libc::SCHED_FIFO | libc::SCHED_RESET_ON_FORK, priority)
-}
-
-/// Switches the calling thread to SCHED_FIFO at `priority` so the threads it creates inherit it
-/// (the realtime spawner's children must run the moment they are created). The caller returns to
-/// SCHED_OTHER with [`set_normal`] when done; the children reset on fork themselves.
-pub fn set_fifo_inherited(priority: i32) -> Result<(), i32> {
-  set_policy(libc::SCHED_FIFO, priority)
-}
-
-fn set_policy(policy: i32, priority: i32) -> Result<(), i32> {
   let p = libc::sched_param {
     sched_priority: priority,
   };
   // SAFETY: sched_setscheduler(0) applies to the calling thread on Linux.
-  let r = unsafe { libc::sched_setscheduler(0, policy, &p) };
+  let r = unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO | libc::SCHED_RESET_ON_FORK, &p) };
   if r == 0 {
     Ok(())
   } else {
