@@ -7,8 +7,9 @@
  *   the machine's wake-up lateness (p99 of its empty sleeps).
  * - *the timer queue*: below that, wake-ups come late relative to the gaps, but the kernel keeps
  *   pending timers ordered by expiry and fires them in that order; with every sorting thread on one
- *   CPU under SCHED_FIFO (realtime) the run queue keeps that order too, so the output is still
- *   exact. The order comes from the queue, not from the clock.
+ *   CPU under SCHED_FIFO (realtime), each arming its one timer only once the epoch is final, the run
+ *   queue keeps that order too, so the output is still exact. The order comes from the queue, not
+ *   from the clock.
  * - *ties*: the engine rounds every deadline to a whole nanosecond, the clock's unit. Once two
  *   distinct values' deadlines round to the same nanosecond, they are a tie and nothing can order
  *   them: the sweep ends at 1 ns, where distinct integers still get distinct deadlines.
