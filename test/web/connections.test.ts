@@ -4,7 +4,9 @@
 // peer that stopped answering; and a closed socket gave its slot back while its run was still
 // being joined. Every test here runs a real host over real sockets with the real addon; the times
 // are shortened through the host's `connections` option so the tests take seconds.
+import { writeFileSync } from 'node:fs'
 import { connect as connectTcp, type Socket } from 'node:net'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { IDLE_CLOSE_CODE } from '../../src/shared/ipc'
@@ -18,8 +20,13 @@ afterEach(async () => {
   for (const clean of cleanups.splice(0).reverse()) await clean()
 })
 
-async function host(connections: WebHostOptions['connections'] = {}, engine = new TapEngine()): Promise<WebHost> {
+async function host(
+  connections: WebHostOptions['connections'] = {},
+  engine = new TapEngine(),
+  files: Record<string, Buffer> = {},
+): Promise<WebHost> {
   const renderer = rendererDir()
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(renderer.dir, name), bytes)
   const started = await startWebHost({
     port: 0,
     rendererDir: renderer.dir,
@@ -115,6 +122,34 @@ describe('connections (real host, real sockets)', () => {
     expect(user).not.toBeNull()
     expect((await user!.client.request('capabilities')).outcome.ok).toBe(true)
     console.log(`maxConnections ${max}: the next one dropped at once; idle ones cut after ≤ ${worst.toFixed(0)} ms`)
+  })
+
+  it('destroys an HTTP connection that asks for files and never reads the answers', async () => {
+    const socketIdleMs = 1000
+    const fileBytes = 4 << 20
+    const h = await host({ socketIdleMs }, new TapEngine(), { 'big.js': Buffer.alloc(fileBytes, 97) })
+    // a WebSocket client is not an HTTP connection any more: it may stay quiet that long
+    const [quiet] = await clients(h, 1)
+    const { socket, ended } = await tcp(h.port)
+    // 20 pipelined requests for a 4 MiB file (80 MiB of answers), none of them read for a while
+    const requests = 20
+    socket.write(`GET /big.js HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\n\r\n`.repeat(requests))
+    socket.pause()
+    await sleep(socketIdleMs + 1500)
+    // a paused socket cannot see the host's close: read now, and see where the answers stop
+    let received = 0
+    socket.removeAllListeners('data')
+    socket.on('data', (d: Buffer) => (received += d.length))
+    socket.resume()
+    const cut = await Promise.race([ended, sleep(4000).then(() => null)])
+    console.log(
+      `a connection that never reads its answers: ${cut ? 'destroyed' : 'still open'} after ${socketIdleMs} ms idle; ` +
+        `${(received / 2 ** 20).toFixed(1)} of ${(requests * fileBytes) / 2 ** 20} MiB had gone out`,
+    )
+    expect(cut, 'the connection that never read stayed open').not.toBeNull()
+    expect(received).toBeLessThan(requests * fileBytes)
+    expect(quiet.ws.readyState).toBe(WebSocket.OPEN)
+    expect((await quiet.request('capabilities')).outcome.ok).toBe(true)
   })
 
   it('terminates a client that does not answer pings; one that does stays', async () => {

@@ -91,6 +91,11 @@ export const CONNECTION_LIMITS = {
   requestTimeoutMs: 20_000,
   /** how often Node checks the two timeouts above */
   connectionsCheckMs: 1_000,
+  /**
+   * an HTTP connection with no byte read or written for this long is destroyed: a client that asks
+   * for files and never reads the answers (ws turns this off for upgraded sockets; pings cover them)
+   */
+  socketIdleMs: 30_000,
   /** every client is pinged this often; one that has not answered the previous ping is cut off */
   heartbeatMs: 30_000,
   /**
@@ -153,6 +158,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   server.maxConnections = limits.maxConnections
   server.headersTimeout = limits.headersTimeoutMs
   server.requestTimeout = limits.requestTimeoutMs
+  server.timeout = limits.socketIdleMs
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!allowedHosts().includes(req.headers.host ?? ''))
