@@ -107,6 +107,8 @@ export const CONNECTION_LIMITS = {
 export type ConnectionLimits = typeof CONNECTION_LIMITS
 /** sockets open at once (each may run one experiment) */
 export const MAX_CLIENTS = CONNECTION_LIMITS.maxClients
+/** bytes of a server frame's header at most (2, + 8 for a 64-bit length; server frames are not masked) */
+const MAX_FRAME_HEADER = 10
 /** how long a replay waits for a slow client's queue to make room before E_SLOW_CLIENT */
 const REPLAY_WAIT_MS = 30_000
 
@@ -286,7 +288,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const noteQueue = () => {
       if (ws.bufferedAmount > stats.peakQueuedBytes) stats.peakQueuedBytes = ws.bufferedAmount
     }
-    const fits = (bytes: number) => ws.bufferedAmount === 0 || ws.bufferedAmount + bytes <= maxQueued
+    // bufferedAmount counts what reached the socket with its frame headers: count them too
+    const fits = (bytes: number, frames = 1) =>
+      ws.bufferedAmount === 0 || ws.bufferedAmount + bytes + frames * MAX_FRAME_HEADER <= maxQueued
     const sendNeeded = (text: string) => {
       if (ws.readyState !== WebSocket.OPEN) return
       if (!fits(Buffer.byteLength(text))) {
@@ -303,7 +307,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
     service.onBatch((batch) => {
       if (ws.readyState !== WebSocket.OPEN) return
-      if (replaysWaiting > 0 || ws.bufferedAmount + batch.byteLength > liveLimit) {
+      if (replaysWaiting > 0 || ws.bufferedAmount + batch.byteLength + MAX_FRAME_HEADER > liveLimit) {
         const runId = batch[1]
         const count = (dropped.get(runId) ?? 0) + 1
         dropped.set(runId, count)
@@ -336,7 +340,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       replaysWaiting++
       try {
         const deadline = Date.now() + REPLAY_WAIT_MS
-        while (ws.readyState === WebSocket.OPEN && !fits(bytes)) {
+        while (ws.readyState === WebSocket.OPEN && !fits(bytes, 2)) {
           if (Date.now() > deadline) {
             return {
               ok: false,
