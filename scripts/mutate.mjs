@@ -18,7 +18,7 @@ const MIN_SCORE = 90
 const CARGO_MUTANTS = '^27'
 const OUT = 'reports/mutation'
 
-/** Each target with its related tests; trace.ts last (the largest). Globs are vitest include patterns. */
+/** Each target with its related tests; the trace exporter and its rules last (the largest). Globs: vitest patterns. */
 const TARGETS = [
   { file: 'src/shared/stats.ts', tests: ['test/shared/stats.test.ts'] },
   {
@@ -45,10 +45,10 @@ const TARGETS = [
   { file: 'native/src/engine/stats.rs', cargoTest: ['--lib', 'engine::stats::'] },
   // Only the validation half of the runner: the rest is threads and timing, tested by real runs.
   { file: 'native/src/engine/sleep_sort.rs', only: ' (plan|check_\\w+)( ->|$)', cargoTest: ['--test', 'plan'] },
-  {
-    file: 'src/shared/trace.ts',
-    tests: ['test/shared/trace.test.ts', 'test/fuzz/trace.fuzz.test.ts', 'test/fuzz/regressions/trace-*.test.ts'],
-  },
+  ...['src/shared/trace.ts', 'src/shared/traceRules.ts'].map((file) => ({
+    file,
+    tests: ['test/shared/trace*.test.ts', 'test/fuzz/trace.fuzz.test.ts', 'test/fuzz/regressions/trace-*.test.ts'],
+  })),
 ]
 
 const args = process.argv.slice(2)

@@ -2,9 +2,10 @@ import fc from 'fast-check'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { RunRequest } from '../../src/shared/api'
+import type { ParallelSumResult, RunRequest } from '../../src/shared/api'
 import { EventColumns } from '../../src/shared/columns'
 import { EventKind } from '../../src/shared/events'
+import { LIMITS } from '../../src/shared/limits'
 import { buildThreadTable, laneOrder } from '../../src/shared/threads'
 import {
   CSV_COLUMNS,
@@ -17,6 +18,7 @@ import {
   validateChromeTrace,
   type ChromeTrace,
   type TraceEvent,
+  type TraceRun,
 } from '../../src/shared/trace'
 import { simulateParallelSum, simulateSleepSort, type SimOptions } from './helpers/sim'
 
@@ -613,6 +615,228 @@ describe('toCsv', () => {
       fc.property(fc.string(), (s) => {
         expect(parseField(csvField(s))).toBe(s)
       }),
+    )
+  })
+})
+
+/**
+ * One event as a reader of the file meets it: phase (with instant scope or flow binding point),
+ * name, ts in µs, dur as the ns Perfetto rounds it to, track, flow id, cat and args.
+ */
+const asRead = (e: TraceEvent) =>
+  [
+    e.ph + (e.s ? `/${e.s}` : '') + (e.bp ? `/${e.bp}` : ''),
+    e.name,
+    `@${e.ts}`,
+    e.dur === undefined ? '' : `+${Math.round(e.dur * 1000)}ns`,
+    `tid ${e.tid}`,
+    e.id === undefined ? '' : `id ${e.id}`,
+    e.cat ?? '',
+    e.args ? JSON.stringify(e.args) : '',
+  ]
+    .filter(Boolean)
+    .join(' ')
+
+/** A named track as listed before the events: its name, then its place (tid 1 first). */
+const track = (tid: number, name: string) => [
+  `M thread_name @0 tid ${tid} {"name":${JSON.stringify(name)}}`,
+  `M thread_sort_index @0 tid ${tid} {"sort_index":${tid - 1}}`,
+]
+
+/** Events as the engine records them: [kind, worker, t ns, arg], in the given (batch) order. */
+function columns(events: [EventKind, number, number, number][]): EventColumns {
+  const cols = new EventColumns()
+  for (const [kind, worker, t, arg] of events) cols.push(kind, worker, t, arg)
+  return cols
+}
+
+function sumResult(chunkSizes: number[]): ParallelSumResult {
+  return {
+    experiment: 'parallel-sum',
+    runId: 1,
+    sum: '0',
+    kind: 'integer',
+    partials: chunkSizes.map(() => '0'),
+    threads: chunkSizes.length,
+    chunkSizes,
+    wallMs: 1,
+    exact: true,
+    cancelled: false,
+    eventCount: 0,
+  }
+}
+
+describe('exportChromeTrace: the file a reader gets, event by event', () => {
+  const K = EventKind
+  it('sleep sort: track names first, then time order; at one ts slices (longest first), flows, zero-length slices, instants, counters', () => {
+    // values [2, 1, 1]: #1 and #2 wake together, #2 waits 400 ns for the mutex #1 holds; #0 wakes 500 ns late
+    const cols = columns([
+      [K.Spawned, 0, -3000, 0],
+      [K.Spawned, 1, -2000, 0],
+      [K.Spawned, 2, -1000, 0],
+      [K.SleepStart, 0, -2500, 2e6],
+      [K.SleepStart, 1, -1500, 1e6],
+      [K.SleepStart, 2, -500, 1e6],
+      [K.Woke, 1, 1e6, 1e6],
+      [K.Woke, 2, 1e6, 1e6],
+      [K.LockWait, 1, 1e6, 0],
+      [K.LockWait, 2, 1e6, 0],
+      [K.LockAcquired, 1, 1e6, 0],
+      [K.Pushed, 1, 1e6 + 200, 0],
+      [K.LockReleased, 1, 1e6 + 400, 0],
+      [K.LockAcquired, 2, 1e6 + 400, 0],
+      [K.Pushed, 2, 1e6 + 600, 1],
+      [K.LockReleased, 2, 1e6 + 800, 0],
+      [K.Woke, 0, 2e6 + 500, 2e6],
+      [K.LockWait, 0, 2e6 + 500, 0],
+      [K.LockAcquired, 0, 2e6 + 500, 0],
+      [K.Pushed, 0, 2e6 + 700, 2],
+      [K.LockReleased, 0, 2e6 + 900, 0],
+    ])
+    const trace = exportChromeTrace({ request: trace0Request([2, 1, 1]), events: cols })
+    expect(validateChromeTrace(trace)).toEqual([])
+    const S = 'sleep-sort'
+    expect(trace.traceEvents.map(asRead)).toEqual([
+      ...track(1, 'run'),
+      'M process_name @0 tid 1 {"name":"Threadlab sleep sort (scheduled, 1 ms per unit, 3 threads)"}',
+      ...track(2, 'value 1 (#1)'),
+      ...track(3, 'value 1 (#2)'),
+      ...track(4, 'value 2 (#0)'),
+      // the earliest event (#0 spawned, 3 µs before the epoch) is ts 0
+      `I/t spawned @0 tid 4 ${S}`,
+      `X sleep @0.5 +2003000ns tid 4 ${S} {"deadline_ns":2000000,"lateness_ns":500}`,
+      `I/t spawned @1 tid 2 ${S}`,
+      `X sleep @1.5 +1001500ns tid 2 ${S} {"deadline_ns":1000000,"lateness_ns":0}`,
+      `I/t spawned @2 tid 3 ${S}`,
+      `X sleep @2.5 +1000500ns tid 3 ${S} {"deadline_ns":1000000,"lateness_ns":0}`,
+      'I/t epoch @3 tid 1 run',
+      `X lock-held @1003 +400ns tid 2 ${S} {"index":0}`,
+      `X lock-wait @1003 +400ns tid 3 ${S}`,
+      `s mutex handoff @1003 tid 2 id 1 ${S}`,
+      `X lock-wait @1003 +0ns tid 2 ${S}`,
+      `I/t woke @1003 tid 2 ${S} {"deadline_ns":1000000}`,
+      `I/t woke @1003 tid 3 ${S} {"deadline_ns":1000000}`,
+      // one sample per time, after every step at it: #1 waited 0 ns, #2 is still waiting
+      'C threads waiting for the mutex @1003 tid 1 {"waiting":1}',
+      `I/t push @1003.2 tid 2 ${S} {"index":0,"value":1}`,
+      'C vector length @1003.2 tid 1 {"length":1}',
+      `X lock-held @1003.4 +400ns tid 3 ${S} {"index":1}`,
+      `s mutex handoff @1003.4 tid 3 id 2 ${S}`,
+      `f/e mutex handoff @1003.4 tid 3 id 1 ${S}`,
+      'C threads waiting for the mutex @1003.4 tid 1 {"waiting":0}',
+      `I/t push @1003.6 tid 3 ${S} {"index":1,"value":1}`,
+      'C vector length @1003.6 tid 1 {"length":2}',
+      `X lock-held @2003.5 +400ns tid 4 ${S} {"index":2}`,
+      `f/e mutex handoff @2003.5 tid 4 id 2 ${S}`,
+      `X lock-wait @2003.5 +0ns tid 4 ${S}`,
+      `I/t woke @2003.5 tid 4 ${S} {"deadline_ns":2000000}`,
+      'C threads waiting for the mutex @2003.5 tid 1 {"waiting":0}',
+      `I/t push @2003.7 tid 4 ${S} {"index":2,"value":2}`,
+      'C vector length @2003.7 tid 1 {"length":3}',
+    ])
+    expect(trace.metadata).toEqual({
+      experiment: 'sleep-sort',
+      values: 3,
+      epoch_ts_us: 3,
+      time_origin_ns: -3000,
+      mode: 'scheduled',
+      unit_ms: 1,
+    })
+  })
+
+  it('parallel sum: chunk tracks, then the combine track; progress counters by time, then by chunk', () => {
+    // chunk 1 is recorded first and finishes first; both fold after their chunk is done
+    const cols = columns([
+      [K.ChunkStart, 1, 0, 2],
+      [K.ChunkStart, 0, 0, 2],
+      [K.ChunkProgress, 0, 100, 1],
+      [K.ChunkProgress, 1, 100, 1],
+      [K.ChunkDone, 1, 200, 7],
+      [K.ChunkDone, 0, 300, 3],
+      [K.Combined, 1, 400, 7],
+      [K.Combined, 0, 500, 10],
+    ])
+    const trace = exportChromeTrace({
+      request: { experiment: 'parallel-sum', values: [1, 2, 3, 4], threads: 2 },
+      result: { ...sumResult([2, 2]), runId: 9, wallMs: 0.5, cancelled: true },
+      events: cols,
+    })
+    expect(validateChromeTrace(trace)).toEqual([])
+    const P = 'parallel-sum'
+    expect(trace.traceEvents.map(asRead)).toEqual([
+      ...track(1, 'run'),
+      'M process_name @0 tid 1 {"name":"Threadlab parallel sum (4 values, 2 chunks)"}',
+      ...track(2, 'chunk 0'),
+      ...track(3, 'chunk 1'),
+      ...track(4, 'combine'),
+      `X chunk 0 @0 +300ns tid 2 ${P} {"length":2,"partial":3}`,
+      `X chunk 1 @0 +200ns tid 3 ${P} {"length":2,"partial":7}`,
+      `s partial sum @0 tid 3 id 1 ${P}`,
+      `s partial sum @0 tid 2 id 2 ${P}`,
+      'I/t epoch @0 tid 1 run',
+      'C chunk 0 progress @0 tid 1 {"done":0}',
+      'C chunk 1 progress @0 tid 1 {"done":0}',
+      'C chunk 0 progress @0.1 tid 1 {"done":1}',
+      'C chunk 1 progress @0.1 tid 1 {"done":1}',
+      // a fold starts when its chunk is done, and no earlier than the previous fold ended
+      `X fold chunk 1 @0.2 +200ns tid 4 ${P} {"chunk":1,"total":7}`,
+      `f/e partial sum @0.2 tid 4 id 1 ${P}`,
+      'C chunk 1 progress @0.2 tid 1 {"done":2}',
+      'C chunk 0 progress @0.3 tid 1 {"done":2}',
+      `X fold chunk 0 @0.4 +100ns tid 4 ${P} {"chunk":0,"total":10}`,
+      `f/e partial sum @0.4 tid 4 id 2 ${P}`,
+      'C running total @0.4 tid 1 {"total":7}',
+      'C running total @0.5 tid 1 {"total":10}',
+    ])
+    expect(trace.metadata).toEqual({
+      experiment: 'parallel-sum',
+      values: 4,
+      epoch_ts_us: 0,
+      time_origin_ns: 0,
+      run_id: 9,
+      wall_ms: 0.5,
+      cancelled: true,
+    })
+  })
+})
+
+describe("exportChromeTrace: a parallel sum's chunk tracks come from the run, never from an event's index", () => {
+  const K = EventKind
+  const values = [1, 2, 3, 4, 5, 6]
+  // chunk events of chunks 0 and 3, a sleep-sort event of worker 5, a chunk event of worker 9 (more than the values)
+  const events = columns([
+    [K.ChunkStart, 0, 0, 1],
+    [K.Combined, 3, 20, 4],
+    [K.Spawned, 5, 0, 0],
+    [K.ChunkProgress, 9, 10, 1],
+  ])
+  const tracks = (run: Partial<TraceRun>) => {
+    const trace = exportChromeTrace({ request: { experiment: 'parallel-sum', values }, events, ...run })
+    expect(validateChromeTrace(trace)).toEqual([])
+    const names = byPh(trace, 'M', 'thread_name').map((e) => e.args!.name as string)
+    return `${names.filter((n) => n.startsWith('chunk')).length} chunks; ${byPh(trace, 'M', 'process_name')[0].args!.name}`
+  }
+
+  it("the result's chunk sizes first, then the request's threads, then the chunks the events mention", () => {
+    const request = { experiment: 'parallel-sum' as const, values, threads: 4 }
+    expect(tracks({ request, result: sumResult([3, 3]) })).toBe('2 chunks; Threadlab parallel sum (6 values, 2 chunks)')
+    expect(tracks({ request })).toBe('4 chunks; Threadlab parallel sum (6 values, 4 chunks)')
+    // chunk 3 (the largest index of a chunk event within the values) makes four; workers 5 and 9 do not count
+    expect(tracks({})).toBe('4 chunks; Threadlab parallel sum (6 values, 4 chunks)')
+    expect(tracks({ events: columns([[K.ChunkStart, 4, 0, 1]]) })).toBe(
+      '5 chunks; Threadlab parallel sum (6 values, 5 chunks)',
+    )
+    // a request without a usable thread count (only a crafted one has it) falls back to the events
+    for (const threads of [0, 2.5])
+      expect(tracks({ request: { experiment: 'parallel-sum', values, threads } })).toMatch(/^4 chunks/)
+  })
+
+  it('never more chunks than values, nor than LIMITS.maxThreads', () => {
+    expect(tracks({ request: { experiment: 'parallel-sum', values, threads: LIMITS.maxThreads } })).toMatch(/^6 chunks/)
+    const many = Array.from({ length: 100 }, (_, i) => i)
+    const result = sumResult(new Array(LIMITS.maxThreads + 6).fill(1))
+    expect(tracks({ request: { experiment: 'parallel-sum', values: many }, result })).toMatch(
+      new RegExp(`^${LIMITS.maxThreads} chunks`),
     )
   })
 })
