@@ -734,6 +734,9 @@ describe('exportChromeTrace: the file a reader gets, event by event', () => {
       `I/t push @2003.7 tid 4 ${S} {"index":2,"value":2}`,
       'C vector length @2003.7 tid 1 {"length":3}',
     ])
+    // where the sum of doubles can reach the next slice's start exactly, it does: no gap in either reader
+    const sleep = trace.traceEvents.find((e) => e.name === 'sleep' && e.tid === 2)!
+    expect(sleep.ts + sleep.dur!).toBe(1003)
     expect(trace.metadata).toEqual({
       experiment: 'sleep-sort',
       values: 3,
@@ -797,6 +800,126 @@ describe('exportChromeTrace: the file a reader gets, event by event', () => {
       wall_ms: 0.5,
       cancelled: true,
     })
+  })
+})
+
+describe('exportChromeTrace: a run cut short, with steps missing or recorded out of order', () => {
+  const K = EventKind
+  it('sleep sort: a slice ends at the cancel, a thread that never slept has no slice, a push stays inside its lock-held', () => {
+    // cancelled at 5000 ns: #0 sleeps on (its deadline was not recorded), #1 waits for the mutex and
+    // gets it, #2's push was recorded before it got the lock, #3 was only spawned
+    const cols = columns([
+      [K.Spawned, 0, 0, 0],
+      [K.Spawned, 1, 0, 0],
+      [K.Spawned, 2, 0, 0],
+      [K.Spawned, 3, 100, 0],
+      [K.SleepStart, 0, 100, NaN],
+      [K.SleepStart, 1, 100, 1000],
+      [K.SleepStart, 2, 100, 1000],
+      [K.Woke, 2, 1000, 1000],
+      [K.LockWait, 2, 1000, 0],
+      [K.LockAcquired, 2, 1000, 0],
+      [K.Pushed, 2, 900, 0],
+      [K.LockReleased, 2, 1500, 0],
+      [K.Woke, 1, 1200, 1000],
+      [K.LockWait, 1, 1200, 0],
+      [K.LockAcquired, 1, 2000, 0],
+      [K.Cancelled, 0, 5000, 0],
+      [K.Cancelled, 1, 5000, 0],
+      [K.Cancelled, 3, 5000, 0],
+    ])
+    const request: RunRequest = { experiment: 'sleep-sort', values: [9, 1, 1, 5], mode: 'classic', unitMs: 0.001 }
+    const trace = exportChromeTrace({ request, result: null, sortByValue: false, events: cols })
+    expect(validateChromeTrace(trace)).toEqual([])
+    const S = 'sleep-sort'
+    expect(trace.traceEvents.map(asRead)).toEqual([
+      ...track(1, 'run'),
+      'M process_name @0 tid 1 {"name":"Threadlab sleep sort (classic, 0.001 ms per unit, 4 threads)"}',
+      ...track(2, 'value 9 (#0)'),
+      ...track(3, 'value 1 (#1)'),
+      ...track(4, 'value 1 (#2)'),
+      ...track(5, 'value 5 (#3)'),
+      'I/t epoch @0 tid 1 run',
+      `I/t spawned @0 tid 2 ${S}`,
+      `I/t spawned @0 tid 3 ${S}`,
+      `I/t spawned @0 tid 4 ${S}`,
+      `X sleep @0.1 +4900ns tid 2 ${S} {}`,
+      `X sleep @0.1 +1100ns tid 3 ${S} {"deadline_ns":1000,"lateness_ns":200}`,
+      `X sleep @0.1 +900ns tid 4 ${S} {"deadline_ns":1000,"lateness_ns":0}`,
+      `I/t spawned @0.1 tid 5 ${S}`,
+      `X lock-held @1 +500ns tid 4 ${S} {"index":0}`,
+      `X lock-wait @1 +0ns tid 4 ${S}`,
+      `I/t woke @1 tid 4 ${S} {"deadline_ns":1000}`,
+      `I/t push @1 tid 4 ${S} {"index":0,"value":1}`,
+      'C vector length @1 tid 1 {"length":1}',
+      'C threads waiting for the mutex @1 tid 1 {"waiting":0}',
+      `X lock-wait @1.2 +800ns tid 3 ${S}`,
+      `I/t woke @1.2 tid 3 ${S} {"deadline_ns":1000}`,
+      'C threads waiting for the mutex @1.2 tid 1 {"waiting":1}',
+      // got the mutex, never pushed: held until the cancel, and no hand-off to or from it
+      `X lock-held @2 +3000ns tid 3 ${S}`,
+      'C threads waiting for the mutex @2 tid 1 {"waiting":0}',
+      `I/t cancelled @5 tid 2 ${S}`,
+      `I/t cancelled @5 tid 3 ${S}`,
+      `I/t cancelled @5 tid 5 ${S}`,
+    ])
+  })
+
+  it('parallel sum: an unfinished chunk ends at its last progress, a chunk without a start has no slice and no flow', () => {
+    // chunk 0 done, folded with a total that is not a number; chunk 1 only progressed; chunk 2's start is missing
+    const cols = columns([
+      [K.ChunkStart, 0, 0, 3],
+      [K.ChunkStart, 1, 0, 3],
+      [K.ChunkProgress, 1, 50, 2],
+      [K.ChunkDone, 0, 100, 6],
+      [K.ChunkDone, 2, 120, 9],
+      [K.Combined, 2, 150, 9],
+      [K.Combined, 0, 130, NaN],
+    ])
+    const values = [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    const trace = exportChromeTrace({ request: { experiment: 'parallel-sum', values, threads: 3 }, events: cols })
+    expect(validateChromeTrace(trace)).toEqual([])
+    const P = 'parallel-sum'
+    expect(trace.traceEvents.map(asRead)).toEqual([
+      ...track(1, 'run'),
+      'M process_name @0 tid 1 {"name":"Threadlab parallel sum (9 values, 3 chunks)"}',
+      ...track(2, 'chunk 0'),
+      ...track(3, 'chunk 1'),
+      ...track(4, 'chunk 2'),
+      ...track(5, 'combine'),
+      `X chunk 0 @0 +100ns tid 2 ${P} {"length":3,"partial":6}`,
+      `X chunk 1 @0 +50ns tid 3 ${P} {"length":3}`,
+      `s partial sum @0 tid 2 id 1 ${P}`,
+      'I/t epoch @0 tid 1 run',
+      'C chunk 0 progress @0 tid 1 {"done":0}',
+      'C chunk 1 progress @0 tid 1 {"done":0}',
+      'C chunk 1 progress @0.05 tid 1 {"done":2}',
+      `X fold chunk 0 @0.1 +30ns tid 5 ${P} {"chunk":0}`,
+      `f/e partial sum @0.1 tid 5 id 1 ${P}`,
+      'C chunk 0 progress @0.1 tid 1 {"done":3}',
+      // folds follow one another on the combine track
+      `X fold chunk 2 @0.13 +20ns tid 5 ${P} {"chunk":2,"total":9}`,
+      'C running total @0.15 tid 1 {"total":9}',
+    ])
+  })
+})
+
+describe('exportChromeTrace: times a reader cannot place', () => {
+  it('leaves out times more than 2^49 ns (6.5 days) from the epoch, on either side', () => {
+    const far = 2 ** 49
+    const cols = columns([
+      [EventKind.Spawned, 0, far, 0],
+      [EventKind.Spawned, 1, far + 1, 0],
+      [EventKind.Spawned, 2, -far - 1, 0],
+      [EventKind.Spawned, 3, -far, 0],
+    ])
+    const trace = exportChromeTrace({ request: trace0Request([0, 1, 2, 3]), events: cols })
+    expect(validateChromeTrace(trace)).toEqual([])
+    expect(byPh(trace, 'I', 'spawned').map((e) => [workerOfTid(trace).get(e.tid), e.ts])).toEqual([
+      [3, 0],
+      [0, (2 * far) / 1000],
+    ])
+    expect(trace.metadata.time_origin_ns).toBe(-far)
   })
 })
 
