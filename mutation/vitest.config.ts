@@ -15,13 +15,19 @@ const TIMED = [
   'is refused quickly',
   'attribute quickly',
 ]
+/**
+ * Tests whose input is tens of MB: instrumented, every byte of its checksum passes the mutant
+ * switches, and on a busy machine the test outruns its own timeout (failing the dry run). A small
+ * case of the same rule (invalid UTF-8 in the header is refused) still runs.
+ */
+const HUGE = ['a decoded run always re-encodes (23 MB of invalid bytes in a string)']
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 export default defineConfig({
   root: new URL('..', import.meta.url).pathname,
   test: {
     include,
-    testNamePattern: new RegExp(`^(?!.*(${TIMED.map(escape).join('|')}))`),
+    testNamePattern: new RegExp(`^(?!.*(${[...TIMED, ...HUGE].map(escape).join('|')}))`),
     env: { FUZZ_SEED: process.env.FUZZ_SEED ?? '20' },
     fileParallelism: false,
     testTimeout: 60_000,
