@@ -46,6 +46,9 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     build: {
+      // THREADLAB_UNMINIFIED=1 keeps function names, so a CPU profile of the page names them
+      // (bench/live-longtasks.mjs --profile)
+      minify: process.env.THREADLAB_UNMINIFIED !== '1',
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
     plugins: [react(), devCsp()],

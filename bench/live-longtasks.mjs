@@ -3,13 +3,20 @@
 // threads): the longest main-thread task from the click on Run until 3 s after the result, read
 // with the Long Tasks API. Target: no task over 50 ms; printed as the ratio target / longest.
 //
-//   node bench/live-longtasks.mjs [--threads N] [--unit MS] [--runs K]
+//   node bench/live-longtasks.mjs [--threads N] [--unit MS] [--runs K] [--profile]
+//
+// --profile records a Chromium performance trace with the V8 sampler on and prints, for the
+// longest tasks, the functions they were made of (names read best from an unminified build:
+// `THREADLAB_UNMINIFIED=1 npx electron-vite build` first);
+// TRACE_OUT=file.json keeps the raw trace (it opens in Chromium's performance panel or Perfetto).
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, ensureChromium } from '../scripts/chromium.cjs'
+import { describeTask, longTaskBreakdown, marksOf, TRACE_CATEGORIES } from './traceTasks.mjs'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..')
 const args = process.argv.slice(2)
@@ -20,6 +27,7 @@ const opt = (name, dflt) => {
 const THREADS = opt('--threads', 10_000)
 const UNIT_MS = opt('--unit', 0.01)
 const RUNS = opt('--runs', 2)
+const PROFILE = args.includes('--profile')
 const TARGET_MS = 50
 const AFTER_MS = 3000
 
@@ -66,15 +74,16 @@ try {
   )
   const result = page.getByRole('region', { name: 'Result' })
   let worst = 0
+  if (PROFILE) await browser.startTracing(page, { categories: TRACE_CATEGORIES })
   for (let run = 1; run <= RUNS; run++) {
-    const clickedAt = await page.evaluate(() => performance.now())
+    const clickedAt = await page.evaluate((r) => performance.mark(`run ${r}: click`).startTime, run)
     await page.getByRole('button', { name: 'Run', exact: true }).click()
     await page.getByRole('button', { name: 'Cancel' }).waitFor({ state: 'visible' })
     await page.waitForFunction(() => document.querySelector('.header .phase')?.textContent === 'finished', null, {
       timeout: 300_000,
       polling: 50,
     })
-    const resultAt = await page.evaluate(() => performance.now())
+    const resultAt = await page.evaluate((r) => performance.mark(`run ${r}: result`).startTime, run)
     await result
       .getByText(/sorted/)
       .first()
@@ -90,6 +99,21 @@ try {
     console.log(
       `  run ${run}: result after ${((resultAt - clickedAt) / 1000).toFixed(1)} s · ${tasks.length} long tasks (> 50 ms: ${over}) · longest ${longest.toFixed(0)} ms`,
     )
+  }
+  if (PROFILE) {
+    const raw = await browser.stopTracing()
+    if (process.env.TRACE_OUT) writeFileSync(process.env.TRACE_OUT, raw)
+    const trace = JSON.parse(raw.toString('utf8'))
+    const events = trace.traceEvents ?? trace
+    const tasks = longTaskBreakdown(events, { overMs: TARGET_MS })
+    // each task placed against the nearest earlier mark (click or result of a run)
+    const marks = [...marksOf(events)].filter(([n]) => n.startsWith('run ')).sort((a, b) => a[1] - b[1])
+    for (const t of tasks) {
+      const mark = marks.filter(([, ts]) => ts <= t.startUs).pop()
+      if (mark) t.when = `${((t.startUs - mark[1]) / 1000).toFixed(0)} ms after ${mark[0]}`
+    }
+    console.log(`  ${tasks.length} main-thread tasks over ${TARGET_MS} ms in the trace; the longest eight:`)
+    for (const t of tasks.slice(0, 8)) console.log(describeTask(t).replace(/^/gm, '  '))
   }
   const ratio = worst > 0 ? TARGET_MS / worst : Infinity
   console.log(
