@@ -2,12 +2,14 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import { getApi, queryParam } from './bridge'
+import { createAnalyser } from './model/analysisClient'
 import { RunController } from './model/controller'
 import { deferredApi } from './model/deferredApi'
 import { createPlayhead } from './model/playback'
 import { createAppStore } from './model/store'
 import { SweepController } from './model/sweepController'
 import { Timeline } from './model/timeline'
+import { analysisWorker } from './view/analysisWorker'
 import { createOfflineApi, installBenchHook } from './view/bench'
 import { ServicesContext, type AppServices } from './view/context'
 import { installPlaybackLoop } from './view/playbackActions'
@@ -19,7 +21,7 @@ const store = createAppStore()
 const raf = new RafScheduler()
 const playhead = createPlayhead()
 const api = bench === 'replay' ? createOfflineApi() : deferredApi(getApi())
-const controller = new RunController(api, store, (cb) => raf.nextFrame(cb))
+const controller = new RunController(api, store, (cb) => raf.nextFrame(cb), createAnalyser(analysisWorker))
 const sweep = new SweepController(
   api,
   () => store.getState().caps,

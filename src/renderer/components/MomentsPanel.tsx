@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { formatNs } from '../model/playback'
 import { momentAt, momentLabel } from '../../shared/moments'
-import { buildMoments } from '../model/momentsSlice'
 import { useApp, useServices } from '../view/context'
 import { goToMoment } from '../view/momentActions'
 
@@ -18,29 +17,15 @@ type Row = { kind: 'group'; key: string; title: string; count: number } | { kind
  */
 export function MomentsPanel() {
   const services = useServices()
-  const { store, controller } = services
   const s = useApp((st) => ({
     moments: st.moments,
     groups: st.momentGroups,
     cursor: st.momentCursor,
     result: st.result,
-    request: st.request,
-    phase: st.phase,
   }))
   const [closed, setClosed] = useState<ReadonlySet<string>>(new Set())
   const [scrollTop, setScrollTop] = useState(0)
   const listRef = useRef<HTMLDivElement>(null)
-
-  // built in a task of its own once the result has painted
-  useEffect(() => {
-    if (!s.result || !s.request || !controller.data.finished) return
-    const { result, request } = s
-    const timer = setTimeout(() => {
-      if (store.getState().result === result)
-        store.getState().setMoments(buildMoments(controller.data, request, result))
-    }, 0)
-    return () => clearTimeout(timer)
-  }, [s.result, s.request, store, controller]) // eslint-disable-line react-hooks/exhaustive-deps
 
   const rows = useMemo(() => {
     const out: Row[] = []

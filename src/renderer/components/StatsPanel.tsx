@@ -1,8 +1,6 @@
-import { useDeferredValue, useMemo } from 'react'
+import { useMemo } from 'react'
 import type { ParallelSumResult } from '../../shared/api'
-import { explainRun } from '../../shared/attribution'
-import { formatDurationNs, latenessArray, lockWaitArray, percentiles } from '../../shared/stats'
-import { logHistogram } from '../model/histogram'
+import { formatDurationNs } from '../../shared/stats'
 import { sumTiming } from '../model/sumData'
 import { useApp, useServices } from '../view/context'
 
@@ -14,48 +12,15 @@ export function StatsPanel() {
 
 /** Order and timing statistics of the finished run, the lateness histogram and the cause sentence. */
 function SortStatsPanel() {
-  const { controller, store } = useServices()
+  const { store } = useServices()
   const s = useApp((st) => ({
     result: st.result?.experiment === 'sleep-sort' ? st.result : null,
-    request: st.request?.experiment === 'sleep-sort' ? st.request : null,
-    dataVersion: st.dataVersion,
     highlight: st.highlight,
     phase: st.phase,
     missed: st.missed,
   }))
-  const data = controller.data
-  // the per-thread statistics and the cause sentence cost tens of ms for 10,000 threads: render
-  // them after the result has painted, not in the same task
-  const result = useDeferredValue(s.result)
-  const dataVersion = useDeferredValue(s.dataVersion)
-  const derived = useMemo(() => {
-    const r = result
-    if (!r || !s.request || !data.finished || r !== s.result) return null
-    const lateness = latenessArray(data.table)
-    const waits = lockWaitArray(data.table)
-    const hist = logHistogram(lateness, 14)
-    const late = percentiles(lateness)
-    const lockWait = percentiles(waits)
-    let sentence: string
-    try {
-      sentence = explainRun({
-        values: s.request.values,
-        shift: r.shift,
-        unitMs: r.unitMs,
-        mode: r.mode,
-        output: r.output,
-        table: data.table,
-      })
-    } catch (e) {
-      sentence = `(could not explain the run: ${(e as Error).message})`
-    }
-    const unitNs = r.unitMs * 1e6
-    let overUnit = 0
-    for (const l of lateness) if (l > unitNs) overUnit++
-    return { lateness, hist, late, lockWait, sentence, overUnit }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [result, s.request, dataVersion, data])
-
+  // built off the main thread once the run finished (runAnalysis.ts); until then the result's figures
+  const derived = useApp((st) => st.sortFigures)
   const r = s.result
   if (!r) {
     return (

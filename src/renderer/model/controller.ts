@@ -19,7 +19,10 @@ import type {
 import { TIMING_MODES } from '../../shared/api'
 import { describeErrors } from '../../shared/parse'
 import { decodeRunFile, encodeRunFile, openableProblem, RUN_FILE_LIMITS, type SavedRun } from '../../shared/runfile'
+import { allocateMoments } from '../../shared/momentList'
 import { exportChromeTrace, toCsv } from '../../shared/trace'
+import { createAnalyser, inLaterTask, type Analyse } from './analysisClient'
+import { analyseSum, sortAnalysisInput } from './runAnalysis'
 import { RunData } from './runData'
 import {
   isRunFile,
@@ -59,6 +62,8 @@ export class RunController {
     private readonly api: ThreadlabApi,
     private readonly store: AppStore,
     private readonly schedule: Schedule,
+    /** the finished run's statistics and moments (on the page: a worker thread) */
+    private readonly analyse: Analyse = createAnalyser(() => null),
   ) {
     this.disposers.push(api.onBatch((b) => this.onBatch(b)))
     this.disposers.push(api.onStatus((s) => this.onStatus(s)))
@@ -224,6 +229,7 @@ export class RunController {
     this.data.finish()
     this.store.getState().runStarted(result.runId)
     this.store.getState().runFinished(result, this.data.eventCount)
+    this.analyseFinished(result)
     return true
   }
 
@@ -377,8 +383,10 @@ export class RunController {
     this.data.finish()
     const st = this.store.getState()
     st.runStarted(runId)
-    if (run.result) st.runFinished(run.result, this.data.eventCount)
-    else st.runFailed({ code: 'E_NO_RESULT', message: 'the saved run has no result: it failed before finishing' })
+    if (run.result) {
+      st.runFinished(run.result, this.data.eventCount)
+      this.analyseFinished(run.result)
+    } else st.runFailed({ code: 'E_NO_RESULT', message: 'the saved run has no result: it failed before finishing' })
     st.setDiff(run.diff ?? null)
     this.applyOpenedInput(run)
     this.settle(
@@ -462,7 +470,32 @@ export class RunController {
     }
     d.finish()
     this.store.getState().runFinished(result, d.eventCount)
+    this.analyseFinished(result)
     this.settle({ ok: true, result })
+  }
+
+  /**
+   * The statistics and moments of the run that just finished, built after the frame that shows
+   * the result (a sleep sort's on a worker thread); dropped when another run replaced it meanwhile.
+   */
+  private analyseFinished(result: RunResult): void {
+    const request = this.store.getState().request
+    if (!request) return
+    const gen = this.generation
+    const current = () => gen === this.generation && this.store.getState().result === result
+    const input = sortAnalysisInput(this.data, request, result)
+    const data = this.data
+    const analysis = input ? this.analyse(input) : inLaterTask(() => analyseSum(data))
+    analysis.then(
+      (a) => {
+        if (current()) this.store.getState().setAnalysis(a)
+      },
+      (e: Error) => {
+        if (!current()) return
+        console.error(`the run's statistics and moments could not be built: ${e.message}`)
+        this.store.getState().setAnalysis({ figures: null, moments: allocateMoments(0), groups: [] })
+      },
+    )
   }
 
   private settle(t: Terminal): void {

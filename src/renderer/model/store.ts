@@ -235,6 +235,7 @@ const runSlice: StateCreator<AppState, [], [], RunSlice> = (set) => ({
       playing: false,
       moments: null,
       momentGroups: [],
+      sortFigures: null,
       momentCursor: -1,
       focusWorkers: null,
       diff: null,
