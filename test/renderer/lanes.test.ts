@@ -8,6 +8,7 @@ import {
   LANE_STATE_COUNT,
   LaneState,
 } from '../../src/renderer/model/lanes'
+import { LaneRaster } from '../../src/renderer/paint/laneRaster'
 import { emptyThreadTable as emptyTable } from '../../src/shared/threads'
 import type { ThreadTable } from '../../src/shared/threads'
 
@@ -200,10 +201,81 @@ describe('lane aggregation', () => {
       if (agg.state[i] !== LaneState.Empty && agg.share[i] === 0) throw new Error(`pixel ${i} has a state but no share`)
   })
 
+  it('computes the same rows in bands as at once', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1 }),
+        (rows, bands) => {
+          const t = randomTable(60, Math.random)
+          const p = { table: t, order: laneOrder(t.deadline, true), rows, cols: 30, t0: 0, t1: 1e6, end: 1.1e6 }
+          const whole = aggregateLanes(p)
+          // a stale buffer of the same size, overwritten band by band
+          const banded = aggregateLanes({ ...p, t0: 5e5 })
+          for (let from = 0, k = 0; from < rows; from += bands[k++ % bands.length])
+            aggregateLanes(p, banded, from, from + bands[k % bands.length])
+          expect(Array.from(banded.state)).toEqual(Array.from(whole.state))
+          expect(Array.from(banded.share)).toEqual(Array.from(whole.share))
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
   it('reuses its buffers for the same size', () => {
     const t = randomTable(10, Math.random)
     const p = { table: t, order: laneOrder(new Float64Array(10), false), rows: 5, cols: 20, t0: 0, t1: 1e6, end: 1e6 }
     const a = aggregateLanes(p)
     expect(aggregateLanes(p, a)).toBe(a)
+  })
+})
+
+describe('the lane image with a time budget', () => {
+  const t = randomTable(2000, Math.random)
+  const p = { table: t, order: laneOrder(t.deadline, true), rows: 100, cols: 300, t0: 0, t1: 1e6, end: 1.1e6 }
+  const imageAtOnce = (params: typeof p) => {
+    const r = new LaneRaster()
+    expect(r.update(params, 'once', 0, false)).toBe(false)
+    return Array.from(r.image.pixels)
+  }
+  /** a clock that moves 1 ms each time it is read: a 5 ms budget allows about five bands a call */
+  const steppingClock = () => {
+    let now = 0
+    return () => ++now
+  }
+
+  it('spreads a recompute over calls, shows the old image meanwhile, then the same pixels as at once', () => {
+    const r = new LaneRaster(5, steppingClock())
+    let calls = 0
+    while (r.update(p, 'a', 0, false)) {
+      calls++
+      expect(r.image.version).toBe(0)
+    }
+    expect(calls).toBeGreaterThan(1)
+    expect(Array.from(r.image.pixels)).toEqual(imageAtOnce(p))
+    expect(r.update(p, 'a', 0, false)).toBe(false)
+
+    // zoomed: the first image stays (with its window) until the new one is whole
+    const zoomed = { ...p, t0: 2e5, t1: 6e5 }
+    const first = Array.from(r.image.pixels)
+    expect(r.update(zoomed, 'b', 0, false)).toBe(true)
+    expect(Array.from(r.image.pixels)).toEqual(first)
+    expect(r.window).toEqual({ t0: 0, t1: 1e6 })
+    while (r.update(zoomed, 'b', 0, false));
+    expect(Array.from(r.image.pixels)).toEqual(imageAtOnce(zoomed))
+    expect(r.window).toEqual({ t0: 2e5, t1: 6e5 })
+  })
+
+  it('while live, finishes the recompute in progress before starting one for newer data', () => {
+    const r = new LaneRaster(5, steppingClock())
+    expect(r.update(p, 'v1', 0, true)).toBe(true)
+    // newer data (a new key) arrives mid-way: the image in progress completes for v1 first
+    const later = { ...p, end: 1.2e6 }
+    while (r.update(later, 'v2', 10, true) && r.image.version === 0);
+    expect(Array.from(r.image.pixels)).toEqual(imageAtOnce(p))
+    // v2 is still due: after the live throttle (150 ms from v1's start) it is computed
+    expect(r.update(later, 'v2', 100, true)).toBe(true)
+    while (r.update(later, 'v2', 200, true));
+    expect(Array.from(r.image.pixels)).toEqual(imageAtOnce(later))
   })
 })

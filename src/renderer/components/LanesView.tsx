@@ -19,6 +19,9 @@ import { SumLanesView } from './SumLanesView'
 import type { TimelineCanvas } from './TimelineCanvas'
 import { TimelineToolbar, type LegendItem } from './TimelineToolbar'
 
+/** time the lane image may take per frame (ms) */
+const LANE_RASTER_BUDGET_MS = 8
+
 /** The run's lanes: one per thread for a sleep sort, one per worker for a parallel sum. */
 export function LanesView() {
   const experiment = useApp((s) => s.request?.experiment ?? s.experiment)
@@ -41,7 +44,13 @@ function SortLanesView() {
   const uiRef = useRef(ui)
   uiRef.current = ui
   const layout = useRef<LanesLayout>(EMPTY_LAYOUT)
-  const memo = useRef({ key: '', order: new Uint32Array(0) as Uint32Array, orderKey: '', raster: new LaneRaster() })
+  const memo = useRef({
+    key: '',
+    order: new Uint32Array(0) as Uint32Array,
+    orderKey: '',
+    // 10,000 lanes aggregate in a few ms on a quiet machine; on a busy one the work spreads over frames
+    raster: new LaneRaster(LANE_RASTER_BUDGET_MS),
+  })
 
   const paint: Parameters<typeof TimelineCanvas>[0]['paint'] = (s, f) => {
     const d = controller.data

@@ -138,9 +138,10 @@ export interface Aggregate {
 /**
  * Per pixel row (a group of lanes) and pixel column (a slice of time), the dominant lane state and
  * its share. Work is O(lanes × segments + rows × states × cols) through difference arrays, so
- * 10,000 lanes on 600 × 1,200 pixels take a few milliseconds.
+ * 10,000 lanes on 600 × 1,200 pixels take a few milliseconds. Rows are independent: computing
+ * rows [from, to) only writes those rows of `reuse`, so a caller can spread the rows over frames.
  */
-export function aggregateLanes(p: AggregateParams, reuse?: Aggregate): Aggregate {
+export function aggregateLanes(p: AggregateParams, reuse?: Aggregate, from = 0, to = p.rows): Aggregate {
   const { table, order, rows, cols, t0, t1, end } = p
   const lanes = order.length
   const size = rows * cols
@@ -148,8 +149,10 @@ export function aggregateLanes(p: AggregateParams, reuse?: Aggregate): Aggregate
     reuse && reuse.rows === rows && reuse.cols === cols
       ? reuse
       : { rows, cols, state: new Uint8Array(size), share: new Uint8Array(size), rowStart: new Uint32Array(rows + 1) }
-  out.state.fill(0)
-  out.share.fill(0)
+  from = Math.max(0, from)
+  to = Math.min(rows, to)
+  out.state.fill(0, from * cols, to * cols)
+  out.share.fill(0, from * cols, to * cols)
   for (let r = 0; r <= rows; r++) out.rowStart[r] = Math.min(lanes, Math.floor((r * lanes) / rows))
   const stride = LANE_STATE_COUNT
   const diff = new Int32Array(stride * (cols + 1))
@@ -158,7 +161,7 @@ export function aggregateLanes(p: AggregateParams, reuse?: Aggregate): Aggregate
   const acc = new Int32Array(LANE_STATE_COUNT)
   const seg = new Float64Array(30)
   const scale = cols / Math.max(1e-9, t1 - t0)
-  for (let r = 0; r < rows; r++) {
+  for (let r = from; r < to; r++) {
     const first = out.rowStart[r],
       last = Math.max(first, out.rowStart[r + 1])
     if (last === first) continue
