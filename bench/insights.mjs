@@ -5,6 +5,8 @@
 //     none is built here) — each part printed on its own, the target applies to their sum
 //   diff of two 10,000-thread runs in < 100 ms (from run files' columns: tables, attributions, rows)
 //   video export at ≥ 1× real time for a 1,280×720 recording (Chromium, MediaRecorder)
+// The video's figure is its length (the WebM's Duration) over the wall time from the call to
+// exportVideo to the finished file, with where that time went.
 // Times are wall clock, median of the repetitions, in this one Node process; the process CPU time
 // of the same repetitions is printed beside them (on a loaded machine wall > CPU: other processes
 // held the cores). The runs are recorded from the native addon (classic mode, so thousands of
@@ -151,11 +153,14 @@ try {
   await page.waitForTimeout(300)
   const v = await page.evaluate(() => window.__threadlabBench.video())
   const realTime = v.durationMs / v.wallMs
-  const expectedFrames = (v.plannedMs / 1000) * 60
+  const replayFrames = ((v.plannedMs - 1000) / 1000) * 60
   console.log(
-    `  video ${v.width}×${v.height} at ${v.fps} fps: ${(v.durationMs / 1000).toFixed(2)} s of WebM (${(v.bytes / 1024).toFixed(0)} KiB, planned ${(v.plannedMs / 1000).toFixed(2)} s) recorded in ${(v.wallMs / 1000).toFixed(2)} s, ${v.frames} page frames composited (${((v.frames / expectedFrames) * 100).toFixed(0)}% of 60 fps) · ${realTime.toFixed(2)}× real time ${verdict(realTime >= 0.98)}`,
+    `  video ${v.width}×${v.height} at ${v.fps} fps: ${(v.durationMs / 1000).toFixed(3)} s of WebM (${(v.bytes / 1024).toFixed(0)} KiB, planned ${(v.plannedMs / 1000).toFixed(3)} s) exported in ${(v.wallMs / 1000).toFixed(3)} s · ${realTime.toFixed(3)}× real time ${verdict(realTime >= 1)}`,
   )
-  failed ||= !(realTime >= 0.98)
+  console.log(
+    `    from the call: recorder started at ${v.setupMs.toFixed(1)} ms, stopped at ${v.stopAtMs.toFixed(1)} ms (last frame due at ${(v.setupMs + v.plannedMs - 1000 / v.fps).toFixed(1)} ms), stop event at ${v.stoppedAtMs.toFixed(1)} ms, file ready at ${v.doneAtMs.toFixed(1)} ms; ${v.frames} frames drawn (${((v.frames / replayFrames) * 100).toFixed(0)}% of the replay's 60 fps), ${v.drawMs.toFixed(1)} ms drawing, longest ${v.longestDrawMs.toFixed(1)} ms`,
+  )
+  failed ||= !(realTime >= 1)
 } finally {
   await browser.close()
   server.close()

@@ -150,6 +150,13 @@ function slice(cols: EventColumns, runId: number, seq: number, from: number, to:
 
 export interface VideoReport {
   wallMs: number
+  /** the export's own instants and drawing cost, ms from the call */
+  setupMs: number
+  stopAtMs: number
+  stoppedAtMs: number
+  doneAtMs: number
+  drawMs: number
+  longestDrawMs: number
   plannedMs: number
   durationMs: number
   /** frames composited into the recording canvas */
@@ -224,18 +231,24 @@ export function installBenchHook(deps: BenchDeps): void {
     },
     /** `Export video…` of the run on screen: wall time against the video's own duration */
     async video(): Promise<VideoReport> {
-      let frames = 0
       const began = performance.now()
-      const job = exportVideo({ store, raf, playhead, controller: deps.controller() }, () => frames++)
+      const job = exportVideo({ store, raf, playhead, controller: deps.controller() }, () => {})
       const blob = await job.done
       const wallMs = performance.now() - began
       const bytes = new Uint8Array(await blob!.arrayBuffer())
       const info = readWebmInfo(bytes)
+      const t = job.timings
       return {
         wallMs,
+        setupMs: t.startedAt - began,
+        stopAtMs: t.stopAt - began,
+        stoppedAtMs: t.stoppedAt - began,
+        doneAtMs: t.doneAt - began,
+        drawMs: t.drawMs,
+        longestDrawMs: t.longestDrawMs,
         plannedMs: job.plan.totalMs,
         durationMs: typeof info === 'string' ? NaN : (info.durationMs ?? NaN),
-        frames,
+        frames: t.frames,
         bytes: bytes.length,
         width: VIDEO_WIDTH,
         height: VIDEO_HEIGHT,

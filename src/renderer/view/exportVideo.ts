@@ -57,8 +57,25 @@ export function videoTitle(request: RunRequest, result: RunResult | null): strin
   return [`Sleep sort of ${n} values`, `mode ${request.mode} · unit ${formatUnitMs(request.unitMs)}`, verdict]
 }
 
+/** performance.now() instants of one export, and the cost of drawing its frames (for the bench). */
+export interface VideoTimings {
+  /** the recorder started (after the canvas, stream and recorder were made) */
+  startedAt: number
+  /** stop() was called */
+  stopAt: number
+  /** the recorder's stop event */
+  stoppedAt: number
+  /** the file was ready */
+  doneAt: number
+  /** frames drawn into the recording canvas, and the time spent drawing them */
+  frames: number
+  drawMs: number
+  longestDrawMs: number
+}
+
 export interface VideoJob {
   plan: VideoPlan
+  timings: VideoTimings
   cancel(): void
   /** the WebM, or null when cancelled */
   done: Promise<Blob | null>
@@ -83,6 +100,15 @@ export function exportVideo(services: VideoDeps, onProgress: (share: number) => 
   const lanes = lanesSource()
   const plan = planVideo(controller.data.span(), lanes?.window() ?? null, s.speed)
   const title = videoTitle(s.request, s.result)
+  const timings: VideoTimings = {
+    startedAt: NaN,
+    stopAt: NaN,
+    stoppedAt: NaN,
+    doneAt: NaN,
+    frames: 0,
+    drawMs: 0,
+    longestDrawMs: 0,
+  }
 
   const canvas = document.createElement('canvas')
   canvas.width = VIDEO_WIDTH
@@ -91,59 +117,108 @@ export function exportVideo(services: VideoDeps, onProgress: (share: number) => 
   const stream = canvas.captureStream(VIDEO_FPS)
   const recorder = new MediaRecorder(stream, { mimeType: pickMime(), videoBitsPerSecond: 6_000_000 })
   const chunks: Blob[] = []
-  recorder.ondataavailable = (e) => e.data.size && chunks.push(e.data)
+  // the file's header, given its Duration while the rest is still being recorded (a Blob made at
+  // the end from bytes would cost the wait a copy into the browser's blob store)
+  let head: Promise<Blob | string> | null = null
+  recorder.ondataavailable = (e) => {
+    if (!e.data.size) return
+    chunks.push(e.data)
+    head ??= e.data.arrayBuffer().then((b) => {
+      const fixed = withDuration(new Uint8Array(b), plan.totalMs)
+      return typeof fixed === 'string' ? fixed : new Blob([fixed as Uint8Array<ArrayBuffer>])
+    })
+  }
 
   let cancelled = false
-  let began = 0
   let off: (() => void) | null = null
   const wasPlaying = s.playing
   s.setPlaying(false)
   playhead.follow = false
 
+  // The file is plan.totalMs long (its Duration). Its last frame starts one video frame before that
+  // and is shown until the end, so the recorder can stop as soon as that frame is drawn: a timer
+  // stops it then (not the first animation frame after, up to a frame late). The time left covers
+  // making the recorder and its flush at the stop, so the export takes no longer than the video.
+  const lastFrameAt = Math.max(0, plan.totalMs - 1000 / VIDEO_FPS)
+  const stop = () => {
+    clearTimeout(stopTimer)
+    if (recorder.state !== 'recording') return
+    timings.stopAt = performance.now()
+    recorder.stop()
+  }
   const done = new Promise<Blob | null>((resolve, reject) => {
     recorder.onerror = () => reject(new Error('the browser could not encode the video'))
     recorder.onstop = async () => {
+      timings.stoppedAt = performance.now()
       off?.()
       stream.getTracks().forEach((t) => t.stop())
       if (cancelled) return resolve(null)
-      const raw = new Uint8Array(await new Blob(chunks).arrayBuffer())
-      const fixed = withDuration(raw, performance.now() - began)
-      resolve(new Blob([typeof fixed === 'string' ? raw : (fixed as Uint8Array<ArrayBuffer>)], { type: 'video/webm' }))
+      resolve(await finishWebm(chunks, head, plan.totalMs))
+      timings.doneAt = performance.now()
     }
   })
 
-  drawTitle(ctx, title)
+  const frame = (draw: () => void) => {
+    const t0 = performance.now()
+    draw()
+    const ms = performance.now() - t0
+    timings.frames++
+    timings.drawMs += ms
+    timings.longestDrawMs = Math.max(timings.longestDrawMs, ms)
+  }
   recorder.start(250)
-  began = performance.now()
+  const began = (timings.startedAt = performance.now())
+  // the title is the first frame, drawn once the recorder runs: its text costs recorded time, not
+  // time before the recording
+  frame(() => drawTitle(ctx, title))
+  const stopTimer = setTimeout(stop, lastFrameAt + 1)
   setPlayheadTime(playhead, controller.data.sortedTimes, plan.t0)
   // a painter added now runs after the views' painters: it copies what they just drew
+  let lastNow = NaN
   off = raf.addPainter((now) => {
-    const elapsed = now - began
-    if (elapsed < TITLE_MS) {
-      drawTitle(ctx, title)
-      onProgress(elapsed / plan.totalMs)
-      return true
-    }
-    const t = Math.min(plan.t1, plan.t0 + (elapsed - TITLE_MS) * 1e6 * plan.speed)
-    composite(ctx, services, title[0])
-    onProgress(Math.min(1, elapsed / plan.totalMs))
-    if (t >= plan.t1 && elapsed >= plan.totalMs) {
-      if (recorder.state === 'recording') recorder.stop()
+    const elapsed = Math.max(0, now - began)
+    if (elapsed > lastFrameAt) stop()
+    if (recorder.state !== 'recording') {
       if (wasPlaying) store.getState().setPlaying(false)
       return false
     }
-    // the views draw this instant on the next frame, which this painter then copies
-    setPlayheadTime(playhead, controller.data.sortedTimes, t)
+    onProgress(Math.min(1, elapsed / plan.totalMs))
+    const frameMs = Number.isFinite(lastNow) ? Math.min(100, now - lastNow) : 1000 / 60
+    lastNow = now
+    // the title is drawn again each frame: the canvas's stream only sends a frame when it is drawn
+    if (elapsed < TITLE_MS) frame(() => drawTitle(ctx, title))
+    else frame(() => composite(ctx, services, title[0]))
+    if (elapsed + frameMs >= TITLE_MS) {
+      // the views draw the next frame's instant, which this painter copies then: the video shows
+      // each instant when the clock reaches it, not a frame later
+      const next = Math.min(elapsed + frameMs, lastFrameAt)
+      const t = Math.min(plan.t1, plan.t0 + Math.max(0, next - TITLE_MS) * 1e6 * plan.speed)
+      setPlayheadTime(playhead, controller.data.sortedTimes, t)
+    }
     return true
   })
   return {
     plan,
+    timings,
     done,
     cancel: () => {
       cancelled = true
-      if (recorder.state === 'recording') recorder.stop()
+      stop()
     },
   }
+}
+
+/**
+ * The recorded chunks as one WebM with its Duration: the header (EBML, Segment, Info) sits in the
+ * first chunk, already rewritten while recording (`head`), and the rest are joined as they are.
+ */
+async function finishWebm(chunks: Blob[], head: Promise<Blob | string> | null, durationMs: number): Promise<Blob> {
+  const fixed = head ? await head : 'no data'
+  if (typeof fixed !== 'string') return new Blob([fixed, ...chunks.slice(1)], { type: 'video/webm' })
+  // the header did not fit in the first chunk: rewrite the whole file
+  const whole = new Uint8Array(await new Blob(chunks).arrayBuffer())
+  const all = withDuration(whole, durationMs)
+  return new Blob([typeof all === 'string' ? whole : (all as Uint8Array<ArrayBuffer>)], { type: 'video/webm' })
 }
 
 function drawTitle(ctx: CanvasRenderingContext2D, lines: string[]): void {
