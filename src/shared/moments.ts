@@ -59,11 +59,17 @@ export function sleepSortMoments(input: SortMomentsInput): MomentList {
   const { worker, partner: partners, outputIndex, late, cause, deltaNs } = cols
   const list = allocateMoments(landmarks.length + order.length)
   const kindCode = INVERSION
+  // the next landmark goes in before the first inversion it precedes (a handful per run)
+  const nextLandmarkBefore = (tNs: number) =>
+    l < landmarks.length && goesBefore(landmarks[l].tNs, landmarks[l].kind, tNs, 'inversion')
   let l = 0,
     at = 0
+  let landmarkTNs = landmarks.length ? landmarks[0].tNs : Infinity
   for (let k = 0; k < order.length; k++) {
-    while (l < landmarks.length && goesBefore(landmarks[l].tNs, landmarks[l].kind, tNs[k], 'inversion'))
-      setLandmark(list, at++, landmarks[l++])
+    if (tNs[k] >= landmarkTNs) {
+      while (nextLandmarkBefore(tNs[k])) setLandmark(list, at++, landmarks[l++])
+      landmarkTNs = l < landmarks.length ? landmarks[l].tNs : Infinity
+    }
     const o = order[k]
     const self = worker[o],
       partner = partners[o],
