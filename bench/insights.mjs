@@ -17,6 +17,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
+import { loadavg } from 'node:os'
 import { createRequire } from 'node:module'
 import { extname, join, normalize, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -58,9 +59,12 @@ function timeSteps(steps) {
   }
   const total = (xs) => xs[0].map((_, r) => xs.reduce((sum, x) => sum + x[r], 0))
   return {
-    parts: steps.map(([name], i) => ({ name, ms: median(wall[i]), cpuMs: median(cpu[i]) })),
+    parts: steps.map(([name], i) => ({ name, ms: median(wall[i]), cpuMs: median(cpu[i]), firstMs: wall[i][0] })),
     ms: median(total(wall)),
     cpuMs: median(total(cpu)),
+    /** the first repetition: its code not yet optimised, as in the first run a page analyses */
+    firstMs: total(wall)[0],
+    firstCpuMs: total(cpu)[0],
     outs,
   }
 }
@@ -88,8 +92,13 @@ try {
 } finally {
   engine.shutdown()
 }
+// the two runs' 20,000 threads have exited, but the load their exits left takes a moment to drain:
+// the figures below are about the computation, not that
+await new Promise((done) => setTimeout(done, 3000))
 console.log(
-  `threadlab insights bench — ${N.toLocaleString()} threads from the addon: classic ${classic.result.misplaced} misplaced (${classic.events.length.toLocaleString()} events), scheduled ${scheduled.result.misplaced} misplaced; median of ${REPS}`,
+  `threadlab insights bench — ${N.toLocaleString()} threads from the addon: classic ${classic.result.misplaced} misplaced (${classic.events.length.toLocaleString()} events), scheduled ${scheduled.result.misplaced} misplaced; median of ${REPS}; load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
 )
 
 const sortInput = (table) => ({
@@ -113,8 +122,11 @@ console.log(
 )
 for (const p of moments.parts)
   console.log(
-    `    ${p.name.padEnd(13)} ${p.ms.toFixed(1).padStart(6)} ms (CPU ${p.cpuMs.toFixed(1)} ms) = ${((p.ms / 50) * 100).toFixed(0)}% of the 50 ms budget`,
+    `    ${p.name.padEnd(13)} ${p.ms.toFixed(1).padStart(6)} ms (CPU ${p.cpuMs.toFixed(1)} ms) = ${((p.ms / 50) * 100).toFixed(0)}% of the 50 ms budget; first build ${p.firstMs.toFixed(1)} ms`,
   )
+console.log(
+  `    the first build (code not yet optimised, as for the first run a page analyses): ${moments.firstMs.toFixed(1)} ms (CPU ${moments.firstCpuMs.toFixed(1)} ms)`,
+)
 failed ||= moments.ms >= 50
 
 const diff = time(() => diffRuns({ label: 'classic', ...classic }, { label: 'scheduled', ...scheduled }))
@@ -153,12 +165,12 @@ try {
   await page.waitForTimeout(300)
   const v = await page.evaluate(() => window.__threadlabBench.video())
   const realTime = v.durationMs / v.wallMs
-  const replayFrames = ((v.plannedMs - 1000) / 1000) * 60
+  const pageFrames = (v.plannedMs / 1000) * 60
   console.log(
     `  video ${v.width}×${v.height} at ${v.fps} fps: ${(v.durationMs / 1000).toFixed(3)} s of WebM (${(v.bytes / 1024).toFixed(0)} KiB, planned ${(v.plannedMs / 1000).toFixed(3)} s) exported in ${(v.wallMs / 1000).toFixed(3)} s · ${realTime.toFixed(3)}× real time ${verdict(realTime >= 1)}`,
   )
   console.log(
-    `    from the call: recorder started at ${v.setupMs.toFixed(1)} ms, stopped at ${v.stopAtMs.toFixed(1)} ms (last frame due at ${(v.setupMs + v.plannedMs - 1000 / v.fps).toFixed(1)} ms), stop event at ${v.stoppedAtMs.toFixed(1)} ms, file ready at ${v.doneAtMs.toFixed(1)} ms; ${v.frames} frames drawn (${((v.frames / replayFrames) * 100).toFixed(0)}% of the replay's 60 fps), ${v.drawMs.toFixed(1)} ms drawing, longest ${v.longestDrawMs.toFixed(1)} ms`,
+    `    from the call: recorder started at ${v.setupMs.toFixed(1)} ms, stopped at ${v.stopAtMs.toFixed(1)} ms (last frame due at ${(v.setupMs + v.plannedMs - 1000 / v.fps).toFixed(1)} ms), stop event at ${v.stoppedAtMs.toFixed(1)} ms, file ready at ${v.doneAtMs.toFixed(1)} ms; ${v.frames} frames drawn, title and replay (${((v.frames / pageFrames) * 100).toFixed(0)}% of 60 fps), ${v.drawMs.toFixed(1)} ms drawing, longest ${v.longestDrawMs.toFixed(1)} ms`,
   )
   failed ||= !(realTime >= 1)
 } finally {
