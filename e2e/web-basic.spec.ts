@@ -1,6 +1,7 @@
 // The app in Chromium through the web host, driven the way a person would: by role and name.
 import { expectIdle, expect, test } from './fixtures'
 import type { Page } from '@playwright/test'
+import type { ThreadlabApi } from '../src/shared/methods'
 
 const SEED = '5 1 2 6 8 2 4 2 3 8 0 2'
 const SORTED = '0, 1, 2, 2, 2, 2, 3, 4, 5, 6, 8, 8'
@@ -94,6 +95,42 @@ test.describe('web host', () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click()
     await expect(page.getByRole('region', { name: 'Result' })).toContainText(SORTED)
     await page.screenshot({ path: testInfo.outputPath('after-reload.png'), fullPage: true })
+  })
+
+  test('a replay reaches the page frame by frame, joined into one batch of every event', async ({ page, host }) => {
+    await page.goto(host.url)
+    await expect(page.getByLabel('Capabilities')).toContainText('CPUs') // the page is connected
+    // the page's own API (the web client), beside the app: a run of 2,000 threads, then its replay
+    const got = await page.evaluate(async () => {
+      const api = (globalThis as unknown as { threadlab: ThreadlabApi }).threadlab
+      const finished = new Map<number, number>()
+      const off = api.onStatus((s) => s.type === 'finished' && finished.set(s.runId, s.result.eventCount))
+      const values = Array.from({ length: 2000 }, (_, i) => (i * 7) % 500)
+      const started = await api.startRun({ experiment: 'sleep-sort', values, mode: 'classic', unitMs: 0.001 })
+      if (!started.ok) return { error: started.error.message }
+      const { runId } = started.value
+      while (!finished.has(runId)) await new Promise((r) => setTimeout(r, 20))
+      off()
+      const replay = await api.fetchRunEvents(runId)
+      if (!replay.ok) return { error: replay.error.message }
+      const b = replay.value
+      return {
+        runId,
+        eventCount: finished.get(runId),
+        header: [b[0], b[1], b[2], b[3]],
+        length: b.length,
+        workers: new Set(Array.from({ length: b[3] }, (_, i) => b[4 + i * 4 + 1])).size,
+      }
+    })
+    const events = 2000 * 8
+    expect(got).toEqual({
+      runId: expect.any(Number),
+      eventCount: events,
+      header: [1, got.runId, 0, events],
+      length: 4 + events * 4,
+      workers: 2000,
+    })
+    await expect.poll(async () => (await host.health()).activeRuns).toBe(0)
   })
 
   test('bad values are reported with their position, nothing starts', async ({ page, host }) => {

@@ -16,9 +16,9 @@ import type {
   ThreadlabErrorInfo,
 } from '../shared/api'
 import { summarizeRequest } from '../shared/api'
-import { EventColumns } from '../shared/columns'
 import { BATCH_HEADER } from '../shared/events'
 import { LIMITS } from '../shared/limits'
+import { joinRecording, type Recording } from '../shared/replay'
 import { validateRunRequest } from '../shared/validate'
 import type { ServiceApi } from '../shared/methods'
 import type { MachineFigures } from '../shared/machineFigures'
@@ -138,19 +138,31 @@ export class RunService implements ServiceApi {
     })
   }
 
-  /** Every batch of the current or last finished run, as one batch (seq 0). */
+  /** Every batch of the current or last finished run, as one batch (seq 0): a copy, 32 bytes an event. */
   fetchRunEvents(runId: unknown): Outcome<Float64Array> {
+    const found = this.recording(runId)
+    if (!found.ok) return found
+    const joined = joinRecording(found.value)
+    if (joined.ok) return joined
+    return err('E_INTERNAL', `the recorded events of run ${found.value.runId} are unreadable: ${joined.error.message}`)
+  }
+
+  /**
+   * The batches recorded so far of the current or last finished run, as the engine delivered them
+   * (no copy: a host that sends them one by one holds nothing more than the run already does). The
+   * list is a snapshot: batches of a run still going that arrive later are not in it.
+   */
+  recording(runId: unknown): Outcome<Recording> {
     if (typeof runId !== 'number' || !Number.isSafeInteger(runId) || runId < 0) {
       return err('E_BAD_REQUEST', 'runId must be a non-negative whole number')
     }
     const record = [this.active, this.last].find((r) => r?.runId === runId)
     if (!record)
       return err('E_NO_SUCH_RUN', `run ${runId} is neither the current nor the last finished run of this client`)
-    try {
-      return ok(EventColumns.fromBatches(record.batches).toBatch(runId))
-    } catch (e) {
-      return err('E_INTERNAL', `the recorded events of run ${runId} are unreadable: ${(e as Error).message}`)
-    }
+    const batches = record.batches.slice()
+    let events = 0
+    for (const b of batches) if (b.length >= BATCH_HEADER) events += b[3]
+    return ok({ runId, events, batches })
   }
 
   /**

@@ -10,16 +10,31 @@
  * - A call is checked by the map (./transport checkCall) synchronously on receipt; while it waits
  *   only the rebuilt argument is held, never the value the client sent.
  * - Every refusal is written to the client's log once (give it a limitRefusalLog).
+ * - A host may answer some methods itself (`own`), under the same caps: the web host answers
+ *   fetchRunEvents with a replay it streams frame by frame instead of the service's joined copy.
  */
 import type { Outcome } from './api'
 import { LIMITS } from './limits'
 import { METHODS, isMethodName, type MethodName, type ServiceApi } from './methods'
-import { checkCall, errorOutcome, invoke, logRefusal, methodLabel, type RefusalLog } from './transport'
+import {
+  checkCall,
+  errorOutcome,
+  invoke,
+  invokeWith,
+  logRefusal,
+  methodLabel,
+  type CheckedCall,
+  type Handler,
+  type RefusalLog,
+} from './transport'
 
 export interface CallLimits {
   maxCallsInFlight: number
   maxInFlightBytes: number
 }
+
+/** Methods a host answers itself instead of the service, each with the map's checked argument. */
+export type OwnAnswers = Partial<Record<MethodName, Handler>>
 
 export const DEFAULT_CALL_LIMITS: CallLimits = {
   maxCallsInFlight: LIMITS.maxCallsInFlight,
@@ -38,6 +53,7 @@ export class CallGate {
     private readonly service: ServiceApi,
     private readonly log?: RefusalLog,
     limits: Partial<CallLimits> = {},
+    private readonly own: OwnAnswers = {},
   ) {
     this.limits = { ...DEFAULT_CALL_LIMITS, ...limits }
   }
@@ -67,15 +83,20 @@ export class CallGate {
     const checked = checkCall(method, params)
     if (!checked.ok) return deliver(Promise.resolve(checked))
     const call = checked.value
-    if (METHODS[call.method].instant) return deliver(invoke(this.service, call))
+    if (METHODS[call.method].instant) return deliver(this.answer(call))
     this.calls++
     this.bytes += bytes
     if (METHODS[call.method].oneAtATime) this.running.add(call.method)
-    return deliver(invoke(this.service, call)).finally(() => {
+    return deliver(this.answer(call)).finally(() => {
       this.calls--
       this.bytes -= bytes
       this.running.delete(call.method)
     })
+  }
+
+  private answer(call: CheckedCall): Promise<Outcome<unknown>> {
+    const own = this.own[call.method]
+    return own ? invokeWith(own, call) : invoke(this.service, call)
   }
 
   private refusal(method: MethodName, bytes: number): Outcome<never> | null {

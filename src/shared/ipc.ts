@@ -116,10 +116,13 @@ export function refusingApi(error: ThreadlabErrorInfo): ThreadlabApi {
 //   - text `{ type: 'response', id, outcome }` answering one request;
 //   - text `{ type: 'status', status }` pushing a RunStatus;
 //   - text `{ type: 'error', error }` for a frame that could not be read as a request at all;
-//   - binary: one packed event batch, exactly as the engine produced it — except right after a
-//     response whose outcome value is `{ binary: true }` (a method whose result is a batch in the
-//     map, e.g. fetchRunEvents), where the next binary frame is that response's payload. Frames on
-//     one socket keep their order, so this is exact.
+//   - binary: one packed event batch, exactly as the engine produced it — except after a response
+//     whose outcome value is a BinaryFollows `{ binary: true, runId, events, frames }` (a method
+//     whose result is a batch in the map: fetchRunEvents), where the next `frames` binary frames
+//     are the run's recorded batches, which the client joins into the one batch it answers with
+//     (./replay). The host sends one such replay at a time and no live batch while it does; a
+//     response with the same id before the last frame ends it (the host gave up: E_SLOW_CLIENT).
+//     Frames on one socket keep their order, so this is exact.
 // `params` is the method's one argument as the map defines it (fetchRunEvents: the run id).
 // ---------------------------------------------------------------------------------------------
 
@@ -141,12 +144,6 @@ export type ServerMessage =
   | { type: 'response'; id: number; outcome: Outcome<unknown> }
   | { type: 'status'; status: RunStatus }
   | { type: 'error'; error: ThreadlabErrorInfo }
-
-/** The value of a fetchRunEvents response: its payload is the next binary frame. */
-export interface BinaryFollows {
-  binary: true
-  bytes: number
-}
 
 export interface HealthReport {
   ok: true

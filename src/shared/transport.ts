@@ -46,12 +46,20 @@ export function checkCall(method: unknown, params: unknown): Outcome<CheckedCall
   return { ok: true, value: { method, params: checked.value } }
 }
 
+/** One method's implementation: takes the checked argument, answers with an Outcome. */
+export type Handler = (params: unknown) => Outcome<unknown> | Promise<Outcome<unknown>>
+
 /** Calls the service with a checked call. Never rejects: anything thrown becomes E_INTERNAL. */
-export async function invoke(service: ServiceApi, call: CheckedCall): Promise<Outcome<unknown>> {
+export function invoke(service: ServiceApi, call: CheckedCall): Promise<Outcome<unknown>> {
+  // the map checked the argument's type for this method; the service's signature is the map's
+  const handler = service[call.method] as Handler
+  return invokeWith((params) => handler.call(service, params), call)
+}
+
+/** Calls `handler` with a checked call's argument. Never rejects: anything thrown becomes E_INTERNAL. */
+export async function invokeWith(handler: Handler, call: CheckedCall): Promise<Outcome<unknown>> {
   try {
-    // the map checked the argument's type for this method; the service's signature is the map's
-    const handler = service[call.method] as (params: unknown) => Outcome<unknown> | Promise<Outcome<unknown>>
-    return await handler.call(service, call.params)
+    return await handler(call.params)
   } catch (e) {
     return errorOutcome('E_INTERNAL', `${call.method} failed: ${e instanceof Error ? e.message : String(e)}`)
   }

@@ -5,23 +5,12 @@
  * per thread, and once the client reads again, fetchRunEvents returns exactly the tapped events.
  * The host's RSS is sampled throughout and printed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { EventColumns } from '../../src/shared/columns'
 import { EventKind } from '../../src/shared/events'
 import { LIMITS } from '../../src/shared/limits'
-import { startWebHost, type WebHost } from '../../src/web/server/server'
 import { FUZZ_LONG } from './helpers/budget'
-import {
-  connectClient,
-  observeServerQueues,
-  rendererDir,
-  rng,
-  rssMiB,
-  rssSampler,
-  TapEngine,
-  TOKEN,
-  until,
-} from './helpers/host'
+import { connectClient, observeServerQueues, rng, rssMiB, rssSampler, useTappedHost, until } from './helpers/host'
 
 const THREADS = 10_000
 /** a run's recorded events, per thread: spawned … exited */
@@ -29,22 +18,13 @@ const EVENTS_PER_THREAD = 8
 const MAX_RUNS = FUZZ_LONG ? 16 : 10
 
 describe('backpressure: a never-reading client and 10,000-thread runs (real addon)', () => {
-  const renderer = rendererDir()
-  let engine: TapEngine
-  let host: WebHost
-  beforeAll(async () => {
-    engine = new TapEngine()
-    host = await startWebHost({ port: 0, rendererDir: renderer.dir, token: TOKEN, engine, log: () => {} })
-  })
-  afterAll(async () => {
-    await host?.close()
-    renderer.remove()
-  })
+  const tapped = useTappedHost()
 
   it(
     'keeps the queue under the cap, records every event, and stays within a bounded RSS',
     { timeout: 180_000 },
     async () => {
+      const { engine, host } = tapped
       const cap = LIMITS.maxQueuedBytesPerClient
       const random = rng(0x5eed)
       const values = Array.from({ length: THREADS }, () => Math.floor(random() * 1000))

@@ -131,6 +131,14 @@ describe('RunService (scripted engine)', () => {
       expect(events.value).toEqual(EventColumns.fromBatches(engine.sent.get(b)!).toBatch(b))
       expect(events.value[3]).toBe(8)
     }
+    // what a host streams: the engine's batches themselves, not copies
+    const recorded = service.recording(b)
+    expect(recorded).toMatchObject({ ok: true, value: { runId: b, events: 8 } })
+    if (recorded.ok) {
+      expect(recorded.value.batches).toHaveLength(4)
+      recorded.value.batches.forEach((batch, i) => expect(batch).toBe(engine.sent.get(b)![i]))
+    }
+    expect(service.recording(a)).toMatchObject({ ok: false, error: { code: 'E_NO_SUCH_RUN' } })
     expect(service.fetchRunEvents(a)).toMatchObject({ ok: false, error: { code: 'E_NO_SUCH_RUN' } })
     expect(service.fetchRunEvents(-1)).toMatchObject({ ok: false, error: { code: 'E_BAD_REQUEST' } })
     expect(service.fetchRunEvents('1' as unknown as number)).toMatchObject({

@@ -1,6 +1,7 @@
 // A small Node client of the web host's protocol, for the tests.
 import { WebSocket } from 'ws'
 import type { ServerMessage } from '../../src/shared/ipc'
+import { replayAnswers, type Answer } from '../fuzz/helpers/host'
 
 export interface TestClient {
   ws: WebSocket
@@ -27,7 +28,11 @@ export function connect(url: string, origin: string | undefined): Promise<TestCl
     const binaries: Float64Array[] = []
     const waiters: Array<{ test: (m: ServerMessage) => boolean; done: (m: ServerMessage) => void }> = []
     const pending = new Map<number, (r: { outcome: never; binary?: Float64Array }) => void>()
-    let binaryFor: { id: number; outcome: unknown } | null = null
+    const answer = (id: number, result: Answer) => {
+      pending.get(id)?.(result as never)
+      pending.delete(id)
+    }
+    const replays = replayAnswers(answer)
     let nextId = 1
     const closed = new Promise<{ code: number; reason: string }>((r) =>
       ws.on('close', (code, reason) => r({ code, reason: reason.toString() })),
@@ -39,24 +44,13 @@ export function connect(url: string, origin: string | undefined): Promise<TestCl
     ws.on('message', (data: Buffer, isBinary) => {
       if (isBinary) {
         const copy = new Float64Array(new Uint8Array(data).buffer)
-        if (binaryFor) {
-          const { id, outcome } = binaryFor
-          binaryFor = null
-          pending.get(id)?.({ outcome: outcome as never, binary: copy })
-          pending.delete(id)
-        } else binaries.push(copy)
+        if (replays.receiving) replays.frame(copy)
+        else binaries.push(copy)
         return
       }
       const m = JSON.parse(data.toString()) as ServerMessage
       texts.push(m)
-      if (m.type === 'response') {
-        const value = m.outcome.ok ? (m.outcome.value as { binary?: boolean } | null) : null
-        if (value && value.binary === true) binaryFor = { id: m.id, outcome: m.outcome }
-        else {
-          pending.get(m.id)?.({ outcome: m.outcome as never })
-          pending.delete(m.id)
-        }
-      }
+      if (m.type === 'response' && !replays.response(m.id, m.outcome)) answer(m.id, { outcome: m.outcome })
       for (const w of [...waiters])
         if (w.test(m)) {
           waiters.splice(waiters.indexOf(w), 1)

@@ -12,6 +12,7 @@
 import type { Outcome, ThreadlabErrorInfo } from '../../shared/api'
 import { HEALTH_PATH, IDLE_CLOSE_CODE, WS_PATH, type ClientRequest, type ServerMessage } from '../../shared/ipc'
 import { METHODS, type MethodName, type ThreadlabApi } from '../../shared/methods'
+import { ReplayReceiver, readBinaryFollows } from '../../shared/replay'
 import { EventHub, createApi } from '../../shared/transport'
 
 /** The part of a browser WebSocket the client uses (the tests pass the `ws` package's). */
@@ -32,6 +33,11 @@ export interface WebApiOptions {
   openSocket?: (url: string) => SocketLike
 }
 
+const unannounced: Outcome<never> = {
+  ok: false,
+  error: { code: 'E_BAD_REPLAY', message: 'the web host answered with a replay it did not describe' },
+}
+
 export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
   const loc = options.location ?? page().location
   // the browser WebSocket has this shape (its handlers take richer events than SocketLike names)
@@ -42,8 +48,8 @@ export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
   let nextId = 1
   /** set when the connection failed or closed: every call answers with it */
   let broken: ThreadlabErrorInfo | null = null
-  /** id of the request whose payload is the next binary frame */
-  let binaryFor: number | null = null
+  /** the replay whose frames are arriving, if any */
+  const replay = new ReplayReceiver()
 
   const ready: Promise<SocketLike | null> = new Promise((resolveReady) => {
     if (!token) {
@@ -93,10 +99,10 @@ export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
         return
       }
       const batch = new Float64Array(data)
-      if (binaryFor !== null) {
-        const id = binaryFor
-        binaryFor = null
-        return answer(id, { ok: true, value: batch })
+      if (replay.receiving) {
+        const joined = replay.frame(batch)
+        if (joined) answer(joined.id, joined.outcome)
+        return
       }
       hub.emit('batch', batch)
       return
@@ -111,11 +117,15 @@ export function createWebApi(options: WebApiOptions = {}): ThreadlabApi {
     if (message.type === 'status') {
       hub.emit('status', message.status)
     } else if (message.type === 'response') {
-      // a method whose result is a batch: this is the header, the next binary frame the value
+      // a method whose result is a batch: this announces the frames that carry the value
       const method = methodOf.get(message.id)
       methodOf.delete(message.id)
+      // (or, for a replay whose frames are arriving, ends it: the host gave up)
+      replay.ended(message.id)
       if (message.outcome.ok && method !== undefined && METHODS[method].result === 'batch') {
-        binaryFor = message.id
+        const follows = readBinaryFollows(message.outcome.value)
+        const now = follows ? replay.start(message.id, follows) : unannounced
+        if (now) answer(message.id, now)
         return
       }
       answer(message.id, message.outcome)

@@ -30,12 +30,11 @@ import {
   IDLE_CLOSE_CODE,
   WS_PATH,
   parseClientRequest,
-  type BinaryFollows,
   type HealthReport,
   type ServerMessage,
 } from '../../shared/ipc'
-import { METHODS } from '../../shared/methods'
 import { limitRefusalLog } from '../../shared/refusal-log'
+import { ReplayOrder, ReplayStream } from './replay-stream'
 import { tokenProblem } from './token'
 
 export interface WebHostOptions {
@@ -266,8 +265,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     void done.then(() => finished.delete(done))
     const service = new RunService(engine, { rate })
     const refusals = limitRefusalLog(log, `client ${++clientsServed}`)
-    // the same in-flight caps as Electron's port: instant calls free, one startRun, bytes bounded
-    const gate = new CallGate(service, refusals)
     const dropped = new Map<number, number>()
     const liveness: Liveness = {
       answeredPing: true,
@@ -279,18 +276,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
     // Everything this client is sent passes one gate, so what the host queues for it stays bounded:
     //  - live batches and progress statuses use at most 7/8 of the cap and are dropped beyond it
-    //    (and while a replay waits for room): the run keeps them all, the client is told `missed`;
-    //  - frames the client needs (responses, other statuses, errors, a replay) may use the whole
-    //    cap; a single frame larger than the cap goes out only into an empty queue;
+    //    (and while a replay waits or streams): the run keeps them all, the client is told `missed`;
+    //  - a replay's frames (the run's recorded batches, sent as they are) also use at most 7/8, each
+    //    sent only when it fits, so a waiting replay holds no copy of anything;
+    //  - frames the client needs (responses, other statuses, errors) may use the whole cap; a single
+    //    frame larger than the cap goes out only into an empty queue;
     //  - a client whose unread data would pass the cap even so is not reading: it is disconnected.
     const liveLimit = maxQueued - Math.floor(maxQueued / 8)
-    let replaysWaiting = 0
     const noteQueue = () => {
       if (ws.bufferedAmount > stats.peakQueuedBytes) stats.peakQueuedBytes = ws.bufferedAmount
     }
     // bufferedAmount counts what reached the socket with its frame headers: count them too
-    const fits = (bytes: number, frames = 1) =>
-      ws.bufferedAmount === 0 || ws.bufferedAmount + bytes + frames * MAX_FRAME_HEADER <= maxQueued
+    const fits = (bytes: number) => ws.bufferedAmount === 0 || ws.bufferedAmount + bytes + MAX_FRAME_HEADER <= maxQueued
     const sendNeeded = (text: string) => {
       if (ws.readyState !== WebSocket.OPEN) return
       if (!fits(Buffer.byteLength(text))) {
@@ -302,12 +299,26 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       ws.send(text)
       noteQueue()
     }
+    const sendBatch = (batch: Float64Array) => {
+      ws.send(batch, { binary: true })
+      noteQueue()
+    }
     const sendJson = (message: ServerMessage) => sendNeeded(JSON.stringify(message))
     const respond = (id: number, outcome: Outcome<unknown>) => sendJson({ type: 'response', id, outcome })
+    const liveFits = (bytes: number) =>
+      ws.bufferedAmount === 0 || ws.bufferedAmount + bytes + MAX_FRAME_HEADER <= liveLimit
+    const replays = new ReplayStream(
+      { isOpen: () => ws.readyState === WebSocket.OPEN, hasRoom: liveFits, respond, sendBinary: sendBatch },
+      (runId) => service.recording(runId),
+      { waitMs: REPLAY_WAIT_MS },
+    )
+    // the same in-flight caps as Electron's port: instant calls free, one startRun, bytes bounded;
+    // fetchRunEvents answered by the replay stream, which holds the call's slot until it is sent
+    const gate = new CallGate(service, refusals, {}, { fetchRunEvents: (runId) => replays.order(runId) })
 
     service.onBatch((batch) => {
       if (ws.readyState !== WebSocket.OPEN) return
-      if (replaysWaiting > 0 || ws.bufferedAmount + batch.byteLength + MAX_FRAME_HEADER > liveLimit) {
+      if (replays.busy || !liveFits(batch.byteLength)) {
         const runId = batch[1]
         const count = (dropped.get(runId) ?? 0) + 1
         dropped.set(runId, count)
@@ -315,8 +326,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         if (count === 1) sendJson({ type: 'status', status: { type: 'missed', runId, droppedBatches: count } })
         return
       }
-      ws.send(batch, { binary: true })
-      noteQueue()
+      sendBatch(batch)
     })
     service.onStatus((status: RunStatus) => {
       if (status.type === 'progress' && ws.bufferedAmount > liveLimit) return
@@ -327,40 +337,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       }
       sendJson({ type: 'status', status })
     })
-
-    /** Sends a replay (its response, then the binary payload) once the client's queue has room. */
-    async function sendReplay(id: number, payload: Float64Array): Promise<Outcome<unknown> | null> {
-      const follows: BinaryFollows = { binary: true, bytes: payload.byteLength }
-      const header = JSON.stringify({
-        type: 'response',
-        id,
-        outcome: { ok: true, value: follows },
-      } satisfies ServerMessage)
-      const bytes = Buffer.byteLength(header) + payload.byteLength
-      replaysWaiting++
-      try {
-        const deadline = Date.now() + REPLAY_WAIT_MS
-        while (ws.readyState === WebSocket.OPEN && !fits(bytes, 2)) {
-          if (Date.now() > deadline) {
-            return {
-              ok: false,
-              error: {
-                code: 'E_SLOW_CLIENT',
-                message: 'this client has too much unread data queued: read it, then ask again',
-              },
-            }
-          }
-          await new Promise((r) => setTimeout(r, 10))
-        }
-      } finally {
-        replaysWaiting--
-      }
-      if (ws.readyState !== WebSocket.OPEN) return null
-      ws.send(header)
-      ws.send(payload, { binary: true })
-      noteQueue()
-      return null
-    }
 
     ws.on('message', (data, isBinary) => {
       liveness.lastUsed = Date.now()
@@ -381,9 +357,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       // call waits it holds the rebuilt argument, never the parsed frame
       const { id, method } = parsed.request
       void gate.serve(method, parsed.request.params, Buffer.byteLength(text), (outcome) =>
-        outcome.ok && METHODS[method].result === 'batch' && outcome.value instanceof Float64Array
-          ? sendReplay(id, outcome.value).then((refused) => refused && respond(id, refused))
-          : respond(id, outcome),
+        outcome.ok && outcome.value instanceof ReplayOrder ? replays.send(id, outcome.value) : respond(id, outcome),
       )
     })
 

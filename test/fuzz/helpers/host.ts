@@ -7,10 +7,13 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import { WebSocket } from 'ws'
 import { loadEngine, type BatchSink, type Engine, type EngineRun } from '../../../src/service/addon'
+import type { Outcome } from '../../../src/shared/api'
 import type { ServerMessage } from '../../../src/shared/ipc'
-import type { WebHost } from '../../../src/web/server/server'
+import { ReplayReceiver, readBinaryFollows } from '../../../src/shared/replay'
+import { startWebHost, type WebHost } from '../../../src/web/server/server'
 
 export const TOKEN = 'fuzz-token-0123456789abcdef'
 
@@ -84,6 +87,30 @@ export class TapEngine implements Engine {
   shutdown = () => this.inner.shutdown()
 }
 
+/**
+ * A web host on a TapEngine over the real addon, started before the tests of the calling file and
+ * closed after them (logging nothing); read its fields inside a test.
+ */
+export function useTappedHost(): { engine: TapEngine; host: WebHost } {
+  const renderer = rendererDir()
+  const tapped = {} as { engine: TapEngine; host: WebHost }
+  beforeAll(async () => {
+    tapped.engine = new TapEngine()
+    tapped.host = await startWebHost({
+      port: 0,
+      rendererDir: renderer.dir,
+      token: TOKEN,
+      engine: tapped.engine,
+      log: () => {},
+    })
+  })
+  afterAll(async () => {
+    await tapped.host?.close()
+    renderer.remove()
+  })
+  return tapped
+}
+
 // ---- a protocol client that can stop reading ----------------------------------------------------
 
 export interface Client {
@@ -117,7 +144,11 @@ export function connectClient(host: WebHost, options: { paused?: boolean; origin
     const binaries: Float64Array[] = []
     const pending = new Map<number, (r: never) => void>()
     const waiters: Array<{ test: (m: ServerMessage) => boolean; done: (m: ServerMessage) => void }> = []
-    let binaryFor: { id: number; outcome: unknown } | null = null
+    const answer = (id: number, result: Answer) => {
+      pending.get(id)?.(result as never)
+      pending.delete(id)
+    }
+    const replays = replayAnswers(answer)
     let nextId = 1
     const client: Client = {
       ws,
@@ -155,24 +186,13 @@ export function connectClient(host: WebHost, options: { paused?: boolean; origin
       client.bytesReceived += data.length
       if (isBinary) {
         const copy = new Float64Array(new Uint8Array(data).buffer)
-        if (binaryFor) {
-          const { id, outcome } = binaryFor
-          binaryFor = null
-          pending.get(id)?.({ outcome, binary: copy } as never)
-          pending.delete(id)
-        } else binaries.push(copy)
+        if (replays.receiving) replays.frame(copy)
+        else binaries.push(copy)
         return
       }
       const m = JSON.parse(data.toString()) as ServerMessage
       texts.push(m)
-      if (m.type === 'response') {
-        const value = m.outcome.ok ? (m.outcome.value as { binary?: boolean } | null) : null
-        if (value && value.binary === true) binaryFor = { id: m.id, outcome: m.outcome }
-        else {
-          pending.get(m.id)?.({ outcome: m.outcome } as never)
-          pending.delete(m.id)
-        }
-      }
+      if (m.type === 'response' && !replays.response(m.id, m.outcome)) answer(m.id, { outcome: m.outcome })
       for (const w of [...waiters]) {
         if (w.test(m)) {
           waiters.splice(waiters.indexOf(w), 1)
@@ -185,6 +205,47 @@ export function connectClient(host: WebHost, options: { paused?: boolean; origin
       resolve(client)
     })
   })
+}
+
+// ---- replays as a test client receives them ------------------------------------------------------
+
+export interface Answer {
+  outcome: { ok: boolean; value?: unknown; error?: { code: string; message: string; position?: number } }
+  /** a replay's batch, joined from its frames */
+  binary?: Float64Array
+}
+
+/**
+ * A test client's side of replay streams (src/shared/replay.ts ReplayReceiver): a replay is answered
+ * with its announcing response's outcome and the joined batch, or with the error that ended it.
+ */
+export function replayAnswers(answer: (id: number, result: Answer) => void) {
+  const receiver = new ReplayReceiver()
+  const announced = new Map<number, Answer['outcome']>()
+  const settle = (done: { id: number; outcome: Outcome<Float64Array> } | null) => {
+    if (!done) return
+    const header = announced.get(done.id)!
+    announced.delete(done.id)
+    answer(done.id, done.outcome.ok ? { outcome: header, binary: done.outcome.value } : { outcome: done.outcome })
+  }
+  return {
+    /** true while binary frames belong to a replay */
+    get receiving() {
+      return receiver.receiving
+    },
+    frame: (batch: Float64Array) => settle(receiver.frame(batch)),
+    /** one response; false when it is an ordinary answer (not a replay's) for the caller to deliver */
+    response(id: number, outcome: Answer['outcome']): boolean {
+      receiver.ended(id)
+      announced.delete(id)
+      const follows = outcome.ok ? readBinaryFollows(outcome.value) : null
+      if (!follows) return false
+      announced.set(id, outcome)
+      const now = receiver.start(id, follows)
+      if (now) settle({ id, outcome: now })
+      return true
+    },
+  }
 }
 
 // ---- the server side's real queue ---------------------------------------------------------------

@@ -12,32 +12,22 @@
  * the cap sent into an empty queue, the host's documented gate). Measured: 52 replays of 512 kB asked,
  * peak 8.19 MB against the 8 MiB cap.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { LIMITS } from '../../../src/shared/limits'
-import { startWebHost, type WebHost } from '../../../src/web/server/server'
-import { connectClient, observeServerQueues, rendererDir, TapEngine, TOKEN, until } from '../helpers/host'
+import { connectClient, observeServerQueues, until, useTappedHost } from '../helpers/host'
 
 // each sorting thread records spawned, sleep-start, woke, lock-wait, lock-acquired, pushed, lock-released, exited
 const EVENTS_PER_VALUE = 7
 const BYTES_PER_EVENT = 32 // one packed row: kind, worker, t, argument as float64
 
 describe('regression: every frame counts against the per-client queue cap', () => {
-  const renderer = rendererDir()
-  let engine: TapEngine
-  let host: WebHost
-  beforeAll(async () => {
-    engine = new TapEngine()
-    host = await startWebHost({ port: 0, rendererDir: renderer.dir, token: TOKEN, engine, log: () => {} })
-  })
-  afterAll(async () => {
-    await host?.close()
-    renderer.remove()
-  })
+  const tapped = useTappedHost()
 
   it(
     "a never-reading client's replay answers stay under the cap, and pressure was really built",
     { timeout: 120_000 },
     async () => {
+      const { engine, host } = tapped
       const cap = LIMITS.maxQueuedBytesPerClient
       const client = await connectClient(host)
       // a finished run with many events: a sleep sort of 2,000 values at 1 µs units (7 events each)
