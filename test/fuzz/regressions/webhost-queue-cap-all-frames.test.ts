@@ -4,8 +4,8 @@
  * requests but never read made the host queue without bound (measured then: 28 MB for one client,
  * 3.3 × the cap). The `started` status no longer echoes the request, so the pressure is built here
  * from another kind of non-batch frame: `fetchRunEvents` replays of a finished run (each answer is
- * a JSON response plus one binary frame of every event), requested again and again by a client that
- * reads nothing.
+ * a JSON response plus the run's recorded batches, one binary frame each), requested again and again
+ * by a client that reads nothing.
  *
  * What must hold: the pressure is real (bytes queued > 0 and more replays asked for than the cap
  * holds), and whatever the host queues for that client stays ≤ the cap (except one frame larger than
