@@ -26,7 +26,10 @@ export default {
   ],
   incremental: true,
   incrementalFile: `${out}/incremental.json`,
-  reporters: ['json', 'progress'],
+  // event-recorder: each mutant's result as soon as it is tested (under <out>/events), so the
+  // survivors of a long run can be read before it ends
+  reporters: ['json', 'progress', 'event-recorder'],
+  eventReporter: { baseDir: `${out}/events` },
   jsonReporter: { fileName: `${out}/report.json` },
   // 2 cores shared with everything else; scripts/mutate.mjs also runs Stryker at nice 19.
   concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 1),
