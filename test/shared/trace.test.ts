@@ -807,7 +807,7 @@ describe('exportChromeTrace: a run cut short, with steps missing or recorded out
   const K = EventKind
   it('sleep sort: a slice ends at the cancel, a thread that never slept has no slice, a push stays inside its lock-held', () => {
     // cancelled at 5000 ns: #0 sleeps on (its deadline was not recorded), #1 waits for the mutex and
-    // gets it, #2's push was recorded before it got the lock, #3 was only spawned
+    // gets it, #2's push was recorded before it got the lock
     const cols = columns([
       [K.Spawned, 0, 0, 0],
       [K.Spawned, 1, 0, 0],
@@ -824,21 +824,39 @@ describe('exportChromeTrace: a run cut short, with steps missing or recorded out
       [K.Woke, 1, 1200, 1000],
       [K.LockWait, 1, 1200, 0],
       [K.LockAcquired, 1, 2000, 0],
+      // #3's sleep start was not recorded (nor a deadline); it waits until the cancel
+      [K.Woke, 3, 4000, NaN],
+      [K.LockWait, 3, 4000, 0],
+      // #4 pushed with no release recorded, #5 only got the mutex, #6 only pushed
+      [K.SleepStart, 4, 100, 500],
+      [K.Woke, 4, 500, 500],
+      [K.LockAcquired, 4, 600, 0],
+      [K.Pushed, 4, 700, 1],
+      [K.LockAcquired, 5, 3000, 0],
+      [K.Pushed, 6, 3500, 2],
       [K.Cancelled, 0, 5000, 0],
       [K.Cancelled, 1, 5000, 0],
       [K.Cancelled, 3, 5000, 0],
     ])
-    const request: RunRequest = { experiment: 'sleep-sort', values: [9, 1, 1, 5], mode: 'classic', unitMs: 0.001 }
+    const request: RunRequest = {
+      experiment: 'sleep-sort',
+      values: [9, 1, 1, 5, 1, 3, 4],
+      mode: 'classic',
+      unitMs: 0.001,
+    }
     const trace = exportChromeTrace({ request, result: null, sortByValue: false, events: cols })
     expect(validateChromeTrace(trace)).toEqual([])
     const S = 'sleep-sort'
     expect(trace.traceEvents.map(asRead)).toEqual([
       ...track(1, 'run'),
-      'M process_name @0 tid 1 {"name":"Threadlab sleep sort (classic, 0.001 ms per unit, 4 threads)"}',
+      'M process_name @0 tid 1 {"name":"Threadlab sleep sort (classic, 0.001 ms per unit, 7 threads)"}',
       ...track(2, 'value 9 (#0)'),
       ...track(3, 'value 1 (#1)'),
       ...track(4, 'value 1 (#2)'),
       ...track(5, 'value 5 (#3)'),
+      ...track(6, 'value 1 (#4)'),
+      ...track(7, 'value 3 (#5)'),
+      ...track(8, 'value 4 (#6)'),
       'I/t epoch @0 tid 1 run',
       `I/t spawned @0 tid 2 ${S}`,
       `I/t spawned @0 tid 3 ${S}`,
@@ -846,12 +864,18 @@ describe('exportChromeTrace: a run cut short, with steps missing or recorded out
       `X sleep @0.1 +4900ns tid 2 ${S} {}`,
       `X sleep @0.1 +1100ns tid 3 ${S} {"deadline_ns":1000,"lateness_ns":200}`,
       `X sleep @0.1 +900ns tid 4 ${S} {"deadline_ns":1000,"lateness_ns":0}`,
+      `X sleep @0.1 +400ns tid 6 ${S} {"deadline_ns":500,"lateness_ns":0}`,
       `I/t spawned @0.1 tid 5 ${S}`,
+      `I/t woke @0.5 tid 6 ${S} {"deadline_ns":500}`,
+      // held until its push; the next holder (by index) took the mutex earlier, so no hand-off is drawn
+      `X lock-held @0.6 +100ns tid 6 ${S} {"index":1}`,
+      `I/t push @0.7 tid 6 ${S} {"index":1,"value":1}`,
+      'C vector length @0.7 tid 1 {"length":1}',
       `X lock-held @1 +500ns tid 4 ${S} {"index":0}`,
       `X lock-wait @1 +0ns tid 4 ${S}`,
       `I/t woke @1 tid 4 ${S} {"deadline_ns":1000}`,
       `I/t push @1 tid 4 ${S} {"index":0,"value":1}`,
-      'C vector length @1 tid 1 {"length":1}',
+      'C vector length @1 tid 1 {"length":2}',
       'C threads waiting for the mutex @1 tid 1 {"waiting":0}',
       `X lock-wait @1.2 +800ns tid 3 ${S}`,
       `I/t woke @1.2 tid 3 ${S} {"deadline_ns":1000}`,
@@ -859,13 +883,20 @@ describe('exportChromeTrace: a run cut short, with steps missing or recorded out
       // got the mutex, never pushed: held until the cancel, and no hand-off to or from it
       `X lock-held @2 +3000ns tid 3 ${S}`,
       'C threads waiting for the mutex @2 tid 1 {"waiting":0}',
+      `X lock-held @3 +0ns tid 7 ${S}`,
+      `I/t push @3.5 tid 8 ${S} {"index":2,"value":4}`,
+      'C vector length @3.5 tid 1 {"length":3}',
+      `X lock-wait @4 +1000ns tid 5 ${S}`,
+      `I/t woke @4 tid 5 ${S}`,
+      'C threads waiting for the mutex @4 tid 1 {"waiting":1}',
       `I/t cancelled @5 tid 2 ${S}`,
       `I/t cancelled @5 tid 3 ${S}`,
       `I/t cancelled @5 tid 5 ${S}`,
+      'C threads waiting for the mutex @5 tid 1 {"waiting":0}',
     ])
   })
 
-  it('parallel sum: an unfinished chunk ends at its last progress, a chunk without a start has no slice and no flow', () => {
+  it('parallel sum: an unfinished chunk ends at its last progress (or its start), a chunk without a start has no slice and no flow', () => {
     // chunk 0 done, folded with a total that is not a number; chunk 1 only progressed; chunk 2's start is missing
     const cols = columns([
       [K.ChunkStart, 0, 0, 3],
@@ -875,18 +906,21 @@ describe('exportChromeTrace: a run cut short, with steps missing or recorded out
       [K.ChunkDone, 2, 120, 9],
       [K.Combined, 2, 150, 9],
       [K.Combined, 0, 130, NaN],
+      // chunk 3 only started
+      [K.ChunkStart, 3, 60, 3],
     ])
-    const values = [1, 2, 3, 4, 5, 6, 7, 8, 9]
-    const trace = exportChromeTrace({ request: { experiment: 'parallel-sum', values, threads: 3 }, events: cols })
+    const values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+    const trace = exportChromeTrace({ request: { experiment: 'parallel-sum', values, threads: 4 }, events: cols })
     expect(validateChromeTrace(trace)).toEqual([])
     const P = 'parallel-sum'
     expect(trace.traceEvents.map(asRead)).toEqual([
       ...track(1, 'run'),
-      'M process_name @0 tid 1 {"name":"Threadlab parallel sum (9 values, 3 chunks)"}',
+      'M process_name @0 tid 1 {"name":"Threadlab parallel sum (12 values, 4 chunks)"}',
       ...track(2, 'chunk 0'),
       ...track(3, 'chunk 1'),
       ...track(4, 'chunk 2'),
-      ...track(5, 'combine'),
+      ...track(5, 'chunk 3'),
+      ...track(6, 'combine'),
       `X chunk 0 @0 +100ns tid 2 ${P} {"length":3,"partial":6}`,
       `X chunk 1 @0 +50ns tid 3 ${P} {"length":3}`,
       `s partial sum @0 tid 2 id 1 ${P}`,
@@ -894,11 +928,13 @@ describe('exportChromeTrace: a run cut short, with steps missing or recorded out
       'C chunk 0 progress @0 tid 1 {"done":0}',
       'C chunk 1 progress @0 tid 1 {"done":0}',
       'C chunk 1 progress @0.05 tid 1 {"done":2}',
-      `X fold chunk 0 @0.1 +30ns tid 5 ${P} {"chunk":0}`,
-      `f/e partial sum @0.1 tid 5 id 1 ${P}`,
+      `X chunk 3 @0.06 +0ns tid 5 ${P} {"length":3}`,
+      'C chunk 3 progress @0.06 tid 1 {"done":0}',
+      `X fold chunk 0 @0.1 +30ns tid 6 ${P} {"chunk":0}`,
+      `f/e partial sum @0.1 tid 6 id 1 ${P}`,
       'C chunk 0 progress @0.1 tid 1 {"done":3}',
       // folds follow one another on the combine track
-      `X fold chunk 2 @0.13 +20ns tid 5 ${P} {"chunk":2,"total":9}`,
+      `X fold chunk 2 @0.13 +20ns tid 6 ${P} {"chunk":2,"total":9}`,
       'C running total @0.15 tid 1 {"total":9}',
     ])
   })
@@ -952,6 +988,24 @@ describe("exportChromeTrace: a parallel sum's chunk tracks come from the run, ne
     // a request without a usable thread count (only a crafted one has it) falls back to the events
     for (const threads of [0, 2.5])
       expect(tracks({ request: { experiment: 'parallel-sum', values, threads } })).toMatch(/^4 chunks/)
+  })
+
+  it('ignores the events of a chunk the run cannot have, and draws no combine track without folds', () => {
+    const request = { experiment: 'parallel-sum' as const, values, threads: 2 }
+    const chunk = (c: number): [EventKind, number, number, number][] => [
+      [K.ChunkStart, c, 0, 3],
+      [K.ChunkProgress, c, 5, 1],
+      [K.ChunkDone, c, 10, 6],
+    ]
+    const trace = exportChromeTrace({ request, events: columns([...chunk(0), ...chunk(2), [K.Combined, 2, 20, 6]]) })
+    expect(byPh(trace, 'M', 'thread_name').map((e) => e.args!.name)).toEqual(['run', 'chunk 0', 'chunk 1'])
+    expect(trace.traceEvents.filter((e) => e.ph !== 'M').map((e) => `${e.ph} ${e.name}`)).toEqual([
+      'X chunk 0',
+      'I epoch',
+      'C chunk 0 progress',
+      'C chunk 0 progress',
+      'C chunk 0 progress',
+    ])
   })
 
   it('never more chunks than values, nor than LIMITS.maxThreads', () => {
