@@ -598,12 +598,20 @@ describe('toCsv', () => {
     expect(lines).toHaveLength(5)
   })
 
+  it('leaves the value cell empty for a thread without a value', () => {
+    const sim = simulateSleepSort({ values: [3, 1, 2], unitMs: 1 })
+    const lines = toCsv(buildThreadTable(sim.cols, 3), [3, 1]).split('\r\n')
+    expect(lines[2].split(',').slice(0, 2)).toEqual(['1', '1'])
+    expect(lines[3].split(',').slice(0, 2)).toEqual(['2', ''])
+  })
+
   it('quotes fields per RFC 4180', () => {
     expect(csvField('plain')).toBe('plain')
     expect(csvField('a,b')).toBe('"a,b"')
     expect(csvField('say "hi"')).toBe('"say ""hi"""')
     expect(csvField('two\nlines')).toBe('"two\nlines"')
     expect(csvField(' padded')).toBe('" padded"')
+    expect(csvField('two words')).toBe('two words')
     expect(csvField(-1.5)).toBe('-1.5')
     expect(csvField(NaN)).toBe('')
     expect(csvField(true)).toBe('true')
@@ -937,6 +945,28 @@ describe('exportChromeTrace: a run cut short, with steps missing or recorded out
       `X fold chunk 2 @0.13 +20ns tid 6 ${P} {"chunk":2,"total":9}`,
       'C running total @0.15 tid 1 {"total":9}',
     ])
+  })
+})
+
+describe('exportChromeTrace: slices in double arithmetic', () => {
+  it('shortens a slice by a rounding step where start + length in µs would pass its end: it never overlaps the next, and Perfetto still reads its ns', () => {
+    // about 0.5 and 1.5 days after the origin: (b - a) / 1000 added to a / 1000 rounds past b / 1000
+    const a = 40_061_727_751_988,
+      b = 131_983_332_854_721
+    expect(a / 1000 + (b / 1000 - a / 1000)).toBeGreaterThan(b / 1000)
+    const cols = columns([
+      [EventKind.SleepStart, 0, a, b],
+      [EventKind.Woke, 0, b, b],
+      [EventKind.LockAcquired, 0, b, 0],
+      [EventKind.Pushed, 0, b + 100, 0],
+      [EventKind.LockReleased, 0, b + 200, 0],
+    ])
+    const trace = exportChromeTrace({ request: trace0Request([1]), events: cols })
+    expect(validateChromeTrace(trace)).toEqual([])
+    const [sleep, held] = [byPh(trace, 'X', 'sleep')[0], byPh(trace, 'X', 'lock-held')[0]]
+    expect(sleep.ts).toBe(a / 1000)
+    expect(sleep.ts + sleep.dur!).toBeLessThan(held.ts)
+    expect(Math.round(sleep.dur! * 1000)).toBe(b - a)
   })
 })
 
