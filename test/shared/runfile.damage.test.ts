@@ -115,6 +115,39 @@ describe('opening a file that is not a whole run', () => {
     expect(tagged({ a: [{ $nonFinite: '-Infinity' }, { $escaped: { $nonFinite: 1 } }] })).toBe('OK')
   })
 
+  it('refuses to write a header larger than a file holds, saying how large', () => {
+    const cap = RUN_FILE_LIMITS.maxHeaderBytes
+    const run = {
+      request: { experiment: 'parallel-sum' as const, values: [1] },
+      result: null,
+      machine: { cpus: 1, os: 'x', timerSlackNs: 1, realtimeAllowed: false },
+      created: '2025-01-01T00:00:00Z',
+      appVersion: '0',
+      options: { note: 'x'.repeat(cap) },
+      events: new EventColumns(1),
+    }
+    let thrown: unknown
+    try {
+      encodeRunFile(run)
+    } catch (e) {
+      thrown = e
+    }
+    expect(thrown).toBeInstanceOf(RangeError)
+    // the note and the rest of the header (its fields and their names: 251 bytes)
+    expect((thrown as Error).message).toBe(
+      `the run's header is ${cap + 251} bytes, more than the ${cap} a run file holds`,
+    )
+  })
+
+  it('never throws, even for a byte array that fails as it is read', () => {
+    class Failing extends Uint8Array {
+      subarray(): Uint8Array {
+        throw new Error('the device went away')
+      }
+    }
+    expect(opening(new Failing(good))).toBe('E_CORRUPT: the file could not be read: the device went away')
+  })
+
   it('refuses to write more events than a file holds, saying how many', () => {
     const events = new EventColumns(1)
     events.length = RUN_FILE_LIMITS.maxEvents + 1

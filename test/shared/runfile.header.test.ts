@@ -79,6 +79,8 @@ describe('a header of the wrong shape names the field', () => {
     [edit(sleep, 'options', [1]), 'options is not an object'],
     [edit(sleep, 'options', null), 'options is not an object'],
     [edit(sleep, 'request', null), 'request is missing'],
+    [edit(sleep, 'diff', 5), 'diff: it is not an object'],
+    [edit(sleep, 'diff', { format: 'threadlab-diff', version: 0 }), 'diff: version 0 is not 1'],
     [inside(sleep, 'request', 'values', [1, '2']), 'request.values is not a list of finite numbers'],
     [inside(sleep, 'request', 'values', { 0: 1 }), 'request.values is not a list of finite numbers'],
     [inside(sleep, 'request', 'unitMs', '1'), 'request.unitMs is not a number'],

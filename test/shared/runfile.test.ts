@@ -95,10 +95,13 @@ describe('run file layout', () => {
     expect(crc32(new Uint8Array())).toBe(0)
   })
 
-  it('canonical JSON sorts keys, drops undefined and keeps non-finite numbers', () => {
+  it('canonical JSON sorts keys, drops undefined and functions, keeps non-finite numbers, writes bigints and dates as text', () => {
     expect(
       canonicalJson({ b: 1, a: [1, undefined, NaN], c: undefined, d: { z: -Infinity, y: new Float64Array([1.5]) } }),
     ).toBe('{"a":[1,null,{"$nonFinite":"NaN"}],"b":1,"d":{"y":[1.5],"z":{"$nonFinite":"-Infinity"}}}')
+    expect(canonicalJson({ big: 2n ** 70n, at: new Date(0), f: () => 1, list: [Symbol('s')] })).toBe(
+      '{"at":"1970-01-01T00:00:00.000Z","big":"1180591620717411303424","list":[null]}',
+    )
   })
 })
 

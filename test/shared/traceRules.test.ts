@@ -109,6 +109,13 @@ describe('validateChromeTrace: flows', () => {
     expect(check([a, b, f, s])).toContain('flow id 1 must start before it ends, in time and in file order (10 → 30 µs)')
   })
 
+  it('gives an instant no length in Perfetto: a flow written after one at its ts binds to it, even if it carries a dur', () => {
+    const mark = { name: 'mark', cat: 'c', ph: 'I', s: 't', ts: 30, dur: 10, pid: 1, tid: 3 }
+    expect(check([...flowPair().slice(0, 3), mark, flowEnd()])).toEqual([
+      'event 4: flow 1 end at 30 µs binds in Perfetto to event 3 (I "mark" at 30 µs), not to an X slice of cat c starting there',
+    ])
+  })
+
   it('names where DevTools binds a flow when it differs from Perfetto', () => {
     // Perfetto places the longer slice first at a ts, DevTools takes the first event of the file there
     const blip = slice({ name: 'blip', ts: 30, dur: 0, tid: 3 })
