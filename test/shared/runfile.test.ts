@@ -365,6 +365,16 @@ describe('crafted files with a valid checksum', () => {
     expect(messageOf(craft({ ...header, eventCount: 1_000_000 }, deflateSync(raw(2))))).toMatch(
       /declares 1000000 events \(21000000 bytes\) but the file holds only \d+ compressed bytes/,
     )
+    // as many events as the compressed bytes could hold (deflate expands at most ~1032:1, and 1 KiB
+    // more is allowed): past the size check, refused when they do not inflate to that size
+    const two = deflateSync(raw(2))
+    const most = Math.floor((two.length * 1032 + 1024) / 21)
+    expect(messageOf(craft({ ...header, eventCount: most }, two))).toBe(
+      `E_CORRUPT: the event data decompresses to 42 bytes, not the ${most * 21} that ${most} events need`,
+    )
+    expect(messageOf(craft({ ...header, eventCount: most + 1 }, two))).toBe(
+      `E_CORRUPT: the header declares ${most + 1} events (${(most + 1) * 21} bytes) but the file holds only ${two.length} compressed bytes`,
+    )
     // a header length far past the end, or past the cap
     const lie = small.slice()
     new DataView(lie.buffer).setUint32(12, 0xfffffff0, true)

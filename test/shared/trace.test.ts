@@ -768,7 +768,7 @@ describe('exportChromeTrace: the file a reader gets, event by event', () => {
       [K.Combined, 0, 500, 10],
     ])
     const trace = exportChromeTrace({
-      request: { experiment: 'parallel-sum', values: [1, 2, 3, 4], threads: 2 },
+      request: { experiment: 'parallel-sum', values: [1, 2, 3, 4], threads: 2, unitMs: 0 },
       result: { ...sumResult([2, 2]), runId: 9, wallMs: 0.5, cancelled: true },
       events: cols,
     })
@@ -799,7 +799,8 @@ describe('exportChromeTrace: the file a reader gets, event by event', () => {
       'C running total @0.4 tid 1 {"total":7}',
       'C running total @0.5 tid 1 {"total":10}',
     ])
-    expect(trace.metadata).toEqual({
+    // nothing of a sleep sort (mode, unit) in a sum's metadata
+    expect(trace.metadata).toStrictEqual({
       experiment: 'parallel-sum',
       values: 4,
       epoch_ts_us: 0,
@@ -909,7 +910,7 @@ describe('exportChromeTrace: a run cut short, with steps missing or recorded out
     const cols = columns([
       [K.ChunkStart, 0, 0, 3],
       [K.ChunkStart, 1, 0, 3],
-      [K.ChunkProgress, 1, 50, 2],
+      [K.ChunkProgress, 1, 150, 2],
       [K.ChunkDone, 0, 100, 6],
       [K.ChunkDone, 2, 120, 9],
       [K.Combined, 2, 150, 9],
@@ -929,13 +930,13 @@ describe('exportChromeTrace: a run cut short, with steps missing or recorded out
       ...track(4, 'chunk 2'),
       ...track(5, 'chunk 3'),
       ...track(6, 'combine'),
+      // the longer slice first at one ts, whatever the chunk order
+      `X chunk 1 @0 +150ns tid 3 ${P} {"length":3}`,
       `X chunk 0 @0 +100ns tid 2 ${P} {"length":3,"partial":6}`,
-      `X chunk 1 @0 +50ns tid 3 ${P} {"length":3}`,
       `s partial sum @0 tid 2 id 1 ${P}`,
       'I/t epoch @0 tid 1 run',
       'C chunk 0 progress @0 tid 1 {"done":0}',
       'C chunk 1 progress @0 tid 1 {"done":0}',
-      'C chunk 1 progress @0.05 tid 1 {"done":2}',
       `X chunk 3 @0.06 +0ns tid 5 ${P} {"length":3}`,
       'C chunk 3 progress @0.06 tid 1 {"done":0}',
       `X fold chunk 0 @0.1 +30ns tid 6 ${P} {"chunk":0}`,
@@ -943,6 +944,7 @@ describe('exportChromeTrace: a run cut short, with steps missing or recorded out
       'C chunk 0 progress @0.1 tid 1 {"done":3}',
       // folds follow one another on the combine track
       `X fold chunk 2 @0.13 +20ns tid 6 ${P} {"chunk":2,"total":9}`,
+      'C chunk 1 progress @0.15 tid 1 {"done":2}',
       'C running total @0.15 tid 1 {"total":9}',
     ])
   })

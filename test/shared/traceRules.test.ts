@@ -193,6 +193,25 @@ describe("validateChromeTrace: the readers' slice nesting", () => {
     expect(check([slice({ dur: 0 }), slice({ dur: 0 }), slice({ ts: 5, dur: 5 })])).toEqual([])
   })
 
+  it('after Perfetto drops a slice, a flow at its ts binds to the slice it fell inside: slices that ended by then are off the stack', () => {
+    // outer [0, 100] and an inner slice that ended at (or before) 50; at 50 a slice runs past outer's end
+    for (const innerEnd of [50, 40]) {
+      const events = [
+        slice({ name: 'outer', ts: 0, dur: 100, tid: 3 }),
+        slice({ name: 'inner', ts: 10, dur: innerEnd - 10, tid: 3 }),
+        slice({ name: 'late', ts: 50, dur: 100, tid: 3 }),
+        slice({ ts: 5, dur: 1 }),
+        flowStart({ ts: 5 }),
+        flowEnd({ ts: 50 }),
+      ]
+      expect(check(events)).toEqual([
+        'event 2: Perfetto drops this slice: it starts inside slice 0 and ends after it',
+        'event 2: DevTools leaves this slice out of its thread: it starts inside slice 0 and ends after it ([0, 100] and [50, 150] µs)',
+        'event 5: flow 1 end at 50 µs binds in Perfetto to event 0 (X "outer" at 0 µs), not to an X slice of cat c starting there',
+      ])
+    }
+  })
+
   it('keeps tracks apart: slices of other threads or processes never nest', () => {
     expect(
       check([slice({ ts: 10, dur: 5 }), slice({ ts: 12, dur: 5, tid: 3 }), slice({ ts: 12, dur: 5, pid: 2 })]),
