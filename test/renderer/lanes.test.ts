@@ -174,7 +174,8 @@ describe('lane aggregation', () => {
     )
   })
 
-  it('draws 10,000 lanes on 500 pixel rows quickly, every row covered', () => {
+  // its speed is measured by bench/models.mjs, not asserted here
+  it('draws 10,000 lanes on 500 pixel rows, every row covered', () => {
     const n = 10_000
     let a = 42
     const rnd = () => (a = (a * 1664525 + 1013904223) >>> 0) / 4294967296
@@ -186,11 +187,7 @@ describe('lane aggregation', () => {
     const rows = 500,
       cols = 1200
     const p = { table: t, order, rows, cols, t0: 0, t1: 120_000_000, end: 130_000_000 }
-    aggregateLanes(p) // warm up
-    const started = performance.now()
     const agg = aggregateLanes(p)
-    const ms = performance.now() - started
-    expect(ms).toBeLessThan(200)
     expect(agg.rowStart[0]).toBe(0)
     expect(agg.rowStart[rows]).toBe(n)
     for (let r = 0; r < rows; r++) expect(agg.rowStart[r + 1] - agg.rowStart[r]).toBe(20)
