@@ -5,6 +5,7 @@
  */
 import type { EventColumns } from './columns'
 import { EventKind } from './events'
+import { stableOrder } from './stableOrder'
 
 export interface ThreadTable {
   count: number
@@ -119,8 +120,8 @@ export function lockWait(table: ThreadTable, w: number): number {
 
 /** Lane order: by value (ties by spawn order) or by spawn order (the worker index). */
 export function laneOrder(values: ArrayLike<number>, byValue: boolean): Uint32Array {
+  if (byValue) return stableOrder(values)
   const order = new Uint32Array(values.length)
   for (let i = 0; i < order.length; i++) order[i] = i
-  if (byValue) order.sort((a, b) => values[a] - values[b] || a - b)
   return order
 }

@@ -8,6 +8,7 @@
 import type { Experiment } from '../../shared/api'
 import { EventColumns } from '../../shared/columns'
 import { EventKind } from '../../shared/events'
+import { stableOrder } from '../../shared/stableOrder'
 import { emptyThreadTable, foldThreadEvent, type ThreadTable } from '../../shared/threads'
 import { SumChunks } from './sumData'
 
@@ -160,10 +161,8 @@ export class RunData {
     this.fold()
     this.finished = true
     const len = this.cols.length
-    const order = new Uint32Array(len)
-    for (let i = 0; i < len; i++) order[i] = i
     const t = this.cols.tNs
-    order.sort((a, b) => t[a] - t[b] || a - b)
+    const order = stableOrder(t, len)
     const times = new Float64Array(len)
     for (let i = 0; i < len; i++) times[i] = t[order[i]]
     this.order = order
