@@ -5,18 +5,21 @@
 //
 //   node bench/live-longtasks.mjs [--threads N] [--unit MS] [--runs K] [--profile]
 //
-// --profile records a Chromium performance trace with the V8 sampler on and prints, for the
+// A light Chromium trace runs alongside: for the longest task it gives the CPU time the task had
+// (the rest it waited for a CPU — on a loaded machine, most of it), printed beside the load average.
+// --profile records the trace with the V8 sampler on and prints, for the
 // longest tasks, the functions they were made of (names read best from an unminified build:
 // `THREADLAB_UNMINIFIED=1 npx electron-vite build` first);
 // TRACE_OUT=file.json keeps the raw trace (it opens in Chromium's performance panel or Perfetto).
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, ensureChromium } from '../scripts/chromium.cjs'
-import { describeTask, longTaskBreakdown, marksOf, TRACE_CATEGORIES } from './traceTasks.mjs'
+import { describeTask, longTaskBreakdown, mainThreadTasks, marksOf, TRACE_CATEGORIES } from './traceTasks.mjs'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..')
 const args = process.argv.slice(2)
@@ -74,7 +77,8 @@ try {
   )
   const result = page.getByRole('region', { name: 'Result' })
   let worst = 0
-  if (PROFILE) await browser.startTracing(page, { categories: TRACE_CATEGORIES })
+  const loadAtStart = loadavg()[0]
+  await browser.startTracing(page, { categories: PROFILE ? TRACE_CATEGORIES : ['toplevel', 'blink.user_timing'] })
   for (let run = 1; run <= RUNS; run++) {
     const clickedAt = await page.evaluate((r) => performance.mark(`run ${r}: click`).startTime, run)
     await page.getByRole('button', { name: 'Run', exact: true }).click()
@@ -100,14 +104,31 @@ try {
       `  run ${run}: result after ${((resultAt - clickedAt) / 1000).toFixed(1)} s · ${tasks.length} long tasks (> 50 ms: ${over}) · longest ${longest.toFixed(0)} ms`,
     )
   }
+  const raw = await browser.stopTracing()
+  if (process.env.TRACE_OUT) writeFileSync(process.env.TRACE_OUT, raw)
+  const trace = JSON.parse(raw.toString('utf8'))
+  const events = trace.traceEvents ?? trace
+  // the measured windows on the trace clock: each run's click until 3 s after its result
+  const marks = [...marksOf(events)].filter(([n]) => n.startsWith('run ')).sort((a, b) => a[1] - b[1])
+  const windows = []
+  for (let run = 1; run <= RUNS; run++) {
+    const from = marks.find(([n]) => n === `run ${run}: click`)?.[1]
+    const to = marks.find(([n]) => n === `run ${run}: result`)?.[1]
+    if (from !== undefined && to !== undefined) windows.push({ fromUs: from, toUs: to + AFTER_MS * 1000 })
+  }
+  const measured = windows.flatMap((w) => mainThreadTasks(events, w))
+  const longest = measured.reduce((m, t) => (!m || t.dur > m.dur ? t : m), null)
+  const busiest = measured.reduce((m, t) => (!m || (t.tdur ?? 0) > (m.tdur ?? 0) ? t : m), null)
+  const ms = (us) => (us === undefined ? '?' : (us / 1000).toFixed(0))
+  if (longest)
+    console.log(
+      `  trace: longest task ${ms(longest.dur)} ms, of it on a CPU ${ms(longest.tdur)} ms; the most CPU time of any task ${ms(busiest.tdur)} ms (${ms(busiest.dur)} ms long) · load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`,
+    )
   if (PROFILE) {
-    const raw = await browser.stopTracing()
-    if (process.env.TRACE_OUT) writeFileSync(process.env.TRACE_OUT, raw)
-    const trace = JSON.parse(raw.toString('utf8'))
-    const events = trace.traceEvents ?? trace
-    const tasks = longTaskBreakdown(events, { overMs: TARGET_MS })
+    const tasks = windows
+      .flatMap((w) => longTaskBreakdown(events, { ...w, overMs: TARGET_MS }))
+      .sort((a, b) => b.ms - a.ms)
     // each task placed against the nearest earlier mark (click or result of a run)
-    const marks = [...marksOf(events)].filter(([n]) => n.startsWith('run ')).sort((a, b) => a[1] - b[1])
     for (const t of tasks) {
       const mark = marks.filter(([, ts]) => ts <= t.startUs).pop()
       if (mark) t.when = `${((t.startUs - mark[1]) / 1000).toFixed(0)} ms after ${mark[0]}`

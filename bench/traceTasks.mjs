@@ -58,11 +58,11 @@ const frameName = (f) => {
 }
 
 /**
- * The page's main-thread tasks longer than `overMs` that start between `fromUs` and `toUs` (trace
- * clock), longest first, each with its top functions: { ms, startUs, inclusive: [name, ms][],
- * self: [name, ms][] }.
+ * The page's main-thread tasks (outermost RunTask events) longer than `overMs` that start between
+ * `fromUs` and `toUs` (trace clock), in time order, as trace events: ts and dur (wall, µs) and tdur
+ * (thread time: what the task had of a CPU; the rest it waited for one).
  */
-export function longTaskBreakdown(traceEvents, { overMs = 50, top = 8, fromUs = -Infinity, toUs = Infinity } = {}) {
+export function mainThreadTasks(traceEvents, { overMs = 0, fromUs = -Infinity, toUs = Infinity } = {}) {
   const mains = pageMainThreads(traceEvents)
   const tasks = traceEvents
     .filter(
@@ -74,9 +74,23 @@ export function longTaskBreakdown(traceEvents, { overMs = 50, top = 8, fromUs = 
         e.ts >= fromUs &&
         e.ts <= toUs,
     )
-    .sort((a, b) => a.ts - b.ts)
-    // nested RunTask events of one task: keep the outermost
-    .filter((e, i, all) => !all.some((o, j) => j < i && o.ts <= e.ts && o.ts + o.dur >= e.ts + e.dur))
+    .sort((a, b) => a.ts - b.ts || b.dur - a.dur)
+  // nested RunTask events of one task: keep the outermost
+  const out = []
+  for (const e of tasks) {
+    const last = out[out.length - 1]
+    if (!last || last.pid !== e.pid || e.ts >= last.ts + last.dur) out.push(e)
+  }
+  return out
+}
+
+/**
+ * Like mainThreadTasks, longest first, each with its top functions: { ms, cpuMs, startUs,
+ * inclusive: [name, ms][], self: [name, ms][], events: [name, ms][] }.
+ */
+export function longTaskBreakdown(traceEvents, { overMs = 50, top = 8, fromUs = -Infinity, toUs = Infinity } = {}) {
+  const mains = pageMainThreads(traceEvents)
+  const tasks = mainThreadTasks(traceEvents, { overMs, fromUs, toUs })
   const samples = samplesOf(traceEvents, mains)
   return tasks
     .map((task) => {
