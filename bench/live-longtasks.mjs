@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, ensureChromium } from '../scripts/chromium.cjs'
-import { describeTask, longTaskBreakdown, mainThreadTasks, marksOf, TRACE_CATEGORIES } from './traceTasks.mjs'
+import { describeTask, longTaskBreakdown, mainThreadTasks, marksOf, TRACE_CATEGORIES } from './_traceTasks.mjs'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..')
 const args = process.argv.slice(2)
