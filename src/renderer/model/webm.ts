@@ -1,14 +1,20 @@
 /**
  * WebM (Matroska/EBML) bits for `Export video…`: Chromium's MediaRecorder writes a live stream —
  * a Segment of unknown size whose Info has no Duration — so players show no length and cannot
- * seek. `withDuration` writes the Duration element into the Segment's Info; `readWebmInfo` reads
- * it back (for tests and the progress line). Pure: bytes in, bytes out.
+ * seek. `WebmFrameWalk` follows the recording's frames to the last one's timestamp (what the
+ * Duration must be derived from); `withDuration` writes the Duration element into the Segment's Info;
+ * `readWebmInfo` reads it back (for tests and the progress line). Pure: bytes in, bytes out.
  */
 const ID_EBML = 0x1a45dfa3
 const ID_SEGMENT = 0x18538067
 const ID_INFO = 0x1549a966
 const ID_TIMECODE_SCALE = 0x2ad7b1
 const ID_DURATION = 0x4489
+const ID_CLUSTER = 0x1f43b675
+const ID_TIMECODE = 0xe7
+const ID_BLOCK_GROUP = 0xa0
+const ID_BLOCK = 0xa1
+const ID_SIMPLE_BLOCK = 0xa3
 
 interface Element {
   id: number
@@ -144,4 +150,82 @@ export function withDuration(bytes: Uint8Array, durationMs: number): Uint8Array 
   out.set(body, info.start + head.length)
   out.set(bytes.subarray(info.end), info.start + head.length + body.length)
   return out
+}
+
+/** Containers the frame walk steps into (their size, often "unknown" while live, does not matter). */
+const STEP_INTO = new Set([ID_SEGMENT, ID_INFO, ID_CLUSTER, ID_BLOCK_GROUP])
+
+/**
+ * Follows a WebM as it is written, chunk by chunk, to the timestamp of its last frame: the
+ * Cluster's Timecode plus the block's signed 16-bit relative timecode, in TimecodeScale ticks. It
+ * skips the frames' data and keeps only the bytes of an element header it has not finished reading.
+ */
+export class WebmFrameWalk {
+  /** frames (blocks) seen */
+  frames = 0
+  /** why the bytes could not be followed, or null */
+  error: string | null = null
+  private pending = new Uint8Array(0)
+  private skip = 0
+  private scale = 1_000_000
+  private cluster = 0
+  private last = -Infinity
+
+  /** ms, the last frame's timestamp; null before any frame */
+  get lastFrameMs(): number | null {
+    return this.frames ? (this.last * this.scale) / 1e6 : null
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.error) return
+    const skipped = Math.min(this.skip, chunk.length)
+    this.skip -= skipped
+    let b = chunk.subarray(skipped)
+    if (this.pending.length) {
+      b = new Uint8Array(this.pending.length + b.length)
+      b.set(this.pending)
+      b.set(chunk.subarray(skipped), this.pending.length)
+    }
+    let at = 0
+    while (at < b.length) {
+      const id = readId(b, at)
+      const size = id && readSize(b, at + id.length)
+      if (!id || !size) {
+        // an element header is at most 12 bytes (4 of ID, 8 of size): more that cannot be read is not EBML
+        if (b.length - at >= 12) this.error = `no element header at byte ${at} of the unread data`
+        break
+      }
+      const dataStart = at + id.length + size.length
+      if (STEP_INTO.has(id.id)) {
+        at = dataStart
+        continue
+      }
+      if (size.size < 0) {
+        this.error = `element 0x${id.id.toString(16)} has an unknown size`
+        break
+      }
+      if (!this.read(b, id.id, dataStart, size.size)) break
+      const end = dataStart + size.size
+      this.skip = Math.max(0, end - b.length)
+      at = Math.min(end, b.length)
+    }
+    this.pending = b.slice(at)
+  }
+
+  /** Reads what the walk needs from one element's data; false when those bytes are not here yet. */
+  private read(b: Uint8Array, id: number, at: number, size: number): boolean {
+    if (id === ID_TIMECODE || id === ID_TIMECODE_SCALE) {
+      if (at + size > b.length) return false
+      const value = readUint(b, { id, start: at, dataStart: at, end: at + size })
+      if (id === ID_TIMECODE) this.cluster = value
+      else this.scale = value
+    } else if (id === ID_SIMPLE_BLOCK || id === ID_BLOCK) {
+      const track = readSize(b, at) // the track number is a vint like a size
+      if (!track || at + track.length + 2 > b.length) return false
+      const relative = new DataView(b.buffer, b.byteOffset + at + track.length, 2).getInt16(0)
+      this.frames++
+      this.last = Math.max(this.last, this.cluster + relative)
+    }
+    return true
+  }
 }

@@ -9,7 +9,7 @@
 import type { RunRequest, RunResult } from '../../shared/api'
 import { formatUnitMs } from '../../shared/units'
 import { setPlayheadTime } from '../model/playback'
-import { withDuration } from '../model/webm'
+import { WebmFrameWalk, withDuration } from '../model/webm'
 import { THEME } from './colors'
 import type { AppServices } from './context'
 import { drawPlayhead } from './exportImage'
@@ -113,19 +113,24 @@ export function exportVideo(services: VideoDeps, onProgress: (share: number) => 
   const canvas = document.createElement('canvas')
   canvas.width = VIDEO_WIDTH
   canvas.height = VIDEO_HEIGHT
-  const ctx = canvas.getContext('2d')!
+  const ctx = canvas.getContext('2d', { alpha: false })!
   const stream = canvas.captureStream(VIDEO_FPS)
   const recorder = new MediaRecorder(stream, { mimeType: pickMime(), videoBitsPerSecond: 6_000_000 })
   const chunks: Blob[] = []
-  // the file's header, given its Duration while the rest is still being recorded (a Blob made at
-  // the end from bytes would cost the wait a copy into the browser's blob store)
-  let head: Promise<Blob | string> | null = null
+  // each chunk read as it comes, in order: the first keeps the header (Info) to give its Duration at
+  // the end; all are followed to the last frame's timestamp, off the path from stop to file
+  const walk = new WebmFrameWalk()
+  let head: Uint8Array | null = null
+  let read: Promise<unknown> = Promise.resolve()
   recorder.ondataavailable = (e) => {
     if (!e.data.size) return
     chunks.push(e.data)
-    head ??= e.data.arrayBuffer().then((b) => {
-      const fixed = withDuration(new Uint8Array(b), plan.totalMs)
-      return typeof fixed === 'string' ? fixed : new Blob([fixed as Uint8Array<ArrayBuffer>])
+    const bytes = e.data.arrayBuffer()
+    read = Promise.all([bytes, read]).then(([b]) => {
+      const chunk = new Uint8Array(b)
+      head ??= chunk
+      walk.push(chunk)
+      if (ending && (walk.lastFrameMs ?? -Infinity) >= lastFrameAt - 500 / VIDEO_FPS) stop()
     })
   }
 
@@ -135,11 +140,22 @@ export function exportVideo(services: VideoDeps, onProgress: (share: number) => 
   s.setPlaying(false)
   playhead.follow = false
 
-  // The file is plan.totalMs long (its Duration). Its last frame starts one video frame before that
-  // and is shown until the end, so the recorder can stop as soon as that frame is drawn: a timer
-  // stops it then (not the first animation frame after, up to a frame late). The time left covers
-  // making the recorder and its flush at the stop, so the export takes no longer than the video.
+  // The video is planned plan.totalMs long. Its last frame starts one video frame before that and is
+  // shown until the end, so the recording can end as soon as that frame is drawn: a timer ends it
+  // then (not the first animation frame after, up to a frame late).
   const lastFrameAt = Math.max(0, plan.totalMs - 1000 / VIDEO_FPS)
+  let stopTimer: ReturnType<typeof setTimeout> | undefined
+  // The encoder lags the page, more so under load, and frames still in it at stop() are lost (the
+  // file came out 70-180 ms short): once the page has drawn the last frame, it goes on being drawn
+  // and the recorder flushed each frame until the file holds a frame at the planned last instant
+  // (or a second has passed)
+  let ending = false
+  const end = () => {
+    if (ending) return
+    ending = true
+    clearTimeout(stopTimer)
+    stopTimer = setTimeout(stop, 1000)
+  }
   const stop = () => {
     clearTimeout(stopTimer)
     if (recorder.state !== 'recording') return
@@ -153,7 +169,12 @@ export function exportVideo(services: VideoDeps, onProgress: (share: number) => 
       off?.()
       stream.getTracks().forEach((t) => t.stop())
       if (cancelled) return resolve(null)
-      resolve(await finishWebm(chunks, head, plan.totalMs))
+      try {
+        await read
+        resolve(await finishWebm(chunks, head, walk))
+      } catch (e) {
+        reject(e)
+      }
       timings.doneAt = performance.now()
     }
   })
@@ -167,17 +188,23 @@ export function exportVideo(services: VideoDeps, onProgress: (share: number) => 
     timings.longestDrawMs = Math.max(timings.longestDrawMs, ms)
   }
   recorder.start(250)
-  const began = (timings.startedAt = performance.now())
+  timings.startedAt = performance.now()
   // the title is the first frame, drawn once the recorder runs: its text costs recorded time, not
   // time before the recording
   frame(() => drawTitle(ctx, title))
-  const stopTimer = setTimeout(stop, lastFrameAt + 1)
+  // the recording's clock starts at its first frame, shown at the first animation frame: the plan
+  // is timed from then (timed from start() the file came out up to 135 ms short under load)
+  let began = NaN
   setPlayheadTime(playhead, controller.data.sortedTimes, plan.t0)
   // a painter added now runs after the views' painters: it copies what they just drew
   let lastNow = NaN
   off = raf.addPainter((now) => {
+    if (Number.isNaN(began)) {
+      began = now
+      stopTimer = setTimeout(end, began + lastFrameAt + 1 - performance.now())
+    }
     const elapsed = Math.max(0, now - began)
-    if (elapsed > lastFrameAt) stop()
+    if (elapsed > lastFrameAt) end()
     if (recorder.state !== 'recording') {
       if (wasPlaying) store.getState().setPlaying(false)
       return false
@@ -188,6 +215,7 @@ export function exportVideo(services: VideoDeps, onProgress: (share: number) => 
     // the title is drawn again each frame: the canvas's stream only sends a frame when it is drawn
     if (elapsed < TITLE_MS) frame(() => drawTitle(ctx, title))
     else frame(() => composite(ctx, services, title[0]))
+    if (ending) recorder.requestData()
     if (elapsed + frameMs >= TITLE_MS) {
       // the views draw the next frame's instant, which this painter copies then: the video shows
       // each instant when the clock reaches it, not a frame later
@@ -209,16 +237,23 @@ export function exportVideo(services: VideoDeps, onProgress: (share: number) => 
 }
 
 /**
- * The recorded chunks as one WebM with its Duration: the header (EBML, Segment, Info) sits in the
- * first chunk, already rewritten while recording (`head`), and the rest are joined as they are.
+ * The recorded chunks as one WebM whose Duration is what was recorded: the last frame's timestamp
+ * plus one frame. The header (EBML, Segment, Info) sits in the first chunk (`head`): only it is
+ * rewritten; the other chunks are joined as the recorder made them.
  */
-async function finishWebm(chunks: Blob[], head: Promise<Blob | string> | null, durationMs: number): Promise<Blob> {
-  const fixed = head ? await head : 'no data'
-  if (typeof fixed !== 'string') return new Blob([fixed, ...chunks.slice(1)], { type: 'video/webm' })
+async function finishWebm(chunks: Blob[], head: Uint8Array | null, walk: WebmFrameWalk): Promise<Blob> {
+  const last = walk.lastFrameMs
+  if (walk.error || last === null || !head)
+    throw new Error(`the recording has no readable frames (${walk.error ?? 'none'})`)
+  const durationMs = last + 1000 / VIDEO_FPS
+  const fixed = withDuration(head, durationMs)
+  if (typeof fixed !== 'string')
+    return new Blob([fixed as Uint8Array<ArrayBuffer>, ...chunks.slice(1)], { type: 'video/webm' })
   // the header did not fit in the first chunk: rewrite the whole file
   const whole = new Uint8Array(await new Blob(chunks).arrayBuffer())
   const all = withDuration(whole, durationMs)
-  return new Blob([typeof all === 'string' ? whole : (all as Uint8Array<ArrayBuffer>)], { type: 'video/webm' })
+  if (typeof all === 'string') throw new Error(`the recording could not be given its length: ${all}`)
+  return new Blob([all as Uint8Array<ArrayBuffer>], { type: 'video/webm' })
 }
 
 function drawTitle(ctx: CanvasRenderingContext2D, lines: string[]): void {
