@@ -1,12 +1,42 @@
 // Issue 17 through the web host: the Moments region (go to an inversion, n / p), the Diff tab
-// (two compared modes, a saved run against itself) and Export video… (a WebM whose EBML header and
-// duration Chromium's own reader accepts, as long as the replay at the chosen speed).
+// (two compared modes, a saved run against itself) and Export video… (a WebM whose frames, decoded
+// by the `ebml` package, last as long as the replay at the chosen speed, and whose Duration — in the
+// header and as Chromium's own demuxer reads it — says so).
 import { readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
+import { Decoder, type SimpleBlock } from 'ebml'
 import { result, run, setInput } from './actions'
 import { expect, test } from './fixtures'
 
 const DESCENDING = '10 9 8 7 6 5 4 3 2 1 0'
+
+/**
+ * A WebM as a reader this project did not write sees it: each SimpleBlock's time (its Cluster's
+ * Timecode plus its own relative timecode) and track, and the Info's Duration, in ms.
+ */
+async function decodeWebm(bytes: Buffer): Promise<{ frameMs: number[]; tracks: Set<number>; durationMs: number }> {
+  const decoder = new Decoder()
+  let scale = 1_000_000
+  let cluster = 0
+  let duration = NaN
+  const ticks: number[] = []
+  const tracks = new Set<number>()
+  decoder.on('data', ([kind, tag]) => {
+    if (kind !== 'tag') return
+    if (tag.name === 'TimecodeScale') scale = tag.value as number
+    else if (tag.name === 'Duration') duration = tag.value as number
+    else if (tag.name === 'Timecode') cluster = tag.value as number
+    else if (tag.name === 'SimpleBlock') {
+      const block = tag as SimpleBlock
+      ticks.push(cluster + block.value)
+      tracks.add(block.track)
+    }
+  })
+  const ended = new Promise((ok, fail) => decoder.on('end', ok).on('error', fail))
+  decoder.end(bytes)
+  await ended
+  return { frameMs: ticks.map((t) => (t * scale) / 1e6), tracks, durationMs: (duration * scale) / 1e6 }
+}
 
 const playheadText = (page: Page) => page.getByRole('slider', { name: 'Time' }).getAttribute('aria-valuetext')
 
@@ -98,7 +128,12 @@ test.describe('moments, diff and video', () => {
     expect(Number(replay)).toBeGreaterThan(0.5) // the seed run lasts ≥ 80 ms: ≥ 0.8 s at 0.1×
     const bytes = readFileSync(file)
     expect([...bytes.subarray(0, 4)]).toEqual([0x1a, 0x45, 0xdf, 0xa3]) // EBML header
-    // Chromium's own demuxer reads the duration, on a blank page (the app's CSP allows no media)
+    const frame = 1 / 30 // the recorder's frame rate
+    const webm = await decodeWebm(bytes)
+    const seconds = webm.frameMs.map((ms) => ms / 1000)
+    const last = Math.max(...seconds)
+    const gap = Math.max(...seconds.slice(1).map((t, i) => t - seconds[i]))
+    // Chromium's own demuxer reads the length, on a blank page (the app's CSP allows no media)
     const blank = await page.context().newPage()
     // (a string: the specs compile without the DOM's types)
     const duration = (await blank.evaluate(`(async () => {
@@ -111,9 +146,23 @@ test.describe('moments, diff and video', () => {
       })
       return video.duration
     })()`)) as number
-    expect(duration).toBeGreaterThan(0)
-    // within two frames at 30 fps of the title + the replay at the chosen speed (the file's Duration
-    // is the planned length; the recorder stops once the last frame is drawn)
-    expect(Math.abs(duration - Number(total))).toBeLessThanOrEqual(2 / 30)
+    const seen = `${seconds.length} frames (longest gap ${gap.toFixed(3)} s) at ${seconds.map((t) => t.toFixed(3)).join(' ')} s; Duration ${webm.durationMs / 1000} s; demuxer ${duration} s; planned ${total} s`
+    testInfo.annotations.push({ type: 'video', description: seen })
+    // what was recorded, read by the `ebml` package: one video track, its frames from the title's
+    // start to one frame before the end of the title + the replay. Frames land only where the page
+    // drew one: under load (a load average of 15 to 900 on 2 cores here) it draws at 12-17 fps, not
+    // 30, so the count is held to what 30 fps allows at most. The recording ends once the file holds
+    // a frame at the planned last instant: the last frame is at most two frames early, and late by
+    // at most two frames plus the longest gap between frames (those still in the encoder then)
+    const plannedLast = Number(total) - frame
+    expect.soft(webm.tracks.size, seen).toBe(1)
+    expect.soft(seconds[0], seen).toBeLessThan(frame)
+    expect.soft(seconds.length, seen).toBeLessThanOrEqual(Number(total) / frame + 2)
+    expect.soft(last, seen).toBeGreaterThanOrEqual(plannedLast - 2 * frame)
+    expect.soft(last, seen).toBeLessThanOrEqual(plannedLast + 2 * frame + gap)
+    // the header's Duration is what was recorded: the last frame's time plus its own length
+    expect.soft(Math.abs(webm.durationMs / 1000 - (last + frame)), seen).toBeLessThanOrEqual(frame)
+    // and the demuxer reads that length too
+    expect.soft(Math.abs(duration - (last + frame)), seen).toBeLessThanOrEqual(frame)
   })
 })

@@ -117,10 +117,11 @@ export function exportVideo(services: VideoDeps, onProgress: (share: number) => 
   const stream = canvas.captureStream(VIDEO_FPS)
   const recorder = new MediaRecorder(stream, { mimeType: pickMime(), videoBitsPerSecond: 6_000_000 })
   const chunks: Blob[] = []
-  // each chunk read as it comes, in order: the first keeps the header (Info) to give its Duration at
-  // the end; all are followed to the last frame's timestamp, off the path from stop to file
+  // each chunk read as it comes, in order, and followed to the last frame's timestamp, off the path
+  // from stop to file. The chunks up to the first frame hold the header (Info), rewritten at the end
+  // with the Duration (Chromium's first chunk is a single byte)
   const walk = new WebmFrameWalk()
-  let head: Uint8Array | null = null
+  const head: Uint8Array[] = []
   let read: Promise<unknown> = Promise.resolve()
   recorder.ondataavailable = (e) => {
     if (!e.data.size) return
@@ -128,7 +129,7 @@ export function exportVideo(services: VideoDeps, onProgress: (share: number) => 
     const bytes = e.data.arrayBuffer()
     read = Promise.all([bytes, read]).then(([b]) => {
       const chunk = new Uint8Array(b)
-      head ??= chunk
+      if (!walk.frames) head.push(chunk)
       walk.push(chunk)
       if (ending && (walk.lastFrameMs ?? -Infinity) >= lastFrameAt - 500 / VIDEO_FPS) stop()
     })
@@ -171,7 +172,7 @@ export function exportVideo(services: VideoDeps, onProgress: (share: number) => 
       if (cancelled) return resolve(null)
       try {
         await read
-        resolve(await finishWebm(chunks, head, walk))
+        resolve(finishWebm(chunks, head, walk))
       } catch (e) {
         reject(e)
       }
@@ -238,22 +239,17 @@ export function exportVideo(services: VideoDeps, onProgress: (share: number) => 
 
 /**
  * The recorded chunks as one WebM whose Duration is what was recorded: the last frame's timestamp
- * plus one frame. The header (EBML, Segment, Info) sits in the first chunk (`head`): only it is
- * rewritten; the other chunks are joined as the recorder made them.
+ * plus one frame. The header (EBML, Segment, Info) sits in the first chunks (`head`, their bytes):
+ * only they are rewritten; the other chunks are joined as the recorder made them.
  */
-async function finishWebm(chunks: Blob[], head: Uint8Array | null, walk: WebmFrameWalk): Promise<Blob> {
+function finishWebm(chunks: Blob[], head: Uint8Array[], walk: WebmFrameWalk): Blob {
   const last = walk.lastFrameMs
-  if (walk.error || last === null || !head)
-    throw new Error(`the recording has no readable frames (${walk.error ?? 'none'})`)
-  const durationMs = last + 1000 / VIDEO_FPS
-  const fixed = withDuration(head, durationMs)
-  if (typeof fixed !== 'string')
-    return new Blob([fixed as Uint8Array<ArrayBuffer>, ...chunks.slice(1)], { type: 'video/webm' })
-  // the header did not fit in the first chunk: rewrite the whole file
-  const whole = new Uint8Array(await new Blob(chunks).arrayBuffer())
-  const all = withDuration(whole, durationMs)
-  if (typeof all === 'string') throw new Error(`the recording could not be given its length: ${all}`)
-  return new Blob([all as Uint8Array<ArrayBuffer>], { type: 'video/webm' })
+  if (walk.error || last === null) throw new Error(`the recording has no readable frames (${walk.error ?? 'none'})`)
+  const bytes = new Uint8Array(head.reduce((n, c) => n + c.length, 0))
+  head.reduce((at, c) => (bytes.set(c, at), at + c.length), 0)
+  const fixed = withDuration(bytes, last + 1000 / VIDEO_FPS)
+  if (typeof fixed === 'string') throw new Error(`the recording could not be given its length: ${fixed}`)
+  return new Blob([fixed as Uint8Array<ArrayBuffer>, ...chunks.slice(head.length)], { type: 'video/webm' })
 }
 
 function drawTitle(ctx: CanvasRenderingContext2D, lines: string[]): void {
