@@ -1,6 +1,7 @@
 // stableOrder is the comparator sort (ascending keys, ties by index) computed without comparators:
 // compared with it on keys of every sign, magnitude and tie pattern, both below and above the size
-// where the radix passes take over.
+// where the radix passes take over, and on keys made of a few ascending runs (event times), which
+// are merged instead.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { stableOrder } from '../../src/shared/stableOrder'
@@ -28,6 +29,29 @@ describe('stableOrder', () => {
       }),
       { numRuns: 60, endOnFailure: true },
     )
+  })
+
+  it('is the comparator order for keys made of a few ascending runs (merged, not radix-sorted)', () => {
+    const runsOfKeys = fc
+      .array(fc.array(key, { minLength: 1, maxLength: 3000 }), { minLength: 1, maxLength: 70 })
+      .map((runs) => runs.flatMap((run) => run.sort((a, b) => a - b)))
+    fc.assert(
+      fc.property(runsOfKeys, (keys) => {
+        const got = stableOrder(keys)
+        const want = byComparator(keys)
+        const at = want.findIndex((w, i) => got[i] !== w)
+        expect(at === -1 ? null : { at, got: got[at], want: want[at], n: keys.length }).toBeNull()
+      }),
+      { numRuns: 60, endOnFailure: true },
+    )
+  })
+
+  it('merges event times as a run records them, ties by index', () => {
+    // three threads' logs drained in turn: each ascending, overlapping in time, with equal instants
+    const keys = [5, 10, 10, 20, 30, 1, 10, 25, 40, 0, 10, 30]
+    expect(Array.from(stableOrder(keys))).toEqual(byComparator(keys))
+    expect(Array.from(stableOrder([]))).toEqual([])
+    expect(Array.from(stableOrder([3]))).toEqual([0])
   })
 
   it('orders the first `length` keys of a longer buffer (event columns have spare capacity)', () => {
