@@ -799,7 +799,8 @@ describe('exportChromeTrace: the file a reader gets, event by event', () => {
       'C running total @0.4 tid 1 {"total":7}',
       'C running total @0.5 tid 1 {"total":10}',
     ])
-    // nothing of a sleep sort (mode, unit) in a sum's metadata
+    // times are shown in ns; nothing of a sleep sort (mode, unit) in a sum's metadata
+    expect(trace.displayTimeUnit).toBe('ns')
     expect(trace.metadata).toStrictEqual({
       experiment: 'parallel-sum',
       values: 4,
