@@ -6,7 +6,9 @@
 import { deflateSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import { decodeRunFile } from '../../src/shared/runfile'
+import { diffRuns } from '../../src/shared/rundiff'
 import { assemble, minimalHeader, utf8 } from '../fuzz/helpers/runfile'
+import { sleepRun } from './helpers/savedRun'
 
 const percentiles = { max: 3, p50: 1, p99: 3 }
 const sleepRequest = { experiment: 'sleep-sort', mode: 'scheduled', unitMs: 1, values: [2, 1] }
@@ -62,6 +64,13 @@ describe('a header of the wrong shape names the field', () => {
     expect(opening(edit(sum, 'result', null))).toBe('OK')
     expect(opening(edit(sleep, 'options', { speed: 2 }))).toBe('OK')
     expect(opening(edit(sum, 'request', { experiment: 'parallel-sum', values: [1, 2] }))).toBe('OK')
+  })
+
+  it('opens a header carrying a saved comparison of two runs', () => {
+    const run = sleepRun([2, 1])
+    const compared = diffRuns({ label: 'a', ...run }, { label: 'b', ...run })
+    if (!compared.ok) throw new Error(compared.message)
+    expect(opening(edit(sleep, 'diff', compared.diff))).toBe('OK')
   })
 
   it.each([
