@@ -124,6 +124,11 @@ describe('validateChromeTrace: flows', () => {
     ])
   })
 
+  it('binds a flow written before its slice in the file to the slice: flow events are never what a flow binds to', () => {
+    const [a, b, s, f] = flowPair()
+    expect(check([a, s, f, b])).toEqual([])
+  })
+
   it('says a flow binds to nothing on a track without slices', () => {
     expect(check([slice(), flowStart(), flowEnd()])).toEqual([
       'event 2: flow 1 end at 30 µs binds in Perfetto to nothing, not to an X slice of cat c starting there',
@@ -187,6 +192,7 @@ describe("validateChromeTrace: the readers' slice nesting", () => {
     expect(check([slice({ ts: 10, dur: 5 }), slice({ ts: 12, dur: 3 }), slice({ ts: 15, dur: 5 })])).toEqual([])
     // longest first at one ts, whatever the file order
     expect(check([slice({ ts: 10, dur: 2 }), slice({ ts: 10, dur: 5 })])).toEqual([])
+    expect(check([slice({ ts: 10, dur: 5 }), slice({ ts: 10, dur: 2 })])).toEqual([])
   })
 
   it('keeps two zero-length slices at one ts, and a zero-length slice where a slice ends', () => {
