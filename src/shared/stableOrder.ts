@@ -89,7 +89,7 @@ function ascendingRuns(keys: ArrayLike<number>, n: number): number[] | null {
  */
 function mergeRuns(keys: ArrayLike<number>, order: Uint32Array, runs: number[]): Uint32Array {
   let bounds = runs
-  let spare = new Uint32Array(order.length)
+  let spare: Uint32Array = new Uint32Array(order.length)
   while (bounds.length > 2) {
     const next = [0]
     for (let r = 0; r + 1 < bounds.length; r += 2) {
