@@ -93,12 +93,7 @@ export function loadEngine(): Engine {
     startSleepSort: (values, options, onBatch) => addon.sort.startSleepSort(values, options, onBatch),
     startSum: (values, options, onBatch) => addon.parallel.startSum(values, options, onBatch),
     capabilities: () => addon.sort.capabilities(),
-    // an addon file built from a checkout older than sort.threadBudget (the .node file is not in
-    // git, so a stale build is common) still answers, through the full description
-    threadBudget:
-      typeof addon.sort.threadBudget === 'function'
-        ? () => addon.sort.threadBudget()
-        : () => addon.sort.capabilities().threadBudget,
+    threadBudget: () => addon.sort.threadBudget(),
     activeRuns: () => addon.activeRuns(),
     threadCount: () => addon.threadCount(),
     shutdown: () => addon.shutdown(),
