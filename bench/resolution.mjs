@@ -22,6 +22,7 @@ const sw = {
   ...require('../src/shared/sweepPoints.ts'),
   ...require('../src/shared/sweepText.ts'),
   ...require('../src/shared/sweepDriver.ts'),
+  ...require('../src/shared/units.ts'),
 }
 
 const argv = process.argv.slice(2)
@@ -40,7 +41,7 @@ const THRESHOLD = 0.99
 const engine = loadEngine()
 const caps = engine.capabilities()
 const line = (s = '') => console.log(s)
-const fmtNs = (ns) => sw.formatUnitMs(ns / 1e6)
+const fmtNs = (ns) => sw.formatUnitShort(ns / 1e6)
 const pad = (s, n) => String(s).padStart(n)
 
 line(
@@ -78,7 +79,7 @@ const values = sw.sweepPreset('random1000')
 const modes = ['classic', 'scheduled', 'realtime']
 const plan = sw.planSweep({ fromMs: FROM, toMs: 0.001, steps: STEPS, trials: TRIALS, modes })
 line(
-  `## Sweep: 1,000 random values (seeded, 0..999), ${TRIALS} trials per unit and mode, units ${plan.units.map(sw.formatUnitMs).join(', ')}`,
+  `## Sweep: 1,000 random values (seeded, 0..999), ${TRIALS} trials per unit and mode, units ${plan.units.map(sw.formatUnitShort).join(', ')}`,
 )
 
 const runOne = async (mode, unitMs, { signal }) => {
@@ -119,7 +120,7 @@ const cell = (p) => {
 }
 const W = 13
 line(`  P(sorted) / mean misplaced (of 1,000)`)
-line(`  ${'mode'.padEnd(10)}${plan.units.map((u) => pad(sw.formatUnitMs(u), W)).join('')}`)
+line(`  ${'mode'.padEnd(10)}${plan.units.map((u) => pad(sw.formatUnitShort(u), W)).join('')}`)
 for (const mode of modes) {
   const row = plan.units.map((_, u) => pad(cell(result.points[sw.pointIndex(plan, mode, u)]), W)).join('')
   line(`  ${mode.padEnd(10)}${row}`)
@@ -154,7 +155,7 @@ const res = Object.fromEntries(result.resolutions.map((r) => [r.mode, r]))
 for (const r of result.resolutions) line(`  ${r.mode.padEnd(10)} ${sw.describeResolution(r)}`)
 if (result.resolutions.some((r) => r.kind === 'coarser-than-tested')) {
   line(
-    `  (a mode not reliable at ${sw.formatUnitMs(plan.units[0])} needs larger units to pin down: --from 10 adds 3.16 ms and 10 ms, ~10 s per trial)`,
+    `  (a mode not reliable at ${sw.formatUnitShort(plan.units[0])} needs larger units to pin down: --from 10 adds 3.16 ms and 10 ms, ~10 s per trial)`,
   )
 }
 line()
