@@ -27,8 +27,9 @@ const sweep = new SweepController(
   () => store.getState().caps,
   (cb) => raf.nextFrame(cb),
 )
-const services: AppServices = { store, controller, playhead, raf, sweep, timeline: new Timeline() }
-if (bench === 'replay') installBenchHook({ store, raf, playhead, controller: () => controller })
+const timeline = new Timeline()
+const services: AppServices = { store, controller, playhead, raf, sweep, timeline }
+if (bench === 'replay') installBenchHook({ store, raf, playhead, timeline, controller: () => controller })
 installPlaybackLoop(services)
 void controller.loadCapabilities()
 // a file named on Electron's command line: a run file opens as the run, other files fill the list

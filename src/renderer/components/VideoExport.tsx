@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react'
 import { useServices } from '../view/context'
 import { downloadBlob } from '../view/download'
-import { exportVideo, TITLE_MS, videoSupported, type VideoJob } from '../view/exportVideo'
+import { TITLE_MS } from '../model/videoPlan'
+import { exportVideo, videoSupported, type VideoJob } from '../view/exportVideo'
 
 /** `Export video…` with its progress and Cancel; the WebM downloads when the replay has been recorded. */
 export function VideoExport({ disabled, onDone }: { disabled: boolean; onDone: (note: string) => void }) {

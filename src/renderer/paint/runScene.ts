@@ -31,6 +31,8 @@ export interface RunScene {
   width: number
   topHeight: number
   lanesHeight: number
+  /** the lanes' image, kept between scenes that differ only in their instant (a video's frames) */
+  raster?: LaneRaster
 }
 
 export function sceneHeight(scene: RunScene): number {
@@ -57,7 +59,7 @@ export function paintRunScene(s: Surface, scene: RunScene): void {
             order: scene.order,
             phase: scene.phase,
             highlight: scene.highlight,
-            raster: new LaneRaster(),
+            raster: scene.raster ?? new LaneRaster(),
             now: 0,
           },
           scene.window,

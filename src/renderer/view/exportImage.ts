@@ -4,8 +4,6 @@
  * for the SVG, at the size of the views on screen and the shared timeline's window.
  */
 import { laneOrder } from '../model/lanes'
-import { isActive } from '../model/store'
-import { paintPlayhead } from '../paint/sortLanes'
 import { CanvasSurface } from '../paint/canvasSurface'
 import { paintRunScene, sceneHeight, type RunScene } from '../paint/runScene'
 import { SvgSurface } from '../paint/svgSurface'
@@ -13,7 +11,10 @@ import type { AppServices } from './context'
 import { lanesSource, topCanvas } from './exportSources'
 
 /** The scene on screen: what the views show, at their sizes (CSS px). */
-export function currentScene(services: AppServices, title: string): RunScene {
+export function currentScene(
+  services: Pick<AppServices, 'controller' | 'playhead' | 'store' | 'timeline'>,
+  title: string,
+): RunScene {
   const { controller, playhead, store, timeline } = services
   const d = controller.data
   const lanes = lanesSource()
@@ -55,29 +56,6 @@ export async function exportPng(services: AppServices, title: string): Promise<B
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
   paintRunScene(new CanvasSurface(ctx, scene.width, height, dpr), scene)
   return new Promise((resolve) => out.toBlob((b) => resolve(b), 'image/png'))
-}
-
-/**
- * The lanes' playhead and dimmed future onto a copy of the lanes canvas at `y0` (the video export
- * composites the canvases; on screen these are DOM overlays): paint/sortLanes.ts' paintPlayhead.
- */
-export function drawPlayhead(
-  ctx: CanvasRenderingContext2D,
-  services: Pick<AppServices, 'controller' | 'playhead' | 'store'>,
-  y0: number,
-  canvas: HTMLCanvasElement,
-): void {
-  const lanes = lanesSource()
-  if (!lanes) return
-  const cssW = canvas.getBoundingClientRect().width || canvas.width
-  const dpr = canvas.width / cssW
-  const finished = !isActive(services.store.getState().phase) && services.controller.data.finished
-  ctx.save()
-  ctx.translate(0, y0)
-  ctx.scale(dpr, dpr)
-  const s = new CanvasSurface(ctx, cssW, canvas.height / dpr, dpr)
-  paintPlayhead(s, lanes.layout(), lanes.window(), services.playhead.tNs, finished)
-  ctx.restore()
 }
 
 /** The SVG text of the view on screen. */

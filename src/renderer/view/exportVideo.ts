@@ -1,76 +1,44 @@
 /**
  * `Export video…`: the replay of the run on screen (the vector and the lanes, at the chosen speed
- * over the lanes' window) recorded to WebM with the browser's own encoder — MediaRecorder over a
- * canvas's captureStream — after a title frame naming the input size, mode, unit and result. The
- * replay runs in real time on the page's own frame loop: each frame the playhead moves, the views
- * repaint, and the recording canvas copies them. No native dependency; the same in Electron and the
- * web host.
+ * over the lanes' window) encoded to WebM, after a title frame naming the input size, mode, unit and
+ * result. Each frame is drawn by the painters the screen and the image exports use (the scene of
+ * paint/runScene.ts at the frame's instant) and handed to the browser's own encoder (WebCodecs'
+ * VideoEncoder, VP9 or VP8) with its exact timestamp; Mediabunny writes the WebM (its Cues and
+ * Duration included). Frames are made as fast as the encoder takes them, not at the pace of a
+ * clock, so a video exports faster than it plays and every frame is there, however loaded the
+ * machine. No native dependency; the same in Electron and the web host; the screen is left alone.
  */
-import type { RunRequest, RunResult } from '../../shared/api'
-import { formatUnitMs } from '../../shared/units'
-import { setPlayheadTime } from '../model/playback'
-import { WebmFrameWalk, withDuration } from '../model/webm'
+import { BufferTarget, CanvasSource, getFirstEncodableVideoCodec, Output, WebMOutputFormat } from 'mediabunny'
+import { CanvasSurface } from '../paint/canvasSurface'
+import { LaneRaster } from '../paint/laneRaster'
+import { paintRunScene, sceneHeight } from '../paint/runScene'
 import { THEME } from './colors'
 import type { AppServices } from './context'
-import { drawPlayhead } from './exportImage'
-import { lanesSource, topCanvas } from './exportSources'
+import { currentScene } from './exportImage'
+import {
+  frameCount,
+  frameInstant,
+  planVideo,
+  videoTitle,
+  VIDEO_FPS,
+  VIDEO_HEIGHT,
+  VIDEO_WIDTH,
+  type VideoPlan,
+} from '../model/videoPlan'
 
-export const VIDEO_WIDTH = 1280
-export const VIDEO_HEIGHT = 720
-export const VIDEO_FPS = 30
-export const TITLE_MS = 1000
-const TITLE_H = 44
-
-export interface VideoPlan {
-  /** ns, the lanes' window clipped to the run */
-  t0: number
-  t1: number
-  speed: number
-  /** wall-clock length of the replay part, ms */
-  replayMs: number
-  /** title + replay, ms */
-  totalMs: number
-}
-
-/** What the recording will cover: the window shown, at the chosen speed, after the title. */
-export function planVideo(span: [number, number], window: { t0: number; t1: number } | null, speed: number): VideoPlan {
-  const t0 = Math.max(span[0], window?.t0 ?? span[0])
-  const t1 = Math.min(span[1], window?.t1 ?? span[1])
-  const replayMs = Math.max(0, t1 - t0) / 1e6 / speed
-  return { t0, t1, speed, replayMs, totalMs: TITLE_MS + replayMs }
-}
-
-/** The title frame's lines: input size, mode, unit and result. */
-export function videoTitle(request: RunRequest, result: RunResult | null): string[] {
-  const n = request.values.length.toLocaleString('en-US')
-  if (request.experiment === 'parallel-sum') {
-    const threads = result?.experiment === 'parallel-sum' ? result.threads : (request.threads ?? '?')
-    const sum = result?.experiment === 'parallel-sum' ? `sum ${result.sum}` : 'no result'
-    return [`Parallel sum of ${n} values`, `${threads} threads`, sum]
-  }
-  const r = result?.experiment === 'sleep-sort' ? result : null
-  const verdict = !r
-    ? 'no result'
-    : r.sorted
-      ? 'sorted exactly'
-      : `${r.misplaced.toLocaleString('en-US')} misplaced, ${r.inversions.toLocaleString('en-US')} inversions${r.cancelled ? ' (cancelled)' : ''}`
-  return [`Sleep sort of ${n} values`, `mode ${request.mode} · unit ${formatUnitMs(request.unitMs)}`, verdict]
-}
-
-/** performance.now() instants of one export, and the cost of drawing its frames (for the bench). */
+/** The cost of one export, for the bench: ms from the call, and where the time went. */
 export interface VideoTimings {
-  /** the recorder started (after the canvas, stream and recorder were made) */
+  /** the encoder was set up and took its first frame (performance.now()) */
   startedAt: number
-  /** stop() was called */
-  stopAt: number
-  /** the recorder's stop event */
-  stoppedAt: number
   /** the file was ready */
   doneAt: number
-  /** frames drawn into the recording canvas, and the time spent drawing them */
+  /** frames encoded, and the time spent drawing them and waiting for the encoder */
   frames: number
   drawMs: number
   longestDrawMs: number
+  waitMs: number
+  /** the codec the browser encoded with */
+  codec: string
 }
 
 export interface VideoJob {
@@ -81,150 +49,98 @@ export interface VideoJob {
   done: Promise<Blob | null>
 }
 
+/** WebCodecs' encoder, in Chromium since 94 and in every Electron this app supports. */
 export function videoSupported(): boolean {
-  return typeof MediaRecorder !== 'undefined' && typeof HTMLCanvasElement.prototype.captureStream === 'function'
+  return typeof VideoEncoder !== 'undefined' && typeof VideoFrame !== 'undefined'
 }
 
-function pickMime(): string {
-  for (const m of ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'])
-    if (MediaRecorder.isTypeSupported(m)) return m
-  return 'video/webm'
-}
+export type VideoDeps = Pick<AppServices, 'store' | 'controller' | 'playhead' | 'timeline'>
 
-export type VideoDeps = Pick<AppServices, 'store' | 'controller' | 'playhead' | 'raf'>
+/** A task boundary without setTimeout's 4 ms clamp: the page stays responsive between frames. */
+function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel()
+    channel.port1.onmessage = () => resolve()
+    channel.port2.postMessage(null)
+  })
+}
 
 export function exportVideo(services: VideoDeps, onProgress: (share: number) => void): VideoJob {
-  const { controller, store, playhead, raf } = services
+  const { controller, store } = services
   const s = store.getState()
   if (!s.request) throw new Error('there is no run to record')
-  const lanes = lanesSource()
-  const plan = planVideo(controller.data.span(), lanes?.window() ?? null, s.speed)
   const title = videoTitle(s.request, s.result)
+  // the scene as the views show it now (sizes, order, window, highlight); only its instant moves
+  const scene = { ...currentScene(services, title[0]), raster: new LaneRaster() }
+  const plan = planVideo(controller.data.span(), scene.window, s.speed)
   const timings: VideoTimings = {
     startedAt: NaN,
-    stopAt: NaN,
-    stoppedAt: NaN,
     doneAt: NaN,
     frames: 0,
     drawMs: 0,
     longestDrawMs: 0,
+    waitMs: 0,
+    codec: '',
   }
-
-  const canvas = document.createElement('canvas')
-  canvas.width = VIDEO_WIDTH
-  canvas.height = VIDEO_HEIGHT
-  const ctx = canvas.getContext('2d', { alpha: false })!
-  const stream = canvas.captureStream(VIDEO_FPS)
-  const recorder = new MediaRecorder(stream, { mimeType: pickMime(), videoBitsPerSecond: 6_000_000 })
-  const chunks: Blob[] = []
-  // each chunk read as it comes, in order, and followed to the last frame's timestamp, off the path
-  // from stop to file. The chunks up to the first frame hold the header (Info), rewritten at the end
-  // with the Duration (Chromium's first chunk is a single byte)
-  const walk = new WebmFrameWalk()
-  const head: Uint8Array[] = []
-  let read: Promise<unknown> = Promise.resolve()
-  recorder.ondataavailable = (e) => {
-    if (!e.data.size) return
-    chunks.push(e.data)
-    const bytes = e.data.arrayBuffer()
-    read = Promise.all([bytes, read]).then(([b]) => {
-      const chunk = new Uint8Array(b)
-      if (!walk.frames) head.push(chunk)
-      walk.push(chunk)
-      if (ending && (walk.lastFrameMs ?? -Infinity) >= lastFrameAt - 500 / VIDEO_FPS) stop()
-    })
-  }
-
   let cancelled = false
-  let off: (() => void) | null = null
-  const wasPlaying = s.playing
-  s.setPlaying(false)
-  playhead.follow = false
+  let output: Output | null = null
 
-  // The video is planned plan.totalMs long. Its last frame starts one video frame before that and is
-  // shown until the end, so the recording can end as soon as that frame is drawn: a timer ends it
-  // then (not the first animation frame after, up to a frame late).
-  const lastFrameAt = Math.max(0, plan.totalMs - 1000 / VIDEO_FPS)
-  let stopTimer: ReturnType<typeof setTimeout> | undefined
-  // The encoder lags the page, more so under load, and frames still in it at stop() are lost (the
-  // file came out 70-180 ms short): once the page has drawn the last frame, it goes on being drawn
-  // and the recorder flushed each frame until the file holds a frame at the planned last instant
-  // (or a second has passed)
-  let ending = false
-  const end = () => {
-    if (ending) return
-    ending = true
-    clearTimeout(stopTimer)
-    stopTimer = setTimeout(stop, 1000)
-  }
-  const stop = () => {
-    clearTimeout(stopTimer)
-    if (recorder.state !== 'recording') return
-    timings.stopAt = performance.now()
-    recorder.stop()
-  }
-  const done = new Promise<Blob | null>((resolve, reject) => {
-    recorder.onerror = () => reject(new Error('the browser could not encode the video'))
-    recorder.onstop = async () => {
-      timings.stoppedAt = performance.now()
-      off?.()
-      stream.getTracks().forEach((t) => t.stop())
-      if (cancelled) return resolve(null)
-      try {
-        await read
-        resolve(finishWebm(chunks, head, walk))
-      } catch (e) {
-        reject(e)
+  const record = async (): Promise<Blob | null> => {
+    const codec = await getFirstEncodableVideoCodec(['vp9', 'vp8'], { width: VIDEO_WIDTH, height: VIDEO_HEIGHT })
+    if (!codec) throw new Error('this browser has no VP9 or VP8 encoder')
+    timings.codec = codec
+    const canvas = new OffscreenCanvas(VIDEO_WIDTH, VIDEO_HEIGHT)
+    const ctx = canvas.getContext('2d', { alpha: false })
+    if (!ctx) throw new Error('the browser gave no canvas to draw the frames on')
+    const target = new BufferTarget()
+    output = new Output({ format: new WebMOutputFormat(), target })
+    // text and thin lanes: the detail matters more than motion
+    const source = new CanvasSource(canvas, { codec, bitrate: 6_000_000, keyFrameInterval: 2, contentHint: 'detail' })
+    output.addVideoTrack(source, { frameRate: VIDEO_FPS })
+    await output.start()
+    const frames = frameCount(plan)
+    const sceneH = sceneHeight(scene)
+    const k = Math.min(VIDEO_WIDTH / scene.width, VIDEO_HEIGHT / sceneH)
+    let drawn: 'title' | number | null = null
+    let lastYield = performance.now()
+    for (let i = 0; i < frames; i++) {
+      if (cancelled) break
+      const t = frameInstant(plan, i)
+      const began = performance.now()
+      // a title frame is drawn once; the next ones encode the same picture
+      if (t === null ? drawn !== 'title' : drawn !== t) {
+        if (t === null) drawTitle(ctx, title)
+        else drawScene(ctx, { ...scene, tNs: t }, k, sceneH)
+        drawn = t ?? 'title'
       }
-      timings.doneAt = performance.now()
+      const drewAt = performance.now()
+      timings.drawMs += drewAt - began
+      timings.longestDrawMs = Math.max(timings.longestDrawMs, drewAt - began)
+      if (i === 0) timings.startedAt = began
+      // resolves when the encoder can take more: its backpressure paces the loop
+      await source.add(i / VIDEO_FPS, 1 / VIDEO_FPS)
+      timings.waitMs += performance.now() - drewAt
+      timings.frames++
+      onProgress((i + 1) / frames)
+      if (performance.now() - lastYield > 8) {
+        await yieldToPage()
+        lastYield = performance.now()
+      }
     }
-  })
-
-  const frame = (draw: () => void) => {
-    const t0 = performance.now()
-    draw()
-    const ms = performance.now() - t0
-    timings.frames++
-    timings.drawMs += ms
-    timings.longestDrawMs = Math.max(timings.longestDrawMs, ms)
+    if (cancelled) {
+      await output.cancel()
+      return null
+    }
+    source.close()
+    await output.finalize()
+    timings.doneAt = performance.now()
+    return new Blob([target.buffer!], { type: 'video/webm' })
   }
-  recorder.start(250)
-  timings.startedAt = performance.now()
-  // the title is the first frame, drawn once the recorder runs: its text costs recorded time, not
-  // time before the recording
-  frame(() => drawTitle(ctx, title))
-  // the recording's clock starts at its first frame, shown at the first animation frame: the plan
-  // is timed from then (timed from start() the file came out up to 135 ms short under load)
-  let began = NaN
-  setPlayheadTime(playhead, controller.data.sortedTimes, plan.t0)
-  // a painter added now runs after the views' painters: it copies what they just drew
-  let lastNow = NaN
-  off = raf.addPainter((now) => {
-    if (Number.isNaN(began)) {
-      began = now
-      stopTimer = setTimeout(end, began + lastFrameAt + 1 - performance.now())
-    }
-    const elapsed = Math.max(0, now - began)
-    if (elapsed > lastFrameAt) end()
-    if (recorder.state !== 'recording') {
-      if (wasPlaying) store.getState().setPlaying(false)
-      return false
-    }
-    onProgress(Math.min(1, elapsed / plan.totalMs))
-    const frameMs = Number.isFinite(lastNow) ? Math.min(100, now - lastNow) : 1000 / 60
-    lastNow = now
-    // the title is drawn again each frame: the canvas's stream only sends a frame when it is drawn
-    if (elapsed < TITLE_MS) frame(() => drawTitle(ctx, title))
-    else frame(() => composite(ctx, services, title[0]))
-    if (ending) recorder.requestData()
-    if (elapsed + frameMs >= TITLE_MS) {
-      // the views draw the next frame's instant, which this painter copies then: the video shows
-      // each instant when the clock reaches it, not a frame later
-      const next = Math.min(elapsed + frameMs, lastFrameAt)
-      const t = Math.min(plan.t1, plan.t0 + Math.max(0, next - TITLE_MS) * 1e6 * plan.speed)
-      setPlayheadTime(playhead, controller.data.sortedTimes, t)
-    }
-    return true
+
+  const done = record().catch(async (e: unknown) => {
+    await output?.cancel().catch(() => {})
+    if (cancelled) return null
+    throw new Error(`the browser could not encode the video: ${(e as Error).message}`, { cause: e })
   })
   return {
     plan,
@@ -232,27 +148,13 @@ export function exportVideo(services: VideoDeps, onProgress: (share: number) => 
     done,
     cancel: () => {
       cancelled = true
-      stop()
     },
   }
 }
 
-/**
- * The recorded chunks as one WebM whose Duration is what was recorded: the last frame's timestamp
- * plus one frame. The header (EBML, Segment, Info) sits in the first chunks (`head`, their bytes):
- * only they are rewritten; the other chunks are joined as the recorder made them.
- */
-function finishWebm(chunks: Blob[], head: Uint8Array[], walk: WebmFrameWalk): Blob {
-  const last = walk.lastFrameMs
-  if (walk.error || last === null) throw new Error(`the recording has no readable frames (${walk.error ?? 'none'})`)
-  const bytes = new Uint8Array(head.reduce((n, c) => n + c.length, 0))
-  head.reduce((at, c) => (bytes.set(c, at), at + c.length), 0)
-  const fixed = withDuration(bytes, last + 1000 / VIDEO_FPS)
-  if (typeof fixed === 'string') throw new Error(`the recording could not be given its length: ${fixed}`)
-  return new Blob([fixed as Uint8Array<ArrayBuffer>, ...chunks.slice(head.length)], { type: 'video/webm' })
-}
+type Ctx = OffscreenCanvasRenderingContext2D
 
-function drawTitle(ctx: CanvasRenderingContext2D, lines: string[]): void {
+function drawTitle(ctx: Ctx, lines: string[]): void {
   ctx.fillStyle = THEME.bg
   ctx.fillRect(0, 0, VIDEO_WIDTH, VIDEO_HEIGHT)
   ctx.fillStyle = THEME.text
@@ -267,27 +169,12 @@ function drawTitle(ctx: CanvasRenderingContext2D, lines: string[]): void {
   ctx.textAlign = 'left'
 }
 
-/** The vector over the lanes, scaled into the frame below a caption, with the playhead. */
-function composite(ctx: CanvasRenderingContext2D, services: VideoDeps, caption: string): void {
+/** The scene (title line, top view, lanes with the playhead) scaled by k and centred in the frame. */
+function drawScene(ctx: Ctx, scene: Parameters<typeof paintRunScene>[1], k: number, sceneH: number): void {
+  ctx.setTransform(1, 0, 0, 1, 0, 0)
   ctx.fillStyle = THEME.bg
   ctx.fillRect(0, 0, VIDEO_WIDTH, VIDEO_HEIGHT)
-  ctx.fillStyle = THEME.muted
-  ctx.font = '18px system-ui, sans-serif'
-  ctx.fillText(caption, 16, 28)
-  const top = topCanvas()
-  const lanes = lanesSource()?.canvas ?? null
-  const parts = [top, lanes].filter((c): c is HTMLCanvasElement => !!c && c.width > 1 && c.height > 1)
-  const total = parts.reduce((h, c) => h + c.height, 0)
-  const width = Math.max(1, ...parts.map((c) => c.width))
-  const k = Math.min(VIDEO_WIDTH / width, (VIDEO_HEIGHT - TITLE_H) / Math.max(1, total))
-  let y = TITLE_H
-  for (const c of parts) {
-    ctx.save()
-    ctx.translate((VIDEO_WIDTH - c.width * k) / 2, y)
-    ctx.scale(k, k)
-    ctx.drawImage(c, 0, 0)
-    if (c === lanes) drawPlayhead(ctx, services, 0, c)
-    ctx.restore()
-    y += c.height * k
-  }
+  ctx.setTransform(k, 0, 0, k, (VIDEO_WIDTH - scene.width * k) / 2, (VIDEO_HEIGHT - sceneH * k) / 2)
+  paintRunScene(new CanvasSurface(ctx, scene.width, sceneH, k), scene)
+  ctx.setTransform(1, 0, 0, 1, 0, 0)
 }
