@@ -25,6 +25,7 @@ import { chromium } from '@playwright/test'
 import { register } from 'tsx/cjs/api'
 import { CHROMIUM_ARGS, ensureChromium } from '../scripts/chromium.cjs'
 import { demuxedDuration } from '../scripts/demuxedDuration.cjs'
+import { time as timeReps, timeSteps as timeStepsReps } from './_timing.mjs'
 
 register()
 const require = createRequire(import.meta.url)
@@ -41,38 +42,8 @@ const { sleepSortMoments } = require('../src/shared/moments.ts')
 const { diffRuns } = require('../src/shared/rundiff.ts')
 const { randomValues } = require('../src/shared/seededRandom.ts')
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const cpuMs = (u) => (u.user + u.system) / 1000
-/** Runs every step once per repetition (in order, the output of one feeding the next): medians of wall and CPU ms per step. */
-function timeSteps(steps) {
-  const wall = steps.map(() => []),
-    cpu = steps.map(() => [])
-  let outs
-  for (let r = 0; r < REPS; r++) {
-    outs = []
-    steps.forEach(([, fn], i) => {
-      const c0 = process.cpuUsage()
-      const t0 = performance.now()
-      outs.push(fn(outs))
-      wall[i].push(performance.now() - t0)
-      cpu[i].push(cpuMs(process.cpuUsage(c0)))
-    })
-  }
-  const total = (xs) => xs[0].map((_, r) => xs.reduce((sum, x) => sum + x[r], 0))
-  return {
-    parts: steps.map(([name], i) => ({ name, ms: median(wall[i]), cpuMs: median(cpu[i]), firstMs: wall[i][0] })),
-    ms: median(total(wall)),
-    cpuMs: median(total(cpu)),
-    /** the first repetition: its code not yet optimised, as in the first run a page analyses */
-    firstMs: total(wall)[0],
-    firstCpuMs: total(cpu)[0],
-    outs,
-  }
-}
-function time(fn) {
-  const t = timeSteps([['all', () => fn()]])
-  return { ms: t.ms, cpuMs: t.cpuMs, out: t.outs[0] }
-}
+const time = (fn) => timeReps(fn, REPS)
+const timeSteps = (steps) => timeStepsReps(steps, REPS)
 const verdict = (ok) => (ok ? '✓' : '✗')
 let failed = false
 

@@ -11,6 +11,7 @@
 import { loadavg } from 'node:os'
 import { createRequire } from 'node:module'
 import { register } from 'tsx/cjs/api'
+import { time as timeReps } from './_timing.mjs'
 
 register()
 const require = createRequire(import.meta.url)
@@ -23,22 +24,8 @@ const { randomValues } = require('../src/shared/seededRandom.ts')
 const { aggregateLanes } = require('../src/renderer/model/lanes.ts')
 const { buildLockModel, depthColumns } = require('../src/renderer/model/lock.ts')
 
-const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 /** Median wall and CPU ms of `fn` over REPS calls, after one warm-up call; and its last output. */
-function time(fn) {
-  let out = fn()
-  const wall = [],
-    cpu = []
-  for (let r = 0; r < REPS; r++) {
-    const c0 = process.cpuUsage()
-    const t0 = performance.now()
-    out = fn()
-    wall.push(performance.now() - t0)
-    const c = process.cpuUsage(c0)
-    cpu.push((c.user + c.system) / 1000)
-  }
-  return { ms: median(wall), cpuMs: median(cpu), out }
-}
+const time = (fn) => (fn(), timeReps(fn, REPS))
 
 // one real run: 10,000 threads of the addon, classic at 10 µs, so the lock queue is deep
 const engine = loadEngine()
