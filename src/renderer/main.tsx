@@ -12,6 +12,7 @@ import { Timeline } from './model/timeline'
 import { analysisWorker } from './view/analysisWorker'
 import { createOfflineApi, installBenchHook } from './view/bench'
 import { ServicesContext, type AppServices } from './view/context'
+import { startIdleWork } from './view/idleWork'
 import { installPlaybackLoop } from './view/playbackActions'
 import { RafScheduler } from './view/raf'
 import './styles.css'
@@ -31,6 +32,8 @@ const timeline = new Timeline()
 const services: AppServices = { store, controller, playhead, raf, sweep, timeline }
 if (bench === 'replay') installBenchHook({ store, raf, playhead, timeline, controller: () => controller })
 installPlaybackLoop(services)
+// fonts, painters and the input's order by value, ready before Run is pressed
+startIdleWork(store)
 void controller.loadCapabilities()
 // a file named on Electron's command line: a run file opens as the run, other files fill the list
 api.onOpenFile((file) => controller.openHostFile(file))

@@ -2,11 +2,12 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { EventColumns } from '../../src/shared/columns'
 import { EventKind } from '../../src/shared/events'
+import { stableOrder } from '../../src/shared/stableOrder'
 import { countInversions } from '../../src/shared/stats'
 import { buildThreadTable, emptyThreadTable as emptyTable } from '../../src/shared/threads'
 import { logHistogram, binOf, membersOf } from '../../src/renderer/model/histogram'
 import { mutexAt } from '../../src/renderer/model/mutex'
-import { ranks, RunData } from '../../src/renderer/model/runData'
+import { ranks, RunData, valueOrderOf } from '../../src/renderer/model/runData'
 import { synthesizeRun } from '../../src/renderer/model/synth'
 
 /** Cuts a run's columns into packed batches of `size` events. */
@@ -109,6 +110,42 @@ describe('RunData', () => {
     expect(d.sortedTimes!.length).toBe(cols.length)
     for (let i = 1; i < d.sortedTimes!.length; i++)
       expect(d.sortedTimes![i]).toBeGreaterThanOrEqual(d.sortedTimes![i - 1])
+  })
+
+  it('keeps the events in time order as batches arrive: the order playback gets when the run ends', () => {
+    const values = Array.from({ length: 60 }, (_, i) => (i * 17) % 23)
+    const { cols } = synthesizeRun(values, 'scheduled', 0.01, 3)
+    for (const size of [1, 7, 100, cols.length]) {
+      const d = new RunData()
+      d.reset(3, values, 0.01)
+      for (const b of batches(cols, 3, size)) d.append(b)
+      d.finish()
+      const want = stableOrder(cols.tNs, cols.length)
+      expect(Array.from(d.order!)).toEqual(Array.from(want))
+      expect(Array.from(d.sortedTimes!)).toEqual(Array.from(want, (i) => cols.tNs[i]))
+    }
+  })
+
+  it('orders the values once per list: the next run of the same list and replaced events reuse it', () => {
+    const values = [5, 1, 5, 3, 0]
+    const d = new RunData()
+    d.reset(1, values, 1)
+    expect(Array.from(d.valueOrder)).toEqual([4, 1, 3, 0, 2])
+    expect(Array.from(d.rank)).toEqual([3, 1, 3, 2, 0])
+    const first = d.valueOrder
+    d.reset(2, values, 1)
+    expect(d.valueOrder).toBe(first)
+    expect(valueOrderOf(values)).toBe(first)
+    // a run file's events replacing the live ones keep the values' arrays
+    const { cols } = synthesizeRun(values, 'scheduled', 1, 2)
+    const kept = d.values
+    d.adopt(cols)
+    expect(d.values).toBe(kept)
+    expect(d.valueOrder).toBe(first)
+    // another list (even with equal numbers) is ordered afresh
+    d.reset(3, [...values], 1)
+    expect(d.valueOrder).not.toBe(first)
+    expect(Array.from(d.valueOrder)).toEqual([4, 1, 3, 0, 2])
   })
 
   it('marks values that arrived after a larger one', () => {

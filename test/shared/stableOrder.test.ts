@@ -63,6 +63,12 @@ describe('stableOrder', () => {
     expect(Array.from(order)).toEqual(byComparator(keys, 8_000))
   })
 
+  it('is the comparator order with 16-bit digits too (65,536 keys or more)', () => {
+    // shuffled event times in ns, many ties, both signs: every one of the four passes moves keys
+    const keys = Array.from({ length: 70_000 }, (_, i) => (((i * 7919) % 70_001) - 20_000) * 2 ** 20 + (i % 3))
+    expect(Array.from(stableOrder(keys))).toEqual(byComparator(keys))
+  })
+
   it('keeps equal keys (and 0 against -0) in index order across every pass', () => {
     const keys = Array.from({ length: 5_000 }, (_, i) => (i % 2 ? -0 : 0) + (i % 3) * 2 ** 40)
     expect(Array.from(stableOrder(keys))).toEqual(byComparator(keys))

@@ -47,7 +47,10 @@ function SortLanesView() {
   const memo = useRef({
     key: '',
     order: new Uint32Array(0) as Uint32Array,
-    orderKey: '',
+    /** what the order was taken from: the run's order by value, and whether sorted by it */
+    orderOf: null as Uint32Array | null,
+    byValue: false,
+    orderVersion: 0,
     // 10,000 lanes aggregate in a few ms on a quiet machine; on a busy one the work spreads over frames
     raster: new LaneRaster(LANE_RASTER_BUDGET_MS),
   })
@@ -58,12 +61,14 @@ function SortLanesView() {
     const { sortByValue, highlight, phase, focus } = uiRef.current
     const span = d.span()
     const w = timeline.bound(d.runId, span[0], span[1])
-    const orderKey = `${d.runId}|${d.threads}|${sortByValue}|${d.finished}`
-    if (orderKey !== m.orderKey) {
-      m.order = laneOrder(d.values, sortByValue)
-      m.orderKey = orderKey
+    // the values, so their order, stay the same for the whole run (and from run to run of one list)
+    if (d.valueOrder !== m.orderOf || sortByValue !== m.byValue) {
+      m.order = sortByValue ? d.valueOrder : laneOrder(d.values, false)
+      m.orderOf = d.valueOrder
+      m.byValue = sortByValue
+      m.orderVersion++
     }
-    const key = `${d.version}|${phase}|${f.width}x${f.height}|${timeline.version}|${orderKey}|${highlight?.lo}|${highlight?.hi}|${focusKey(focus)}`
+    const key = `${d.runId}|${d.version}|${phase}|${f.width}x${f.height}|${timeline.version}|${m.orderVersion}|${highlight?.lo}|${highlight?.hi}|${focusKey(focus)}`
     if (key === m.key && !f.resized) return false
     const { layout: L, pending } = paintSortLanes(
       s,

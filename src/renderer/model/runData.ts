@@ -2,15 +2,17 @@
  * One run's high-rate data, kept outside the store in typed arrays: the event columns as they
  * arrive and, once the run ends, the time-sorted event index used by playback. For a sleep sort,
  * an incrementally updated per-thread table (same shape as shared/threads.ts) and the shared
- * vector's slots in push order; for a parallel sum, the chunk table (sumData.ts). Nothing here
- * allocates per event; the canvases read it every frame.
+ * vector's slots in push order; for a parallel sum, the chunk table (sumData.ts). The time order
+ * grows with every batch (timeIndex.ts), so ending a run sorts nothing. Nothing here allocates per
+ * event; the canvases read it every frame.
  */
 import type { Experiment } from '../../shared/api'
 import { EventColumns } from '../../shared/columns'
 import { EventKind } from '../../shared/events'
-import { stableOrder } from '../../shared/stableOrder'
 import { emptyThreadTable, foldThreadEvent, type ThreadTable } from '../../shared/threads'
+import { stableOrder } from '../../shared/stableOrder'
 import { SumChunks } from './sumData'
+import { TimeIndex } from './timeIndex'
 
 export class RunData {
   runId = -1
@@ -21,12 +23,16 @@ export class RunData {
   expectedChunks = 0
   /** values as requested (before the engine's shift) */
   values: Float64Array = new Float64Array(0)
+  /** workers by value, ties by spawn order: the lanes sorted by value */
+  valueOrder: Uint32Array = new Uint32Array(0)
   threads = 0
   unitMs = 1
   cols = new EventColumns(4096)
   table: ThreadTable = emptyThreadTable(0)
   /** events folded into the table so far */
   processed = 0
+  /** the folded events in time order */
+  private timeIndex = new TimeIndex()
   /** worker in each slot of the shared vector (-1 while unknown) */
   slotWorker: Int32Array = new Int32Array(0)
   /** push time of each slot (+Infinity while unknown) */
@@ -70,16 +76,21 @@ export class RunData {
     this.experiment = experiment
     this.expectedChunks = sum ? expectedChunks : 0
     this.sum = new SumChunks(this.expectedChunks)
-    this.values = sum ? new Float64Array(0) : Float64Array.from(values)
+    // a run file's events replacing the live ones keep the values and what was computed from them
+    if (values !== this.values || sum) {
+      this.values = sum ? new Float64Array(0) : Float64Array.from(values)
+      this.valueOrder = sum ? new Uint32Array(0) : valueOrderOf(values)
+      this.rank = ranks(this.values, this.valueOrder)
+    }
     this.threads = n
     this.unitMs = unitMs
     this.cols = new EventColumns(Math.max(1024, sum ? expectedChunks * 24 : n * 10))
+    this.timeIndex = new TimeIndex(this.cols.capacity)
     this.table = emptyThreadTable(n)
     this.processed = 0
     this.slotWorker = new Int32Array(n).fill(-1)
     this.slotTime = new Float64Array(n).fill(Infinity)
     this.contiguous = 0
-    this.rank = ranks(this.values)
     this.prefixInversions = new Float64Array(n + 1)
     this.outOfOrder = new Uint8Array(n)
     this.fenwick = new Int32Array(n + 2)
@@ -133,6 +144,7 @@ export class RunData {
         }
       }
     }
+    this.timeIndex.add(cols.tNs, this.processed, cols.length)
     this.processed = cols.length
     this.advanceSlots()
     this.version++
@@ -156,17 +168,12 @@ export class RunData {
     }
   }
 
-  /** Marks the run over and builds the time-sorted index for playback. */
+  /** Marks the run over and keeps the time-sorted index for playback. */
   finish(): void {
     this.fold()
     this.finished = true
-    const len = this.cols.length
-    const t = this.cols.tNs
-    const order = stableOrder(t, len)
-    const times = new Float64Array(len)
-    for (let i = 0; i < len; i++) times[i] = t[order[i]]
-    this.order = order
-    this.sortedTimes = times
+    this.order = this.timeIndex.order().slice()
+    this.sortedTimes = this.timeIndex.times().slice()
     this.version++
   }
 
@@ -211,12 +218,21 @@ export class RunData {
   }
 }
 
-/** Dense ranks (0-based; equal values share a rank). */
-export function ranks(values: Float64Array): Int32Array {
+let lastOrdered: { list: ArrayLike<number>; order: Uint32Array } | null = null
+
+/**
+ * The indices of a value list by value, ties by index, kept for the last list asked: a parsed
+ * input keeps its array from run to run (lists are never changed once made), and the page asks
+ * at idle time after each edit, so pressing Run sorts nothing.
+ */
+export function valueOrderOf(list: ArrayLike<number>): Uint32Array {
+  if (lastOrdered?.list !== list) lastOrdered = { list, order: stableOrder(list) }
+  return lastOrdered.order
+}
+
+/** Dense ranks (0-based; equal values share a rank), from the values' order by value. */
+export function ranks(values: Float64Array, order: ArrayLike<number> = stableOrder(values)): Int32Array {
   const n = values.length
-  const order = new Uint32Array(n)
-  for (let i = 0; i < n; i++) order[i] = i
-  order.sort((a, b) => values[a] - values[b])
   const out = new Int32Array(n)
   let r = -1
   for (let i = 0; i < n; i++) {
