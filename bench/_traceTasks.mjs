@@ -92,6 +92,15 @@ export function longTaskBreakdown(traceEvents, { overMs = 50, top = 8, fromUs = 
   const mains = pageMainThreads(traceEvents)
   const tasks = mainThreadTasks(traceEvents, { overMs, fromUs, toUs })
   const samples = samplesOf(traceEvents, mains)
+  // a sample stands for at most one sampling interval: a longer gap is time the thread waited for
+  // a CPU (no samples are taken while it is off one), which would otherwise be charged to the
+  // function it was preempted in
+  const gaps = samples
+    .slice(1)
+    .map((s, i) => s.t - samples[i].t)
+    .filter((g) => g > 0)
+    .sort((a, b) => a - b)
+  const interval = gaps.length ? gaps[gaps.length >> 1] : Infinity
   return tasks
     .map((task) => {
       const inside = samples.filter((s) => s.t >= task.ts && s.t < task.ts + task.dur)
@@ -99,7 +108,7 @@ export function longTaskBreakdown(traceEvents, { overMs = 50, top = 8, fromUs = 
       const self = new Map()
       for (let i = 0; i < inside.length; i++) {
         const next = inside[i + 1]?.t ?? task.ts + task.dur
-        const ms = (next - inside[i].t) / 1000
+        const ms = Math.min(next - inside[i].t, interval) / 1000
         const names = new Set(inside[i].stack.map(frameName))
         for (const n of names) inclusive.set(n, (inclusive.get(n) ?? 0) + ms)
         const leaf = inside[i].stack[0]
@@ -142,7 +151,7 @@ export function describeTask(task) {
   const fmt = ([n, ms]) => `${ms.toFixed(0).padStart(5)} ms  ${n}`
   return [
     `task ${task.ms.toFixed(0)} ms${Number.isNaN(task.cpuMs) ? '' : `, on a CPU ${task.cpuMs.toFixed(0)} ms`}${task.when ? ` (${task.when})` : ''}`,
-    '  inclusive:',
+    '  inclusive (sampled, on a CPU):',
     ...task.inclusive.map((x) => '    ' + fmt(x)),
     '  self:',
     ...task.self.map((x) => '    ' + fmt(x)),

@@ -19,8 +19,8 @@ import { SumLanesView } from './SumLanesView'
 import type { TimelineCanvas } from './TimelineCanvas'
 import { TimelineToolbar, type LegendItem } from './TimelineToolbar'
 
-/** time the lane image may take per frame (ms) */
-const LANE_RASTER_BUDGET_MS = 8
+/** time the lane image may take per frame (ms): a frame draws other canvases too (view/raf.ts) */
+const LANE_RASTER_BUDGET_MS = 4
 
 /** The run's lanes: one per thread for a sleep sort, one per worker for a parallel sum. */
 export function LanesView() {

@@ -485,7 +485,8 @@ export class RunController {
     const current = () => gen === this.generation && this.store.getState().result === result
     const input = sortAnalysisInput(this.data, request, result)
     const data = this.data
-    const analysis = input ? this.analyse(input) : inLaterTask(() => analyseSum(data))
+    // even the copy to the worker waits for a later task: the task showing the result has enough to do
+    const analysis = input ? inLaterTask(() => input).then((i) => this.analyse(i)) : inLaterTask(() => analyseSum(data))
     analysis.then(
       (a) => {
         if (current()) this.store.getState().setAnalysis(a)

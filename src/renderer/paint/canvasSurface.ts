@@ -45,7 +45,7 @@ export interface ScratchCanvas {
 }
 
 type Ctx = Canvas2D
-type Scratch = { canvas: ScratchCanvas; ctx: Canvas2D; version: number }
+type Scratch = { canvas: ScratchCanvas; ctx: Canvas2D; version: number; image: { data: Uint8ClampedArray } | null }
 
 const scratchFor = new WeakMap<Raster, Scratch>()
 
@@ -165,11 +165,12 @@ export class CanvasSurface implements Surface {
       const canvas = this.makeScratch(image.cols, image.rows)
       const ctx = canvas.getContext('2d') as Canvas2D | null
       if (!ctx) return
-      s = { canvas, ctx, version: -1 }
+      s = { canvas, ctx, version: -1, image: null }
       scratchFor.set(image, s)
     }
     if (s.version !== image.version) {
-      const img = s.ctx.createImageData(image.cols, image.rows)
+      // one pixel buffer per scratch canvas (its size never changes): a live run uploads every frame
+      const img = (s.image ??= s.ctx.createImageData(image.cols, image.rows))
       new Uint32Array(img.data.buffer).set(image.pixels)
       s.ctx.putImageData(img as never, 0, 0)
       s.version = image.version

@@ -11,6 +11,8 @@ import { paintCard, paintTopFrame } from './topView'
 
 const SMALL = 200
 const MUTEX_W = 210
+/** waiters the mutex card can show */
+export const MUTEX_KEEP = 6
 export const DROP_MS = 220
 const SANS = { size: 11 } as const
 
@@ -23,6 +25,8 @@ export interface SortVectorInput {
   focus?: ReadonlySet<number> | null
   /** the screen keeps its pixel buffer between frames */
   raster?: Raster
+  /** the mutex at tNs when the caller has it already */
+  mutex?: MutexState
 }
 
 export function paintSortVector(s: Surface, input: SortVectorInput): void {
@@ -57,7 +61,7 @@ export function paintSortVector(s: Surface, input: SortVectorInput): void {
     )
     s.raster(left, top, image.cols / s.pixelRatio, image.rows / s.pixelRatio, image)
   }
-  paintMutex(s, d, right + 12, top - 4, MUTEX_W - 12, plotH + 8, mutexAt(d.table, input.tNs, 6))
+  paintMutex(s, d, right + 12, top - 4, MUTEX_W - 12, plotH + 8, input.mutex ?? mutexAt(d.table, input.tNs, MUTEX_KEEP))
 }
 
 function paintSlots(

@@ -49,7 +49,7 @@ export function useCanvas(paint: (f: CanvasFrame) => boolean | void) {
     const ro = new ResizeObserver(measure)
     ro.observe(canvas)
     measure()
-    const off = raf.addPainter((now) => {
+    const off = raf.addCanvasPainter((now) => {
       if (!width) return false
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
       const again = paintRef.current({ ctx, width, height, dpr, now, resized })
