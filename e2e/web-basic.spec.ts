@@ -41,6 +41,9 @@ test.describe('web host', () => {
     await expect(result).toContainText(SORTED)
     await expect(result).toContainText('sorted')
     await expect(page.getByRole('alert')).toHaveText('')
+    // the painters were warmed once, off screen, while the page was idle (and no error came of it)
+    const warmed = () => page.evaluate(() => performance.getEntriesByName('threadlab: painters warmed').length)
+    await expect.poll(warmed).toBe(1)
     await page.screenshot({ path: testInfo.outputPath('seed-sorted.png'), fullPage: true })
   })
 
