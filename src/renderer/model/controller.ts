@@ -38,6 +38,9 @@ import { isActive, type AppStore } from './store'
 
 export type Schedule = (cb: () => void) => void
 
+/** ms between two live event counts in the store */
+const PROGRESS_MS = 250
+
 type Terminal = { ok: true; result: RunResult } | { ok: false; error: ThreadlabErrorInfo }
 
 /** A file's contents ready to download. */
@@ -52,6 +55,8 @@ export class RunController {
   private pendingBatches: Float64Array[] = []
   private pendingStatus: RunStatus[] = []
   private coarseQueued = false
+  /** when the live count last reached the store (performance.now()) */
+  private progressAt = -Infinity
   private waiters: ((t: Terminal) => void)[] = []
   private disposers: (() => void)[] = []
   private compareAbort = false
@@ -505,14 +510,24 @@ export class RunController {
     for (const f of w) f(t)
   }
 
+  /**
+   * The live event count reaches the store in a frame, at most every PROGRESS_MS: each update
+   * re-renders the result panel and lays the page out again, work a frame of a 10,000-thread run
+   * cannot spare 60 times a second (the canvases read the counts themselves, every frame).
+   */
   private queueCoarse(): void {
     if (this.coarseQueued) return
     this.coarseQueued = true
-    this.schedule(() => {
-      this.coarseQueued = false
-      const s = this.store.getState()
-      if (isActive(s.phase)) s.runProgress(this.data.eventCount)
-    })
+    const update = () =>
+      this.schedule(() => {
+        this.coarseQueued = false
+        this.progressAt = performance.now()
+        const s = this.store.getState()
+        if (isActive(s.phase)) s.runProgress(this.data.eventCount)
+      })
+    const wait = this.progressAt + PROGRESS_MS - performance.now()
+    if (wait > 0) setTimeout(update, wait)
+    else update()
   }
 }
 
