@@ -146,8 +146,31 @@ describe('a header of the wrong shape names the field', () => {
     [inside(sum, 'result', 'partials', '1,2'), 'result.partials is not a list of text'],
     [inside(sum, 'result', 'partials', ['1', 2]), 'result.partials is not a list of text'],
     [inside(sum, 'result', 'chunkSizes', [1, '1']), 'result.chunkSizes is not a list of numbers'],
+    // each entry must fit, not only the first or their sum
+    [inside(sum, 'result', 'chunkSizes', [2, -1]), 'result.chunkSizes do not fit in the 2 values'],
+    [
+      inside(sum, 'result', 'threads', 1.5),
+      'result.threads 1.5 disagrees with the 2 values (1 to 64 threads, no more than values)',
+    ],
+    // a tag that revives to a non-finite number is still refused where a finite one is needed
+    [
+      inside(sleep, 'request', 'values', [1, { $nonFinite: 'Infinity' }]),
+      'request.values is not a list of finite numbers',
+    ],
+    // only the tags canonical JSON writes revive
+    [inside(sleep, 'machine', 'timerSlackNs', { $nonFinite: ['NaN'] }), '["NaN"] is not a non-finite number tag'],
+    [
+      edit(sleep, 'options', { $escaped: 5 }),
+      'an "$escaped" member holds something other than an escaped tag-shaped object',
+    ],
   ])('%#: %s', (header, message) => {
     expect(opening(header)).toBe(message)
+  })
+
+  it('takes each cap as the largest allowed, and the sleep sort’s cap for a sleep sort only', () => {
+    expect(opening(edit(inside(sleep, 'request', 'values', new Array(50_000).fill(1)), 'result', null))).toBe('OK')
+    // a sum may hold more values than a sleep sort has threads
+    expect(opening(inside(sum, 'request', 'values', new Array(50_001).fill(1)))).not.toMatch(/more than/)
   })
 
   it('allows what the format allows: non-finite timings, no threads or unit for the sum, zero cpus', () => {

@@ -16,6 +16,28 @@ describe('openableProblem', () => {
     expect(openableProblem({ ...run, result: null })).toBeNull()
   })
 
+  it('opens a saved parallel sum (a sum has no output list to check)', () => {
+    const sum: SavedRun = {
+      ...run,
+      request: { experiment: 'parallel-sum', values: [1, 2], threads: 2 },
+      result: {
+        experiment: 'parallel-sum',
+        runId: 2,
+        sum: 3,
+        sumText: '3',
+        kind: 'integer',
+        exact: true,
+        partials: [1, 2],
+        chunkSizes: [1, 1],
+        threads: 2,
+        wallMs: 1,
+        cancelled: false,
+        eventCount: 0,
+      } as never,
+    }
+    expect(openableProblem(sum)).toBeNull()
+  })
+
   it('refuses more threads than Threadlab can show, with the counts written out', () => {
     expect(openableProblem(withRequest({ values: new Array(LIMITS.maxValuesCeiling).fill(1) }))).toBeNull()
     expect(openableProblem(withRequest({ values: new Array(LIMITS.maxValuesCeiling + 1).fill(1) }))).toEqual({

@@ -17,6 +17,7 @@ import {
 } from '../../src/shared/runfile'
 import { latenessArray, orderStats, percentiles } from '../../src/shared/stats'
 import { buildThreadTable } from '../../src/shared/threads'
+import { diffRuns } from '../../src/shared/rundiff'
 import { machine as savedMachine, sleepRun } from './helpers/savedRun'
 import { simulateParallelSum } from './helpers/sim'
 
@@ -102,10 +103,41 @@ describe('run file layout', () => {
     expect(canonicalJson({ big: 2n ** 70n, at: new Date(0), f: () => 1, list: [Symbol('s')] })).toBe(
       '{"at":"1970-01-01T00:00:00.000Z","big":"1180591620717411303424","list":[null]}',
     )
+    // as JSON.stringify: a function or symbol in a list is null, as a member it is left out
+    expect(canonicalJson([() => 1, Symbol('s'), undefined])).toBe('[null,null,null]')
+    expect(canonicalJson({ s: Symbol('s'), f() {}, b: 1 })).toBe('{"b":1}')
+  })
+
+  it('canonical JSON escapes an object shaped like a tag, and only such an object', () => {
+    expect(canonicalJson({ $escaped: 1 })).toBe('{"$escaped":{"$escaped":1}}')
+    expect(canonicalJson({ $nonFinite: 'NaN' })).toBe('{"$escaped":{"$nonFinite":"NaN"}}')
+    // two keys: not a tag, nothing to escape
+    expect(canonicalJson({ $nonFinite: 'NaN', y: 1 })).toBe('{"$nonFinite":"NaN","y":1}')
+    expect(canonicalJson({ $escaped: 1, y: 1 })).toBe('{"$escaped":1,"y":1}')
   })
 })
 
 describe('round trip', () => {
+  it('gives back what was saved, and nothing more: options and a saved diff when present, no such keys when not', () => {
+    const run = sleepRun([2, 1])
+    const plain = decodeRunFile(encodeRunFile(run))
+    if (!plain.ok) throw new Error(plain.error.message)
+    expect(Object.keys(plain.value).sort()).toEqual(['appVersion', 'created', 'events', 'machine', 'request', 'result'])
+    const compared = diffRuns({ label: 'classic', ...run }, { label: 'realtime', ...run })
+    if (!compared.ok) throw new Error(compared.message)
+    // tag-shaped objects in the options come back as the objects they were
+    const options = {
+      speed: 2,
+      odd: { $nonFinite: 'NaN', y: 1 },
+      odder: { $escaped: { y: 1 }, z: 2 },
+      tagLike: { $escaped: 3 },
+    }
+    const full = decodeRunFile(encodeRunFile({ ...run, options, diff: compared.diff }))
+    if (!full.ok) throw new Error(full.error.message)
+    expect(full.value.options).toEqual(options)
+    expect(full.value.diff).toEqual(compared.diff)
+  })
+
   it('keeps a sleep-sort run, NaN percentiles included', () => {
     const run = sleepRun([3, 1, 2], { cancelAtNs: 1.5e6 })
     run.options = { replaySpeed: 0.25, lanes: 'by-value' }
@@ -360,6 +392,10 @@ describe('crafted files with a valid checksum', () => {
     expect(messageOf(craft({ ...header, eventCount: 2 }, bomb))).toMatch(/decompresses to more than 42 bytes/)
     expect(messageOf(craft({ ...header, eventCount: RUN_FILE_LIMITS.maxEvents + 1 }, bomb))).toMatch(
       /exceeds the 8000000-event cap/,
+    )
+    // the cap itself is allowed: refused here only because the bytes cannot hold that many
+    expect(messageOf(craft({ ...header, eventCount: RUN_FILE_LIMITS.maxEvents }, bomb))).toMatch(
+      /declares 8000000 events/,
     )
     // many events declared, few compressed bytes: refused before allocating 21 MB of columns
     expect(messageOf(craft({ ...header, eventCount: 1_000_000 }, deflateSync(raw(2))))).toMatch(
