@@ -2,23 +2,34 @@ import { useEffect, useRef, useState } from 'react'
 import { useServices } from '../view/context'
 import { downloadBlob } from '../view/download'
 import { TITLE_MS } from '../model/videoPlan'
-import { exportVideo, videoSupported, type VideoJob } from '../view/exportVideo'
+import type { VideoJob } from '../view/exportVideo'
 
-/** `Export video…` with its progress and Cancel; the WebM downloads when the replay has been recorded. */
+/** WebCodecs' encoder: in Chromium since 94 and in every Electron this app supports. */
+const videoSupported = () => typeof VideoEncoder !== 'undefined' && typeof VideoFrame !== 'undefined'
+
+/**
+ * `Export video…` with its progress and Cancel; the WebM downloads when the replay has been encoded.
+ * The encoder and the WebM writer load on first use: the app starts without them.
+ */
 export function VideoExport({ disabled, onDone }: { disabled: boolean; onDone: (note: string) => void }) {
   const services = useServices()
   const [job, setJob] = useState<VideoJob | null>(null)
   const [share, setShare] = useState(0)
   const jobRef = useRef<VideoJob | null>(null)
+  const [loading, setLoading] = useState(false)
   useEffect(() => () => jobRef.current?.cancel(), [])
 
-  const start = () => {
+  const start = async () => {
     let j: VideoJob
+    setLoading(true)
     try {
+      const { exportVideo } = await import('../view/exportVideo')
       j = exportVideo(services, (x) => setShare(x))
     } catch (e) {
       onDone(`could not export the video: ${(e as Error).message}`)
       return
+    } finally {
+      setLoading(false)
     }
     jobRef.current = j
     setJob(j)
@@ -53,8 +64,8 @@ export function VideoExport({ disabled, onDone }: { disabled: boolean; onDone: (
   return (
     <button
       type="button"
-      disabled={disabled || !videoSupported()}
-      onClick={start}
+      disabled={disabled || loading || !videoSupported()}
+      onClick={() => void start()}
       title="Record the replay (vector and lanes, at the chosen speed and zoom) to a WebM video"
     >
       Export video…

@@ -18,7 +18,6 @@ import { seededRandom } from '../../shared/seededRandom'
 import type { RafScheduler } from './raf'
 import type { Timeline } from '../model/timeline'
 import { VIDEO_FPS, VIDEO_HEIGHT, VIDEO_WIDTH } from '../model/videoPlan'
-import { exportVideo } from './exportVideo'
 
 export interface BenchDeps {
   store: AppStore
@@ -236,6 +235,7 @@ export function installBenchHook(deps: BenchDeps): void {
     async video(speed?: number): Promise<VideoReport> {
       if (speed !== undefined) store.getState().setSpeed(speed)
       const began = performance.now()
+      const { exportVideo } = await import('./exportVideo')
       const job = exportVideo({ store, playhead, timeline: deps.timeline, controller: deps.controller() }, () => {})
       const blob = await job.done
       const wallMs = performance.now() - began

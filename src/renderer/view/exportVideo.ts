@@ -49,11 +49,6 @@ export interface VideoJob {
   done: Promise<Blob | null>
 }
 
-/** WebCodecs' encoder, in Chromium since 94 and in every Electron this app supports. */
-export function videoSupported(): boolean {
-  return typeof VideoEncoder !== 'undefined' && typeof VideoFrame !== 'undefined'
-}
-
 export type VideoDeps = Pick<AppServices, 'store' | 'controller' | 'playhead' | 'timeline'>
 
 /** A task boundary without setTimeout's 4 ms clamp: the page stays responsive between frames. */
