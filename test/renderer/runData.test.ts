@@ -9,6 +9,7 @@ import { logHistogram, binOf, membersOf } from '../../src/renderer/model/histogr
 import { mutexAt } from '../../src/renderer/model/mutex'
 import { ranks, RunData, valueOrderOf } from '../../src/renderer/model/runData'
 import { synthesizeRun } from '../../src/renderer/model/synth'
+import { simulateSleepSort } from '../shared/helpers/sim'
 
 /** Cuts a run's columns into packed batches of `size` events. */
 function batches(cols: EventColumns, runId: number, size: number): Float64Array[] {
@@ -188,6 +189,41 @@ describe('mutex at an instant', () => {
     // a cancelled waiter no longer waits
     t.cancelled[9] = 230
     expect(mutexAt(t, 235, 4).waiting).toBe(5)
+  })
+})
+
+describe('mutex at the live edge', () => {
+  it('is what the scan of every thread finds, after every batch, with cancellations and late arrivals', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.option(fc.integer({ min: 0, max: 40_000_000 }), { nil: undefined }),
+        fc.constantFrom<'time' | 'by-worker'>('time', 'by-worker'),
+        fc.integer({ min: 0, max: 5000 }),
+        (values, size, cancelAtNs, interleave, preLock) => {
+          const run = simulateSleepSort({
+            values,
+            unitMs: 1,
+            cancelAtNs,
+            interleave,
+            holdNs: 3_000,
+            lateNs: (w) => (w * 7919) % 4_000,
+            preLockNs: (w) => (w % 3) * preLock,
+          })
+          const d = new RunData()
+          d.reset(2, values, 1)
+          for (const b of batches(run.cols, 2, size)) {
+            d.append(b)
+            for (const keep of [0, 1, 6, values.length]) {
+              expect(d.mutexAt(d.maxT, keep)).toEqual(mutexAt(d.table, d.maxT, keep))
+              expect(d.mutexAt(Infinity, keep)).toEqual(mutexAt(d.table, Infinity, keep))
+            }
+          }
+        },
+      ),
+      { numRuns: 150 },
+    )
   })
 })
 

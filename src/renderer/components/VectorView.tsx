@@ -1,5 +1,4 @@
 import { useEffect, useRef } from 'react'
-import { mutexAt } from '../model/mutex'
 import { DROP_MS, MUTEX_KEEP, paintSortVector } from '../paint/sortVector'
 import type { Raster } from '../paint/surface'
 import { useApp, useServices } from '../view/context'
@@ -36,7 +35,7 @@ function SortVectorView() {
     const m = memo.current
     const filled = d.threads ? d.filledAt(playhead.tNs) : 0
     // redraw only when what is drawn changes: slots filled, the mutex, the size
-    const mu = mutexAt(d.table, playhead.tNs, MUTEX_KEEP)
+    const mu = d.mutexAt(playhead.tNs, MUTEX_KEEP)
     const focus = store.getState().focusWorkers
     const key = `${d.runId}|${d.version}|${filled}|${mu.holder}|${mu.waiting}|${mu.waiters.join(',')}|${f.width}x${f.height}|${focusKey(focus)}`
     // drop-in animation bookkeeping (wall clock)

@@ -11,6 +11,8 @@ import { EventColumns } from '../../shared/columns'
 import { EventKind } from '../../shared/events'
 import { emptyThreadTable, foldThreadEvent, type ThreadTable } from '../../shared/threads'
 import { stableOrder } from '../../shared/stableOrder'
+import { LiveMutex } from './liveMutex'
+import { mutexAt, type MutexState } from './mutex'
 import { SumChunks } from './sumData'
 import { TimeIndex } from './timeIndex'
 
@@ -33,6 +35,8 @@ export class RunData {
   processed = 0
   /** the folded events in time order */
   private timeIndex = new TimeIndex()
+  /** the mutex after every event folded so far */
+  private liveMutex = new LiveMutex(0)
   /** worker in each slot of the shared vector (-1 while unknown) */
   slotWorker: Int32Array = new Int32Array(0)
   /** push time of each slot (+Infinity while unknown) */
@@ -87,6 +91,7 @@ export class RunData {
     this.cols = new EventColumns(Math.max(1024, sum ? expectedChunks * 24 : n * 10))
     this.timeIndex = new TimeIndex(this.cols.capacity)
     this.table = emptyThreadTable(n)
+    this.liveMutex = new LiveMutex(n)
     this.processed = 0
     this.slotWorker = new Int32Array(n).fill(-1)
     this.slotTime = new Float64Array(n).fill(Infinity)
@@ -136,6 +141,7 @@ export class RunData {
       }
       if (w >= n) continue
       foldThreadEvent(table, kind, w, t, cols.arg[i])
+      this.liveMutex.update(table, w)
       if (kind === EventKind.Pushed) {
         const slot = cols.arg[i]
         if (slot >= 0 && slot < n) {
@@ -204,6 +210,16 @@ export class RunData {
       else hi = mid
     }
     return lo
+  }
+
+  /**
+   * Who holds the mutex and who waits for it at time t (the `keep` earliest waiters): at or after
+   * the latest event, as events folded in (a live run's every frame); earlier, by a scan.
+   */
+  mutexAt(tNs: number, keep: number): MutexState {
+    return tNs >= this.maxT && this.processed === this.cols.length
+      ? this.liveMutex.state(keep)
+      : mutexAt(this.table, tNs, keep)
   }
 
   /** The run's time span in ns: [start, end]. */

@@ -3,7 +3,7 @@
  * slots that arrived after a larger value marked red, and the mutex card (holder and waiters).
  * 200 slots or more are drawn per device-pixel column as one raster.
  */
-import { mutexAt, type MutexState } from '../model/mutex'
+import type { MutexState } from '../model/mutex'
 import type { RunData } from '../model/runData'
 import { THEME, valueCss, valueRgb } from '../view/colors'
 import { roundedRect, textWidth, type PathCommand, type Raster, type Surface } from './surface'
@@ -61,7 +61,7 @@ export function paintSortVector(s: Surface, input: SortVectorInput): void {
     )
     s.raster(left, top, image.cols / s.pixelRatio, image.rows / s.pixelRatio, image)
   }
-  paintMutex(s, d, right + 12, top - 4, MUTEX_W - 12, plotH + 8, input.mutex ?? mutexAt(d.table, input.tNs, MUTEX_KEEP))
+  paintMutex(s, d, right + 12, top - 4, MUTEX_W - 12, plotH + 8, input.mutex ?? d.mutexAt(input.tNs, MUTEX_KEEP))
 }
 
 function paintSlots(
