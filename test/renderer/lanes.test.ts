@@ -166,8 +166,12 @@ describe('lane aggregation', () => {
             true,
           )
           const p = { table: t, order, rows: Math.min(rows, n), cols, t0: -1000, t1: 1_200_000, end: 1_300_000 }
-          const agg = aggregateLanes(p)
-          expect(Array.from(agg.state)).toEqual(Array.from(naiveAggregate(t, order, p.rows, cols, p.t0, p.t1, p.end)))
+          const naive = Array.from(naiveAggregate(t, order, p.rows, cols, p.t0, p.t1, p.end))
+          expect(Array.from(aggregateLanes(p).state)).toEqual(naive)
+          // the working arrays are kept between calls: again, after another width, the same pixels
+          aggregateLanes({ ...p, cols: cols + 3 })
+          expect(Array.from(aggregateLanes(p).state)).toEqual(naive)
+          expect(Array.from(aggregateLanes(p).state)).toEqual(naive)
         },
       ),
       { numRuns: 150 },

@@ -135,6 +135,36 @@ export interface Aggregate {
   rowStart: Uint32Array
 }
 
+interface Scratch {
+  cols: number
+  /** per column and state: lanes entering minus lanes leaving (zero between calls) */
+  diff: Int32Array
+  /** columns where something changes (zero between calls) */
+  marked: Uint8Array
+  changes: Int32Array
+  acc: Int32Array
+  seg: Float64Array
+}
+
+/**
+ * The working arrays of the last width asked: a screen computes its lanes a band of rows at a
+ * time, and new arrays for every band made a live run's recomputes allocate megabytes a second,
+ * which the page paid for in garbage collections inside its frames.
+ */
+let scratch: Scratch | null = null
+function scratchFor(cols: number): Scratch {
+  if (scratch?.cols !== cols)
+    scratch = {
+      cols,
+      diff: new Int32Array(LANE_STATE_COUNT * (cols + 1)),
+      marked: new Uint8Array(cols + 1),
+      changes: new Int32Array(256),
+      acc: new Int32Array(LANE_STATE_COUNT),
+      seg: new Float64Array(30),
+    }
+  return scratch
+}
+
 /**
  * Per pixel row (a group of lanes) and pixel column (a slice of time), the dominant lane state and
  * its share. Work is O(lanes × segments + rows × states × cols) through difference arrays, so
@@ -155,11 +185,9 @@ export function aggregateLanes(p: AggregateParams, reuse?: Aggregate, from = 0, 
   out.share.fill(0, from * cols, to * cols)
   for (let r = 0; r <= rows; r++) out.rowStart[r] = Math.min(lanes, Math.floor((r * lanes) / rows))
   const stride = LANE_STATE_COUNT
-  const diff = new Int32Array(stride * (cols + 1))
-  const marked = new Uint8Array(cols + 1)
-  let changes = new Int32Array(256)
-  const acc = new Int32Array(LANE_STATE_COUNT)
-  const seg = new Float64Array(30)
+  const work = scratchFor(cols)
+  const { diff, marked, acc, seg } = work
+  let changes = work.changes
   const scale = cols / Math.max(1e-9, t1 - t0)
   for (let r = from; r < to; r++) {
     const first = out.rowStart[r],
@@ -173,7 +201,7 @@ export function aggregateLanes(p: AggregateParams, reuse?: Aggregate, from = 0, 
       if (nChanges === changes.length) {
         const bigger = new Int32Array(changes.length * 2)
         bigger.set(changes)
-        changes = bigger
+        changes = work.changes = bigger
       }
       changes[nChanges++] = x
     }
