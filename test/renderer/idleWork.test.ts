@@ -10,7 +10,7 @@ import { installIdleWork } from '../../src/renderer/model/idleWork'
 import { recordingSurface } from './helpers/drawnPrimitives'
 
 describe('warm-up run', () => {
-  it('draws the mutex card with a holder and waiters, the vector and the aggregated lanes', () => {
+  it('draws a live run half-way: the mutex card with a holder and waiters, the vector, the aggregated lanes', () => {
     const d = warmUpRun()
     const { width, topHeight, lanesHeight } = WARM_UP_SIZE
     const { surface, drawn } = recordingSurface(width, 26 + topHeight + lanesHeight)
@@ -22,7 +22,9 @@ describe('warm-up run', () => {
     expect(texts).toContain('"THREADS"')
     // the vector's columns and the lanes thinner than a pixel row: two rasters
     expect(drawn.filter((l) => l.startsWith('raster ')).length).toBe(2)
-    const mu = mutexAt(d.table, d.slotTime[d.threads >> 1], 6)
+    // at the live edge, as a live run's frames ask
+    const mu = d.mutexAt(d.maxT, 6)
+    expect(mu).toEqual(mutexAt(d.table, d.maxT, 6))
     expect(mu.holder).toBeGreaterThanOrEqual(0)
     expect(mu.waiters.length).toBe(6)
   })

@@ -227,6 +227,52 @@ describe('mutex at the live edge', () => {
   })
 })
 
+describe('mutex at the live edge, event by event', () => {
+  it('follows waiters whose waiting time moves, leave, or are cancelled, in any arrival order', () => {
+    // per worker: woke, then maybe lock-wait (later or earlier than woke), acquire, release, or a cancel
+    const worker = fc.record({
+      woke: fc.integer({ min: 0, max: 50 }),
+      wait: fc.option(fc.integer({ min: -20, max: 60 }), { nil: undefined }),
+      hold: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }),
+      cancel: fc.option(fc.integer({ min: 0, max: 120 }), { nil: undefined }),
+    })
+    fc.assert(
+      fc.property(fc.array(worker, { minLength: 1, maxLength: 40 }), fc.array(fc.nat()), (workers, shuffle) => {
+        const events: [EventKind, number, number][] = []
+        workers.forEach((p, w) => {
+          const own: [EventKind, number, number][] = [[EventKind.Woke, w, p.woke]]
+          if (p.wait !== undefined) own.push([EventKind.LockWait, w, p.woke + p.wait])
+          if (p.hold !== undefined) {
+            const at = 100 + w * 50
+            own.push([EventKind.LockAcquired, w, at], [EventKind.LockReleased, w, at + p.hold])
+          }
+          if (p.cancel !== undefined) own.push([EventKind.Cancelled, w, p.cancel])
+          events.push(...own)
+        })
+        // arrival order: any interleaving (the table only cares which steps are known)
+        shuffle.forEach((k, i) => {
+          const a = i % events.length,
+            b = k % events.length
+          ;[events[a], events[b]] = [events[b], events[a]]
+        })
+        const d = new RunData()
+        d.reset(
+          1,
+          workers.map((_, i) => i),
+          1,
+        )
+        for (const [kind, w, t] of events) {
+          d.cols.push(kind, w, t, 0)
+          d.fold()
+          for (const keep of [0, 2, workers.length])
+            expect(d.mutexAt(Infinity, keep)).toEqual(mutexAt(d.table, Infinity, keep))
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
+
 describe('lateness histogram', () => {
   it('counts every finite value once, on log bins', () => {
     fc.assert(
