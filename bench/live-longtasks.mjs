@@ -11,7 +11,10 @@
 // longest tasks, the functions they were made of (names read best from an unminified build:
 // `THREADLAB_UNMINIFIED=1 npx electron-vite build` first);
 // TRACE_OUT=file.json keeps the raw trace (it opens in Chromium's performance panel or Perfetto).
-import { spawn } from 'node:child_process'
+// --separate-cores (a diagnostic, not the target's measurement): the web host, and so every thread
+// of the run, on CPU 0; Chromium on CPU 1 — what the page does when the run's threads cannot take
+// its core.
+import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
@@ -31,6 +34,13 @@ const THREADS = opt('--threads', 10_000)
 const UNIT_MS = opt('--unit', 0.01)
 const RUNS = opt('--runs', 2)
 const PROFILE = args.includes('--profile')
+const SEPARATE = args.includes('--separate-cores')
+const pin = (cpu, pid) => {
+  const r = spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`--separate-cores: taskset failed: ${r.stderr || r.error}`)
+}
+// Chromium is launched by this process later and inherits its CPU
+if (SEPARATE) pin(1, process.pid)
 const TARGET_MS = 50
 const AFTER_MS = 3000
 
@@ -41,6 +51,8 @@ const host = spawn(process.execPath, [join(ROOT, 'scripts/web.mjs'), '--port', '
   env: { ...process.env, THREADLAB_TOKEN: token },
   stdio: ['ignore', 'pipe', 'pipe'],
 })
+// the run's threads are made by the host's threads, and inherit their CPU
+if (SEPARATE) pin(0, host.pid)
 const url = await new Promise((done, fail) => {
   let out = ''
   const onData = (chunk) => {
@@ -73,7 +85,7 @@ try {
   await page.getByRole('combobox', { name: 'Mode' }).selectOption('scheduled')
   await page.getByRole('spinbutton', { name: 'Unit (ms)' }).fill(String(UNIT_MS))
   console.log(
-    `live ${THREADS.toLocaleString()}-thread sleep sort (scheduled, ${UNIT_MS} ms per unit) in Chromium, 1440×900, ${RUNS} runs`,
+    `live ${THREADS.toLocaleString()}-thread sleep sort (scheduled, ${UNIT_MS} ms per unit) in Chromium, 1440×900, ${RUNS} runs${SEPARATE ? ' · diagnostic: the host and the run on CPU 0, Chromium on CPU 1' : ''}`,
   )
   let worst = 0
   const loadAtStart = loadavg()[0]
