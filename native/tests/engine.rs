@@ -605,6 +605,29 @@ fn asleep_before_deadline(mode: Mode) {
   );
 }
 
+/// Scheduled threads are spawned from the sorting CPU, so each is born there (a thread inherits its
+/// creator's CPU mask). Spawned from anywhere, they started up on whichever CPU was idle, often the
+/// one left to the rest of the machine, and a 10,000-thread spawn took both CPUs from the app's
+/// page. Classic threads (the seed's) start anywhere: that run shows the count counts.
+#[test]
+fn scheduled_threads_are_born_on_the_sorting_cpu() {
+  let _g = serial();
+  let values: Vec<f64> = (0..300).map(|i| ((i * 37) % 300) as f64).collect();
+  let several_cpus = timing::allowed_cpus().len() > 1;
+  let (classic, _) = run_with_events(&values, Mode::Classic, 0.01, None);
+  assert_eq!(
+    classic.threads_born_elsewhere,
+    if several_cpus { values.len() } else { 0 },
+    "classic: threads born with a mask other than the sorting CPU's"
+  );
+  let (scheduled, _) = run_with_events(&values, Mode::Scheduled, 0.01, None);
+  assert!(!scheduled.cancelled && scheduled.output.len() == values.len());
+  assert_eq!(
+    scheduled.threads_born_elsewhere, 0,
+    "scheduled: threads born off the sorting CPU"
+  );
+}
+
 /// Realtime threads arm their timers only on the final epoch. A timer armed on a provisional
 /// epoch that is then pushed fires at a stale deadline and queues its thread early on the one FIFO
 /// run queue, where it stays ahead of threads with earlier real deadlines: on a loaded machine
