@@ -11,17 +11,21 @@
 // longest tasks, the functions they were made of (names read best from an unminified build:
 // `THREADLAB_UNMINIFIED=1 npx electron-vite build` first);
 // TRACE_OUT=file.json keeps the raw trace (it opens in Chromium's performance panel or Perfetto).
+// --sched (Linux, needs `perf` and the right to trace the machine): the kernel's scheduler events
+// are recorded during the runs, and for each task over 50 ms it prints how long the page's main
+// thread ran, sat in a CPU's queue (and what that CPU ran instead) and slept.
 // --separate-cores (a diagnostic, not the target's measurement): the web host, and so every thread
 // of the run, on CPU 0; Chromium on CPU 1 — what the page does when the run's threads cannot take
 // its core.
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, ensureChromium } from '../scripts/chromium.cjs'
+import { perfAvailable, recordScheduler, whereTimeWent } from './_schedWaits.mjs'
 import { describeTask, longTaskBreakdown, mainThreadTasks, marksOf, TRACE_CATEGORIES } from './_traceTasks.mjs'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..')
@@ -35,6 +39,11 @@ const UNIT_MS = opt('--unit', 0.01)
 const RUNS = opt('--runs', 2)
 const PROFILE = args.includes('--profile')
 const SEPARATE = args.includes('--separate-cores')
+const SCHED = args.includes('--sched')
+if (SCHED && !perfAvailable()) {
+  console.error('--sched needs `perf` (Debian: apt-get install -y linux-perf)')
+  process.exit(2)
+}
 const pin = (cpu, pid) => {
   const r = spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`--separate-cores: taskset failed: ${r.stderr || r.error}`)
@@ -88,11 +97,14 @@ try {
     `live ${THREADS.toLocaleString()}-thread sleep sort (scheduled, ${UNIT_MS} ms per unit) in Chromium, 1440×900, ${RUNS} runs${SEPARATE ? ' · diagnostic: the host and the run on CPU 0, Chromium on CPU 1' : ''}`,
   )
   let worst = 0
+  // the Long Tasks API's tasks over the target, each with its run's click on the page's clock
+  const apiLong = []
   const loadAtStart = loadavg()[0]
   // the app warms its painters (fonts, code) once while idle: say whether that was before Run
   const warmedBefore = await page.evaluate(() => performance.getEntriesByName('threadlab: painters warmed').length > 0)
   console.log(`  painters warmed before the first Run: ${warmedBefore ? 'yes' : 'no'}`)
   await browser.startTracing(page, { categories: PROFILE ? TRACE_CATEGORIES : ['toplevel', 'blink.user_timing'] })
+  const sched = SCHED ? await recordScheduler(join(tmpdir(), `threadlab-sched-${process.pid}.data`)) : null
   for (let run = 1; run <= RUNS; run++) {
     const clickedAt = await page.evaluate((r) => performance.mark(`run ${r}: click`).startTime, run)
     await page.getByRole('button', { name: 'Run', exact: true }).click()
@@ -117,11 +129,13 @@ try {
     const longest = tasks.reduce((m, t) => Math.max(m, t.ms), 0)
     worst = Math.max(worst, longest)
     const over = tasks.filter((t) => t.ms > TARGET_MS).length
+    for (const t of tasks) if (t.ms > TARGET_MS) apiLong.push({ ...t, run, clickedAt })
     console.log(
       `  run ${run}: result after ${((resultAt - clickedAt) / 1000).toFixed(1)} s · ${tasks.length} long tasks (> 50 ms: ${over}) · longest ${longest.toFixed(0)} ms`,
     )
   }
   const raw = await browser.stopTracing()
+  const schedEvents = sched ? await sched.stop() : null
   if (process.env.TRACE_OUT) writeFileSync(process.env.TRACE_OUT, raw)
   const trace = JSON.parse(raw.toString('utf8'))
   const events = trace.traceEvents ?? trace
@@ -161,6 +175,39 @@ try {
     for (const b of busiest) {
       const [t] = longTaskBreakdown(events, { overMs: 0, fromUs: b.ts, toUs: b.ts })
       if (t) console.log(describeTask(place(t)).replace(/^/gm, '  '))
+    }
+  }
+  if (schedEvents) {
+    // The target's tasks are the Long Tasks API's; each is placed on the trace's clock (that of
+    // perf's events too) through its run's click mark. With none over the target, the trace's
+    // longest task.
+    const mainTid = events.find((e) => e.name === 'run 1: click')?.tid
+    const onTraceClock = (t) => {
+      const offsetUs = marks.find(([n]) => n === `run ${t.run}: click`)[1] - t.clickedAt * 1000
+      return { fromUs: t.start * 1000 + offsetUs, toUs: (t.start + t.ms) * 1000 + offsetUs }
+    }
+    const tasks = apiLong.length
+      ? apiLong.map(onTraceClock)
+      : longest
+        ? [{ fromUs: longest.ts, toUs: longest.ts + longest.dur }]
+        : []
+    console.log(
+      `  the kernel's view (perf sched events) of ${apiLong.length ? `the ${apiLong.length} tasks over ${TARGET_MS} ms` : "the trace's longest task"}:`,
+    )
+    for (const t of tasks) {
+      const w = whereTimeWent(schedEvents, { tid: mainTid, ...t })
+      const queues = [...w.queuedOn].map(([cpu, q]) => `CPU ${cpu} ${q.toFixed(0)} ms`).join(', ')
+      const inTrace = mainThreadTasks(events, { fromUs: t.fromUs - 1000, toUs: t.toUs }).reduce(
+        (m, e) => Math.max(m, e.dur),
+        0,
+      )
+      console.log(
+        `  task ${ms(t.toUs - t.fromUs)} ms (the trace's longest task in it: ${ms(inTrace)} ms): ran ${w.runMs.toFixed(0)} ms, runnable in a queue ${w.queuedMs.toFixed(0)} ms (${queues || '-'}), asleep ${w.asleepMs.toFixed(0)} ms`,
+      )
+      for (const [cpu, names] of w.whileQueued) {
+        const top = names.slice(0, 4).map(([name, q]) => `${name} ${q.toFixed(0)} ms`)
+        console.log(`    meanwhile CPU ${cpu} ran: ${top.join(', ')}`)
+      }
     }
   }
   const ratio = worst > 0 ? TARGET_MS / worst : Infinity
