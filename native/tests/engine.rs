@@ -651,4 +651,9 @@ fn realtime_threads_arm_timers_only_on_the_final_epoch() {
     realtime.provisional_timers, 0,
     "realtime: timers armed on a provisional epoch"
   );
+  // like scheduled threads (scheduled_threads_are_born_on_the_sorting_cpu), born on the FIFO CPU
+  assert_eq!(
+    realtime.threads_born_elsewhere, 0,
+    "realtime: threads born off the sorting CPU"
+  );
 }
