@@ -3,7 +3,7 @@
 // threads): the longest main-thread task from the click on Run until 3 s after the result, read
 // with the Long Tasks API. Target: no task over 50 ms; printed as the ratio target / longest.
 //
-//   node bench/live-longtasks.mjs [--threads N] [--unit MS] [--runs K] [--profile]
+//   node bench/live-longtasks.mjs [--threads N] [--unit MS] [--runs K] [--mode scheduled|realtime] [--profile]
 //
 // A light Chromium trace runs alongside: for the longest task it gives the CPU time the task had
 // (the rest it waited for a CPU — on a loaded machine, most of it), printed beside the load average.
@@ -37,6 +37,10 @@ const opt = (name, dflt) => {
 const THREADS = opt('--threads', 10_000)
 const UNIT_MS = opt('--unit', 0.01)
 const RUNS = opt('--runs', 2)
+// the target's measurement is scheduled mode; realtime is there to compare
+const MODE = args.includes('--mode') ? args[args.indexOf('--mode') + 1] : 'scheduled'
+if (!['scheduled', 'realtime', 'classic'].includes(MODE))
+  throw new Error(`--mode ${MODE}: scheduled, realtime or classic`)
 const PROFILE = args.includes('--profile')
 const SEPARATE = args.includes('--separate-cores')
 const SCHED = args.includes('--sched')
@@ -91,10 +95,10 @@ try {
   await page.getByRole('spinbutton', { name: 'N', exact: true }).fill(String(THREADS))
   await page.getByRole('spinbutton', { name: 'Max value' }).fill(String(THREADS))
   await page.getByRole('combobox', { name: 'Preset' }).selectOption({ label: 'random (N, range)' })
-  await page.getByRole('combobox', { name: 'Mode' }).selectOption('scheduled')
+  await page.getByRole('combobox', { name: 'Mode' }).selectOption(MODE)
   await page.getByRole('spinbutton', { name: 'Unit (ms)' }).fill(String(UNIT_MS))
   console.log(
-    `live ${THREADS.toLocaleString()}-thread sleep sort (scheduled, ${UNIT_MS} ms per unit) in Chromium, 1440×900, ${RUNS} runs${SEPARATE ? ' · diagnostic: the host and the run on CPU 0, Chromium on CPU 1' : ''}`,
+    `live ${THREADS.toLocaleString()}-thread sleep sort (${MODE}, ${UNIT_MS} ms per unit) in Chromium, 1440×900, ${RUNS} runs${SEPARATE ? ' · diagnostic: the host and the run on CPU 0, Chromium on CPU 1' : ''}`,
   )
   let worst = 0
   // the Long Tasks API's tasks over the target, each with its run's click on the page's clock
