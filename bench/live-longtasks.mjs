@@ -3,7 +3,7 @@
 // threads): the longest main-thread task from the click on Run until 3 s after the result, read
 // with the Long Tasks API. Target: no task over 50 ms; printed as the ratio target / longest.
 //
-//   node bench/live-longtasks.mjs [--threads N] [--unit MS] [--runs K] [--mode scheduled|realtime] [--profile]
+//   node bench/live-longtasks.mjs [--threads N] [--unit MS] [--runs K] [--mode scheduled|realtime|classic] [--profile] [--sched]
 //
 // A light Chromium trace runs alongside: for the longest task it gives the CPU time the task had
 // (the rest it waited for a CPU — on a loaded machine, most of it), printed beside the load average.
@@ -12,8 +12,10 @@
 // `THREADLAB_UNMINIFIED=1 npx electron-vite build` first);
 // TRACE_OUT=file.json keeps the raw trace (it opens in Chromium's performance panel or Perfetto).
 // --sched (Linux, needs `perf` and the right to trace the machine): the kernel's scheduler events
-// are recorded during the runs, and for each task over 50 ms it prints how long the page's main
-// thread ran, sat in a CPU's queue (and what that CPU ran instead) and slept.
+// are recorded during the runs, and for each task over 50 ms the Long Tasks API reported (with
+// none, the trace's longest task) it prints how long the page's main thread ran, sat runnable in
+// a CPU's queue and slept, and what each CPU ran meanwhile.
+// --mode: the target is measured in scheduled mode; the others are there to compare.
 // --separate-cores (a diagnostic, not the target's measurement): the web host, and so every thread
 // of the run, on CPU 0; Chromium on CPU 1 — what the page does when the run's threads cannot take
 // its core.
@@ -37,7 +39,6 @@ const opt = (name, dflt) => {
 const THREADS = opt('--threads', 10_000)
 const UNIT_MS = opt('--unit', 0.01)
 const RUNS = opt('--runs', 2)
-// the target's measurement is scheduled mode; realtime is there to compare
 const MODE = args.includes('--mode') ? args[args.indexOf('--mode') + 1] : 'scheduled'
 if (!['scheduled', 'realtime', 'classic'].includes(MODE))
   throw new Error(`--mode ${MODE}: scheduled, realtime or classic`)
@@ -201,6 +202,7 @@ try {
     for (const t of tasks) {
       const w = whereTimeWent(schedEvents, { tid: mainTid, ...t })
       const queues = [...w.queuedOn].map(([cpu, q]) => `CPU ${cpu} ${q.toFixed(0)} ms`).join(', ')
+      // a millisecond of slack before it: the page's clock is coarser than the trace's
       const inTrace = mainThreadTasks(events, { fromUs: t.fromUs - 1000, toUs: t.toUs }).reduce(
         (m, e) => Math.max(m, e.dur),
         0,
