@@ -306,7 +306,7 @@ fn worker(sh: &Shared, w: &LogWriter, value: f64, sleep_ns: i64) {
   let t0 = timing::now_ns();
   w.record(Kind::Spawned, t0, 0.0);
   // after t0, so the check costs no sleeper any of its sleep
-  if timing::allowed_cpus() != sh.worker_cpus {
+  if !timing::confined_to(&sh.worker_cpus) {
     sh.born_elsewhere.fetch_add(1, Ordering::Relaxed);
   }
   let reached = match sh.mode {

@@ -111,6 +111,19 @@ pub fn allowed_cpus() -> Vec<usize> {
   }
 }
 
+/// Whether the calling thread's CPU mask is exactly `cpus` (distinct CPUs), read without building
+/// a list: every sorting thread asks once, at its start.
+pub fn confined_to(cpus: &[usize]) -> bool {
+  // SAFETY: cpu_set_t is plain data; sched_getaffinity fills it; each c < CPU_SETSIZE (it came
+  // from a cpu_set_t).
+  unsafe {
+    let mut set: libc::cpu_set_t = std::mem::zeroed();
+    libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) == 0
+      && libc::CPU_COUNT(&set) as usize == cpus.len()
+      && cpus.iter().all(|&c| libc::CPU_ISSET(c, &set))
+  }
+}
+
 /// Number of CPUs available to this process.
 pub fn num_cpus() -> usize {
   std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
